@@ -1,0 +1,3 @@
+using ReplyDrafter.Cli;
+
+return await ReplyDrafterCommandLine.InvokeAsync(args);
