@@ -1,3 +1,10 @@
+using Microsoft.Extensions.Hosting;
+using ReplyDrafter;
 using ReplyDrafter.Cli;
 
-return await ReplyDrafterCommandLine.InvokeAsync(args);
+return await ReplyDrafterCommandLine.InvokeAsync(args, static settings =>
+{
+    var builder = Host.CreateApplicationBuilder(settings);
+    builder.AddReplyDrafter();
+    return builder;
+});

@@ -1,6 +1,84 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Processing;
+
 namespace ReplyDrafter.Cli;
 
+/// <summary>The <c>replydrafter</c> commands (SPEC §6). Configuration and usage errors exit with 2 and one line.</summary>
 internal static class ReplyDrafterCommandLine
 {
-    public static Task<int> InvokeAsync(string[] args) => Task.FromResult(args.Length);
+    public static async Task<int> InvokeAsync(string[] args, Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder)
+    {
+        var vault = new Option<string?>("--vault") { Description = "The vault folder (overrides ReplyDrafter:Vault).", Recursive = true, HelpName = "DIR" };
+        var root = new RootCommand("ReplyDrafter: thread notes and draft replies from your inbox, into your vault. Nothing is ever sent.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.Options.Add(vault);
+
+        var once = new Option<bool>("--once") { Description = "Process everything waiting, then exit (0 all succeeded, 1 some failed)." };
+        var run = new Command("run", "Watch the inbox until stopped (Ctrl-C / SIGTERM).") { once };
+        run.TreatUnmatchedTokensAsErrors = false;
+        run.SetAction((result, _) => RunHostAsync(createBuilder, Common(result, vault), new RunRequest { Mode = result.GetValue(once) ? RunMode.Once : RunMode.Daemon }));
+        root.Subcommands.Add(run);
+
+        var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Files to process (.eml, .mbox, .md, .txt); they are not moved." };
+        var process = new Command("process", "Process the named files without moving them.") { files };
+        process.TreatUnmatchedTokensAsErrors = false;
+        process.SetAction((result, _) =>
+        {
+            var paths = result.GetValue(files)!.Select(Path.GetFullPath).ToList();
+            if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
+            {
+                return Task.FromResult(Usage($"process: no such file '{missing}'."));
+            }
+
+            return RunHostAsync(createBuilder, Common(result, vault), new RunRequest { Mode = RunMode.Files, Files = paths });
+        });
+        root.Subcommands.Add(process);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            return Usage(parsed.Errors[0].Message + " (see 'replydrafter --help')");
+        }
+
+        if (parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith("--", StringComparison.Ordinal) || !t.Contains(':', StringComparison.Ordinal)) is { } stray)
+        {
+            return Usage($"unknown argument '{stray}' (settings look like --ReplyDrafter:Llm:Endpoint=URL; see 'replydrafter --help')");
+        }
+
+        // The host owns Ctrl-C / SIGTERM so in-flight work gets its grace period.
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static CommonArguments Common(ParseResult result, Option<string?> vault) =>
+        new(result.GetValue(vault), [.. result.UnmatchedTokens]);
+
+    private static async Task<int> RunHostAsync(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest request)
+    {
+        try
+        {
+            using var host = CliHost.Build(createBuilder, common, request);
+            CliHost.Validate(host);
+            var layout = host.Services.GetRequiredService<VaultLayout>();
+            using var vaultLock = VaultLock.TryAcquire(layout.State)
+                ?? throw new UsageException($"Another ReplyDrafter is already working on this vault ({layout.Root}); stop it first.");
+            CliHost.PrepareVault(layout);
+            await host.RunAsync();
+            return request.ExitCode;
+        }
+        catch (Exception ex) when (CliHost.Describe(ex) is { } message)
+        {
+            return Usage(message);
+        }
+    }
+
+    internal static int Usage(string message)
+    {
+        Console.Error.WriteLine("replydrafter: " + message);
+        return CliHost.ConfigurationError;
+    }
 }

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Cli;
+
+/// <summary>A configuration or usage problem: one line naming the setting, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message)
+{
+    public UsageException() : this("usage error") { }
+
+    public UsageException(string message, Exception inner) : this(message + " " + inner.Message) { }
+}
+
+/// <summary>Builds the host for one command, and turns configuration failures into one-line messages.</summary>
+internal static class CliHost
+{
+    public const int ConfigurationError = 2;
+
+    public static IHost Build(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest? run = null)
+    {
+        var builder = createBuilder(new HostApplicationBuilderSettings
+        {
+            Args = common.ConfigurationArgs,
+
+            // appsettings.json and prompts/ are found beside the program, whatever the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        if (common.Vault is { } vault)
+        {
+            builder.Configuration.AddInMemoryCollection([new("ReplyDrafter:Vault", Path.GetFullPath(vault))]);
+        }
+
+        if (run is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(run));
+        }
+        else
+        {
+            builder.Services.RemoveAll<IHostedService>();
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Runs every start-up check now (the commands that do not start the host need them too).</summary>
+    public static void Validate(IHost host)
+    {
+        try
+        {
+            host.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (Exception ex) when (Describe(ex) is { } message)
+        {
+            throw new UsageException(message);
+        }
+    }
+
+    /// <summary>Creates the vault's folders and removes temp files a crash left behind.</summary>
+    public static void PrepareVault(VaultLayout layout)
+    {
+        foreach (var folder in new[] { layout.Inbox, layout.Sources, layout.Notes, layout.Outbox, layout.PromptRecords, layout.State })
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        foreach (var folder in layout.OwnFolders)
+        {
+            AtomicFile.RemoveStaleTempFiles(folder);
+        }
+    }
+
+    /// <summary>The user-facing line for a configuration failure, or null when the exception is something else.</summary>
+    public static string? Describe(Exception exception) => exception switch
+    {
+        UsageException usage => usage.Message,
+        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
+            string.Join(" ", aggregate.InnerExceptions.Select(e => Describe(e))),
+        InvalidOperationException { Message: var m } when m.Contains("configuration value", StringComparison.OrdinalIgnoreCase) =>
+            m.Replace("Failed to convert configuration value at", "The setting", StringComparison.Ordinal),
+        _ when exception.InnerException is { } inner => Describe(inner),
+        _ => null,
+    };
+}
+
+/// <summary>Options every command takes.</summary>
+internal sealed record CommonArguments(string? Vault, string[] ConfigurationArgs);

@@ -1,0 +1,209 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Llm;
+using ReplyDrafter.Processing;
+
+namespace ReplyDrafter.Inbox;
+
+/// <summary>
+/// Watches the inbox folder (file watcher plus periodic rescan, since watchers drop events) and hands complete files
+/// to the <see cref="InboxProcessor"/>. While the LLM is unreachable, items wait in the inbox and are retried.
+/// </summary>
+internal sealed partial class InboxWorker(
+    InboxProcessor processor,
+    VaultLayout layout,
+    ILlmClient llm,
+    RunRequest request,
+    IOptions<InboxOptions> options,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime,
+    ILogger<InboxWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // In-flight work gets a grace period after Ctrl-C / SIGTERM; what is still running then is abandoned and redone next start.
+        using var hardStop = new CancellationTokenSource();
+        await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
+        try
+        {
+            request.ExitCode = request.Mode switch
+            {
+                RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
+                RunMode.Once => await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
+                _ => await DrainAsync(request.Files, moveItems: false, stoppingToken, hardStop.Token),
+            };
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            LogAbandoned(logger);
+        }
+        finally
+        {
+            if (request.Mode != RunMode.Daemon)
+            {
+                lifetime.StopApplication();
+            }
+        }
+    }
+
+    private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
+    {
+        using var watcher = CreateWatcher();
+        var stability = new StabilityTracker(time, options.Value.StableFor);
+        if (await llm.ProbeAsync(stopTaking) is { } unreachable)
+        {
+            LogLlmDown(logger, unreachable);
+        }
+
+        LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
+        var retryDelay = s_firstRetry;
+        var llmDown = false;
+        while (!stopTaking.IsCancellationRequested)
+        {
+            var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
+            var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
+            if (ready.Count > 0)
+            {
+                var outcome = await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
+                LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                if (outcome.Waiting > 0)
+                {
+                    if (!llmDown || outcome.Paused)
+                    {
+                        LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+                    }
+
+                    llmDown = true;
+                    wait = outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay;
+                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                }
+                else
+                {
+                    if (llmDown)
+                    {
+                        LogLlmBack(logger);
+                    }
+
+                    (llmDown, retryDelay) = (false, s_firstRetry);
+                }
+            }
+
+            await WaitForChangeAsync(wait, stopTaking);
+        }
+
+        return 0;
+    }
+
+    /// <summary><c>run --once</c> and <c>process</c>: everything given, retrying an unreachable LLM for a bounded time.</summary>
+    private async Task<int> DrainAsync(IReadOnlyList<string> paths, bool moveItems, CancellationToken stopTaking, CancellationToken hardStop)
+    {
+        var giveUpAt = time.GetUtcNow() + options.Value.OnceLlmWait;
+        var failed = 0;
+        var pending = paths;
+        var retryDelay = s_firstRetry;
+        while (pending.Count > 0)
+        {
+            if (moveItems)
+            {
+                // A file still being written is waited for, as the daemon would.
+                var stability = new StabilityTracker(time, options.Value.StableFor);
+                while (stability.Check(pending).Settling > 0)
+                {
+                    await Task.Delay(options.Value.StableFor, time, stopTaking);
+                }
+            }
+
+            var outcome = await processor.ProcessAsync(pending, moveItems, progress: null, stopTaking, hardStop);
+            failed += outcome.Failed;
+            LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+            if (outcome.Waiting == 0)
+            {
+                break;
+            }
+
+            if (outcome.Paused || time.GetUtcNow() + retryDelay > giveUpAt)
+            {
+                LogGaveUp(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+                return 1;
+            }
+
+            LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+            await Task.Delay(retryDelay, time, stopTaking);
+            retryDelay = TimeSpan.FromTicks(retryDelay.Ticks * 2);
+            pending = moveItems ? InboxItems.List(layout.Inbox).ToList() : paths;
+        }
+
+        return failed > 0 ? 1 : 0;
+    }
+
+    private FileSystemWatcher? CreateWatcher()
+    {
+        try
+        {
+            Directory.CreateDirectory(layout.Inbox);
+            var watcher = new FileSystemWatcher(layout.Inbox)
+            {
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            watcher.Created += (_, _) => _changed.Writer.TryWrite(true);
+            watcher.Changed += (_, _) => _changed.Writer.TryWrite(true);
+            watcher.Renamed += (_, _) => _changed.Writer.TryWrite(true);
+            watcher.Error += (_, e) => LogWatcherError(logger, e.GetException().Message);
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            // The periodic rescan still finds everything; the watcher only makes it prompt.
+            LogWatcherError(logger, ex.Message);
+            return null;
+        }
+    }
+
+    private async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            await _changed.Reader.ReadAsync(timeoutSource.Token);
+
+            // A burst of events for one file arrives together; let it settle before rescanning.
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Inbox} (full rescan every {Interval})")]
+    private static partial void LogWatching(ILogger logger, string inbox, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch: {Done} done, {Failed} failed, {Waiting} waiting")]
+    private static partial void LogBatch(ILogger logger, int done, int failed, int waiting);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} item(s) wait in the inbox: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The LLM answers again; catching up")]
+    private static partial void LogLlmBack(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} Items will wait in the inbox until it answers.")]
+    private static partial void LogLlmDown(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gave up: {Count} item(s) left untouched in the inbox because {Reason}")]
+    private static partial void LogGaveUp(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before in-flight work finished; it will be redone on the next start")]
+    private static partial void LogAbandoned(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox watcher problem ({Reason}); the periodic rescan goes on")]
+    private static partial void LogWatcherError(ILogger logger, string reason);
+}

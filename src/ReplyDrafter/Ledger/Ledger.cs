@@ -1,0 +1,267 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using ReplyDrafter.Mail;
+
+namespace ReplyDrafter.Ledger;
+
+/// <summary>
+/// The journal in <c>.replydrafter/ledger.db</c> (SQLite, WAL, synchronous FULL): which inbox items, messages, threads
+/// and output files exist, so a restart neither redoes nor duplicates work. Every write commits after the file it
+/// describes has been renamed into place.
+/// </summary>
+internal sealed class Ledger : IDisposable
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    private readonly string _connectionString;
+    private readonly Lock _writeLock = new();
+
+    public Ledger(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        DatabasePath = databasePath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        Execute(connection, Schema);
+    }
+
+    public string DatabasePath { get; }
+
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+        CREATE TABLE IF NOT EXISTS items (
+            content_hash TEXT PRIMARY KEY,
+            file_name    TEXT NOT NULL,
+            state        TEXT NOT NULL,
+            detail       TEXT,
+            thread_ids   TEXT NOT NULL DEFAULT '[]',
+            updated_at   TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS messages (
+            message_id   TEXT PRIMARY KEY,
+            thread_id    TEXT NOT NULL,
+            subject_norm TEXT NOT NULL,
+            date         TEXT NOT NULL,
+            source_path  TEXT NOT NULL,
+            json         TEXT NOT NULL,
+            added_at     TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS messages_thread ON messages(thread_id);
+        CREATE INDEX IF NOT EXISTS messages_subject ON messages(subject_norm);
+        CREATE TABLE IF NOT EXISTS threads (
+            thread_id    TEXT PRIMARY KEY,
+            done_version TEXT,
+            note_path    TEXT,
+            draft_path   TEXT,
+            draft_for    TEXT,
+            updated_at   TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS files (
+            path       TEXT PRIMARY KEY,
+            owner_key  TEXT NOT NULL,
+            sha256     TEXT,
+            kind       TEXT NOT NULL,
+            created_at TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS files_owner ON files(owner_key);
+        """;
+
+    // ---- inbox items -------------------------------------------------------------------------------------------
+
+    public ItemRecord? FindItem(string contentHash)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT file_name, state, detail, updated_at FROM items WHERE content_hash = $h";
+        command.Parameters.AddWithValue("$h", contentHash);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new ItemRecord(contentHash, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
+
+    public void SetItem(string contentHash, string fileName, string state, string? detail, DateTimeOffset now) =>
+        Write("""
+            INSERT INTO items(content_hash, file_name, state, detail, updated_at) VALUES ($h, $f, $s, $d, $t)
+            ON CONFLICT(content_hash) DO UPDATE SET file_name = $f, state = $s, detail = $d, updated_at = $t
+            """, ("$h", contentHash), ("$f", fileName), ("$s", state), ("$d", detail), ("$t", Iso(now)));
+
+    public IReadOnlyList<ItemRecord> Items(string? state = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT content_hash, file_name, state, detail, updated_at FROM items" + (state is null ? "" : " WHERE state = $s") + " ORDER BY updated_at DESC";
+        if (state is not null)
+        {
+            command.Parameters.AddWithValue("$s", state);
+        }
+
+        var list = new List<ItemRecord>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new ItemRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return list;
+    }
+
+    // ---- messages and threads ----------------------------------------------------------------------------------
+
+    public string? ThreadOfMessage(string messageId) =>
+        Scalar("SELECT thread_id FROM messages WHERE message_id = $m", ("$m", messageId));
+
+    /// <summary>The most recent thread whose normalized subject is this (compared case-insensitively).</summary>
+    public string? ThreadOfSubject(string normalizedSubject) =>
+        Scalar("SELECT thread_id FROM messages WHERE subject_norm = $s ORDER BY date DESC LIMIT 1", ("$s", normalizedSubject.ToUpperInvariant()));
+
+    public void AddMessage(EmailMessage message, string threadId, string subjectNormalized, string sourcePath, DateTimeOffset now) =>
+        Write("""
+            INSERT OR IGNORE INTO messages(message_id, thread_id, subject_norm, date, source_path, json, added_at)
+            VALUES ($m, $t, $s, $d, $p, $j, $a)
+            """,
+            ("$m", message.MessageId), ("$t", threadId), ("$s", subjectNormalized.ToUpperInvariant()), ("$d", Iso(message.Date)),
+            ("$p", sourcePath), ("$j", JsonSerializer.Serialize(message, s_json)), ("$a", Iso(now)));
+
+    /// <summary>Every message of a thread, oldest first, with its vault-relative source copy.</summary>
+    public IReadOnlyList<StoredMessage> ThreadMessages(string threadId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT json, source_path FROM messages WHERE thread_id = $t ORDER BY date, message_id";
+        command.Parameters.AddWithValue("$t", threadId);
+        var list = new List<StoredMessage>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new StoredMessage(JsonSerializer.Deserialize<EmailMessage>(reader.GetString(0), s_json)!, reader.GetString(1)));
+        }
+
+        return list;
+    }
+
+    public ThreadRecord? FindThread(string threadId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT done_version, note_path, draft_path, draft_for FROM threads WHERE thread_id = $t";
+        command.Parameters.AddWithValue("$t", threadId);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new ThreadRecord(threadId, Str(reader, 0), Str(reader, 1), Str(reader, 2), Str(reader, 3))
+            : null;
+    }
+
+    public void SaveThread(ThreadRecord thread, DateTimeOffset now) =>
+        Write("""
+            INSERT INTO threads(thread_id, done_version, note_path, draft_path, draft_for, updated_at) VALUES ($t, $v, $n, $d, $f, $u)
+            ON CONFLICT(thread_id) DO UPDATE SET done_version = $v, note_path = $n, draft_path = $d, draft_for = $f, updated_at = $u
+            """,
+            ("$t", thread.ThreadId), ("$v", thread.DoneVersion), ("$n", thread.NotePath), ("$d", thread.DraftPath), ("$f", thread.DraftFor), ("$u", Iso(now)));
+
+    public int CountThreads() => int.Parse(Scalar("SELECT COUNT(*) FROM threads") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+    public IReadOnlyList<string> PendingDraftPaths()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT draft_path FROM threads WHERE draft_path IS NOT NULL ORDER BY updated_at DESC";
+        var list = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
+    }
+
+    // ---- output files --------------------------------------------------------------------------------------------
+
+    public FileRecord? FileOwnedBy(string ownerKey)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT path, sha256, kind FROM files WHERE owner_key = $o ORDER BY created_at DESC LIMIT 1";
+        command.Parameters.AddWithValue("$o", ownerKey);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new FileRecord(reader.GetString(0), ownerKey, Str(reader, 1), reader.GetString(2)) : null;
+    }
+
+    public FileRecord? FileAt(string path)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT owner_key, sha256, kind FROM files WHERE path = $p";
+        command.Parameters.AddWithValue("$p", path);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new FileRecord(path, reader.GetString(0), Str(reader, 1), reader.GetString(2)) : null;
+    }
+
+    /// <summary>Claims a path before the file is written, so a crash mid-write leaves the claim and the retry reuses it.</summary>
+    public void ReserveFile(string path, string ownerKey, string kind, DateTimeOffset now) =>
+        Write("""
+            INSERT INTO files(path, owner_key, sha256, kind, created_at) VALUES ($p, $o, NULL, $k, $c)
+            ON CONFLICT(path) DO UPDATE SET owner_key = $o, sha256 = NULL, kind = $k, created_at = $c
+            """, ("$p", path), ("$o", ownerKey), ("$k", kind), ("$c", Iso(now)));
+
+    public void CompleteFile(string path, string sha256) =>
+        Write("UPDATE files SET sha256 = $h WHERE path = $p", ("$p", path), ("$h", sha256));
+
+    /// <summary>Gives up ownership: the file was deleted, or the user took it over by editing it.</summary>
+    public void ReleaseFile(string path) => Write("DELETE FROM files WHERE path = $p", ("$p", path));
+
+    public void Dispose() => SqliteConnection.ClearAllPools();
+
+    // ---- plumbing --------------------------------------------------------------------------------------------------
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+        return connection;
+    }
+
+    private void Write(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_writeLock)
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private string? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string? Str(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static string Iso(DateTimeOffset value) => value.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,74 @@
+using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Ledger;
+
+/// <summary>
+/// Output files owned through the ledger. A path is claimed (reserved) under an owner key before it is written, so a
+/// rerun after a crash writes the same file again instead of a second one; a file whose text differs from what was
+/// recorded has been edited by the user and is never overwritten or deleted.
+/// </summary>
+internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider time)
+{
+    /// <summary>
+    /// The vault-relative path <paramref name="ownerKey"/> writes to: its earlier file when that is still untouched,
+    /// else a fresh name in <paramref name="folder"/> (numeric suffix on a clash, never an overwrite).
+    /// </summary>
+    public string Claim(string ownerKey, string kind, string folder, string stem, string extension)
+    {
+        if (ledger.FileOwnedBy(ownerKey) is { } owned)
+        {
+            if (IsOurs(owned))
+            {
+                return owned.Path;
+            }
+
+            ledger.ReleaseFile(owned.Path);
+        }
+
+        for (var n = 1; ; n++)
+        {
+            var name = n == 1 ? stem + extension : $"{stem}-{n}{extension}";
+            var absolute = Path.Combine(folder, name);
+            var relative = layout.Relative(absolute);
+            if (!File.Exists(absolute) && ledger.FileAt(relative) is null)
+            {
+                ledger.ReserveFile(relative, ownerKey, kind, time.GetUtcNow());
+                return relative;
+            }
+        }
+    }
+
+    /// <summary>Claims a path that follows from another owned file (a prompt record beside its note or draft).</summary>
+    public void ClaimExact(string relativePath, string ownerKey, string kind) =>
+        ledger.ReserveFile(relativePath, ownerKey, kind, time.GetUtcNow());
+
+    /// <summary>Writes a claimed path atomically, then records what was written.</summary>
+    public void Write(string relativePath, string content)
+    {
+        AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
+        ledger.CompleteFile(relativePath, Hashing.Sha256(content));
+    }
+
+    /// <summary>True when the file is as ReplyDrafter wrote it (or gone, or its write never completed).</summary>
+    public bool IsUntouched(string relativePath) => ledger.FileAt(relativePath) is { } record && IsOurs(record);
+
+    /// <summary>Deletes a file ReplyDrafter wrote and the user never touched; returns false (and keeps it) otherwise.</summary>
+    public bool DeleteIfUntouched(string relativePath)
+    {
+        if (!IsUntouched(relativePath))
+        {
+            return false;
+        }
+
+        File.Delete(layout.Absolute(relativePath));
+        ledger.ReleaseFile(relativePath);
+        return true;
+    }
+
+    private bool IsOurs(FileRecord record)
+    {
+        var absolute = layout.Absolute(record.Path);
+        return record.Sha256 is null || !File.Exists(absolute) || Hashing.Sha256File(absolute) == record.Sha256;
+    }
+}

@@ -1,0 +1,312 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Ledger;
+using ReplyDrafter.Llm;
+using ReplyDrafter.Mail;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Processing;
+
+/// <summary>What became of one batch.</summary>
+/// <param name="Paused">True when the LLM refused for a reason retrying cannot fix (auth, quota, missing deployment).</param>
+internal sealed record BatchOutcome(int Done, int Failed, int Waiting, string? WaitingReason, bool Paused = false);
+
+/// <summary>
+/// Takes a batch of inbox files to the vault: parse, copy each new message to Sources/, group into threads, write
+/// notes and drafts, then archive each item whose threads are all done. Order matters for crash safety: outputs are
+/// renamed into place before the ledger records them, and an item moves to the archive last.
+/// </summary>
+internal sealed partial class InboxProcessor(
+    Ledger.Ledger ledger,
+    OwnedFiles files,
+    VaultLayout layout,
+    ThreadProcessor threads,
+    IOptions<InboxOptions> inboxOptions,
+    IOptions<LlmOptions> llmOptions,
+    TimeProvider time,
+    ILogger<InboxProcessor> logger)
+{
+    /// <param name="moveItems">False for <c>process FILE...</c>: the files are processed where they are and left there.</param>
+    /// <param name="stopTaking">Cancelled at shutdown: no new thread starts, running ones may finish.</param>
+    /// <param name="cancellationToken">Cancelled when the shutdown grace is over: running work is abandoned and redone next start.</param>
+    public async Task<BatchOutcome> ProcessAsync(
+        IReadOnlyList<string> paths, bool moveItems, IProgress<string>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
+    {
+        var items = new List<Item>();
+        var failed = 0;
+        foreach (var path in paths)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (Read(path, moveItems))
+            {
+                case Item item:
+                    items.Add(item);
+                    break;
+                case false:
+                    failed++;
+                    progress?.Report(path);
+                    break;
+                default:
+                    progress?.Report(path);
+                    break;
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            return new BatchOutcome(0, failed, 0, null);
+        }
+
+        var work = Ingest(items);
+        var people = PeopleDirectory.Load(layout.Root, layout.OwnFolders);
+        var results = await RunThreadsAsync(work, people, stopTaking, cancellationToken);
+
+        var done = 0;
+        var waiting = 0;
+        string? waitingReason = null;
+        var paused = results.Values.Any(r => r.Failure == LlmFailureKind.Paused);
+        foreach (var item in items)
+        {
+            var outcomes = item.ThreadIds.Select(id => results.GetValueOrDefault(id)).ToList();
+            if (outcomes.All(r => r?.Status == ThreadStatus.Done))
+            {
+                ledger.SetItem(item.Hash, Path.GetFileName(item.Path), ItemStates.Done, null, time.GetUtcNow());
+                if (moveItems)
+                {
+                    MoveToArchive(item.Path, item.ArchivePath);
+                }
+
+                done++;
+            }
+            else if (outcomes.FirstOrDefault(r => r?.Status == ThreadStatus.Failed) is { } failure)
+            {
+                Fail(item.Path, item.Hash, failure.Reason ?? "The model could not process this item.", moveItems);
+                failed++;
+            }
+            else
+            {
+                waiting++;
+                waitingReason ??= outcomes.FirstOrDefault(r => r?.Reason is not null)?.Reason;
+            }
+
+            progress?.Report(item.Path);
+        }
+
+        return new BatchOutcome(done, failed, waiting, waitingReason, paused);
+    }
+
+    /// <summary>An item to process, true when it needed nothing more (already done), false when it failed.</summary>
+    private object Read(string path, bool moveItems)
+    {
+        if (!File.Exists(path))
+        {
+            return true;
+        }
+
+        string hash;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!InboxItems.IsSupported(path))
+            {
+                Fail(path, null, $"ReplyDrafter reads .eml, .mbox, .md and .txt files; this one is '{info.Extension}'.", moveItems);
+                return false;
+            }
+
+            if (info.Length > inboxOptions.Value.MaxItemBytes)
+            {
+                Fail(path, null, $"The file is {info.Length / (1024 * 1024)} MB, more than the {inboxOptions.Value.MaxItemBytes / (1024 * 1024)} MB limit (ReplyDrafter:Inbox:MaxItemBytes).", moveItems);
+                return false;
+            }
+
+            hash = Hashing.Sha256File(path);
+        }
+        catch (IOException ex)
+        {
+            LogUnreadable(logger, path, ex.Message);
+            return true;
+        }
+
+        if (ledger.FindItem(hash) is { State: ItemStates.Done })
+        {
+            // Processed before (a crash came between the ledger and the archive move, or the same file came again).
+            if (moveItems)
+            {
+                MoveToArchive(path, UniqueIn(layout.ArchiveFor(Today()), Path.GetFileName(path)));
+            }
+
+            LogAlreadyDone(logger, path);
+            return true;
+        }
+
+        try
+        {
+            var content = InboxItemReader.Read(path, CancellationToken.None);
+            var archivePath = moveItems ? UniqueIn(layout.ArchiveFor(Today()), Path.GetFileName(path)) : path;
+            return new Item(path, hash, content, archivePath);
+        }
+        catch (UnreadableItemException ex)
+        {
+            Fail(path, hash, ex.Message, moveItems);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReadCrashed(logger, ex, path);
+            Fail(path, hash, "ReplyDrafter could not read this file: " + ex.Message, moveItems);
+            return false;
+        }
+    }
+
+    /// <summary>Copies new messages to Sources/ and records them with their thread; returns the threads to bring up to date.</summary>
+    private List<ThreadWork> Ingest(List<Item> items)
+    {
+        var fresh = items.SelectMany(i => i.Content.Messages)
+            .DistinctBy(m => m.MessageId)
+            .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
+            .ToList();
+        var groups = ThreadGrouper.Group(fresh, ledger.ThreadOfMessage, s => ledger.ThreadOfSubject(s));
+        foreach (var group in groups)
+        {
+            foreach (var message in group.Messages)
+            {
+                var year = message.Date.Year.ToString(CultureInfo.InvariantCulture);
+                var stem = Path.GetFileNameWithoutExtension(SourceCopy.FileName(message));
+                var path = files.Claim("source:" + message.MessageId, "source", Path.Combine(layout.Sources, year), stem, ".md");
+                files.Write(path, SourceCopy.Render(message));
+                ledger.AddMessage(message, group.ThreadId, SubjectNormalizer.Normalize(message.Subject), path, time.GetUtcNow());
+            }
+        }
+
+        var work = new List<ThreadWork>();
+        foreach (var item in items)
+        {
+            if (item.Content.Transcript is { } transcript)
+            {
+                var id = "transcript:" + item.Hash;
+                item.ThreadIds.Add(id);
+                work.Add(new ThreadWork(id, transcript, layout.Relative(item.ArchivePath)));
+                continue;
+            }
+
+            foreach (var message in item.Content.Messages)
+            {
+                if (ledger.ThreadOfMessage(message.MessageId) is { } threadId && !item.ThreadIds.Contains(threadId))
+                {
+                    item.ThreadIds.Add(threadId);
+                }
+            }
+        }
+
+        work.AddRange(items.SelectMany(i => i.ThreadIds).Where(id => !id.StartsWith("transcript:", StringComparison.Ordinal)).Distinct().Select(id => new ThreadWork(id)));
+        return work;
+    }
+
+    private async Task<Dictionary<string, ThreadResult>> RunThreadsAsync(
+        List<ThreadWork> work, PeopleDirectory people, CancellationToken stopTaking, CancellationToken cancellationToken)
+    {
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<string, ThreadResult>();
+        var stalled = 0;
+        await Parallel.ForEachAsync(
+            work,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, llmOptions.Value.MaxConcurrency), CancellationToken = cancellationToken },
+            async (thread, ct) =>
+            {
+                // Once the LLM is known to be down, the rest wait without each spending its own retry budget.
+                if (Volatile.Read(ref stalled) != 0 || stopTaking.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var result = await threads.ProcessAsync(thread, people, ct);
+                results[thread.ThreadId] = result;
+                if (result.Status == ThreadStatus.Waiting)
+                {
+                    Interlocked.Exchange(ref stalled, 1);
+                }
+                else if (result.Status == ThreadStatus.Failed)
+                {
+                    LogThreadFailed(logger, thread.ThreadId, result.Reason ?? "");
+                }
+            });
+        return new Dictionary<string, ThreadResult>(results);
+    }
+
+    private void MoveToArchive(string path, string archivePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(archivePath)!);
+        File.Move(path, archivePath);
+        LogArchived(logger, path, archivePath);
+    }
+
+    /// <summary>Moves the item to Inbox/_failed/ with NAME.error.md saying why, in words.</summary>
+    private void Fail(string path, string? hash, string reason, bool moveItems)
+    {
+        LogFailed(logger, Path.GetFileName(path), reason);
+        if (hash is not null)
+        {
+            ledger.SetItem(hash, Path.GetFileName(path), ItemStates.Failed, reason, time.GetUtcNow());
+        }
+
+        if (!moveItems)
+        {
+            return;
+        }
+
+        var target = UniqueIn(layout.Failed, Path.GetFileName(path));
+        var explanation = $"""
+            # Why {Path.GetFileName(target)} was not processed
+
+            {reason}
+
+            - Failed at: {time.GetLocalNow():yyyy-MM-dd HH:mm:ss zzz}
+            - Original name: {Path.GetFileName(path)}
+
+            Nothing else was affected. To try again, fix the file (or the setting named above) and move it back into the
+            inbox folder.
+            """;
+        AtomicFile.WriteAllText(target + ".error.md", explanation.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        File.Move(path, target);
+    }
+
+    private static string UniqueIn(string folder, string fileName)
+    {
+        var stem = Path.GetFileNameWithoutExtension(fileName);
+        var extension = Path.GetExtension(fileName);
+        for (var n = 1; ; n++)
+        {
+            var candidate = Path.Combine(folder, n == 1 ? fileName : $"{stem}-{n}{extension}");
+            if (!File.Exists(candidate) && !File.Exists(candidate + ".error.md"))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+
+    private sealed record Item(string Path, string Hash, InboxItemContent Content, string ArchivePath)
+    {
+        public List<string> ThreadIds { get; } = [];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archived {Path} to {Archive}")]
+    private static partial void LogArchived(ILogger logger, string path, string archive);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path} was processed before; moved to the archive")]
+    private static partial void LogAlreadyDone(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed {Name}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Thread {ThreadId} failed: {Reason}")]
+    private static partial void LogThreadFailed(ILogger logger, string threadId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path} yet: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly")]
+    private static partial void LogReadCrashed(ILogger logger, Exception exception, string path);
+}
