@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Hosting;
+using ReplyDrafter.Cli;
+
+namespace ReplyDrafter.Tests.Cli;
+
+[CollectionDefinition(nameof(ConsoleTests), DisableParallelization = true)]
+public sealed class ConsoleTests;
+
+[Collection(nameof(ConsoleTests))]
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly TempVault _vault = new();
+
+    internal static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var (oldOut, oldError) = (Console.Out, Console.Error);
+        Console.SetOut(output);
+        Console.SetError(error);
+        try
+        {
+            var code = await ReplyDrafterCommandLine.InvokeAsync(args, static settings =>
+            {
+                var builder = Host.CreateApplicationBuilder(settings);
+                builder.AddReplyDrafter();
+                return builder;
+            });
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+        }
+    }
+
+    [Fact]
+    public async Task Run_VaultMissing_Exit2NamingTheKey()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--once", "--vault", Path.Combine(_vault.Root, "nope"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("ReplyDrafter:Vault", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownArgument_Exit2()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--vault", _vault.Root, "--frobnicate");
+
+        Assert.Equal(2, code);
+        Assert.Contains("--frobnicate", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownCommand_Exit2()
+    {
+        var (code, _, _) = await InvokeAsync("explode");
+
+        Assert.Equal(2, code);
+    }
+
+    [Fact]
+    public async Task Run_BadDuration_Exit2NamingTheKey()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--once", "--vault", _vault.Root, "--ReplyDrafter:Inbox:RescanInterval=soon");
+
+        Assert.Equal(2, code);
+        Assert.Contains("ReplyDrafter:Inbox:RescanInterval", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_BadEmail_Exit2NamingTheKey()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--once", "--vault", _vault.Root, "--ReplyDrafter:Me:Email=not an address");
+
+        Assert.Equal(2, code);
+        Assert.Contains("ReplyDrafter:Me:Email", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_FolderOutsideVault_Exit2NamingTheKey()
+    {
+        var (code, _, error) = await InvokeAsync("run", "--once", "--vault", _vault.Root, "--ReplyDrafter:Folders:Notes=../elsewhere");
+
+        Assert.Equal(2, code);
+        Assert.Contains("ReplyDrafter:Folders:Notes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_VaultLockedByAnotherInstance_Exit2()
+    {
+        using var held = VaultLock.TryAcquire(_vault.Layout.State);
+        Assert.NotNull(held);
+
+        var (code, _, error) = await InvokeAsync("run", "--once", "--vault", _vault.Root);
+
+        Assert.Equal(2, code);
+        Assert.Contains("already", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Process_MissingFile_Exit2()
+    {
+        var (code, _, error) = await InvokeAsync("process", "--vault", _vault.Root, Path.Combine(_vault.Root, "missing.eml"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("missing.eml", error, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _vault.Dispose();
+}
