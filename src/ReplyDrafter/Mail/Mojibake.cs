@@ -15,7 +15,7 @@ namespace ReplyDrafter.Mail;
 /// </remarks>
 internal static class Mojibake
 {
-    private const int MaxPasses = 3;
+    private const int MaxPasses = 4;
 
     // Windows-1252 leaves these bytes undefined; decoders turn them into C1 controls or drop them.
     private static readonly byte[] UndefinedWindows1252Bytes = [0x8F, 0x9D, 0x81, 0x8D, 0x90];
@@ -26,69 +26,180 @@ internal static class Mojibake
     public static string Repair(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var current = text;
-        for (var pass = 0; pass < MaxPasses && HasNonAscii(current); pass++)
-        {
-            var repaired = RepairWith(RepairWith(current, Windows1252), MacRoman);
-            if (string.Equals(repaired, current, StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            current = repaired;
-        }
-
-        return current;
-    }
-
-    private static bool HasNonAscii(string text) => text.AsSpan().ContainsAnyExceptInRange('\0', '\u007F');
-
-    private static string RepairWith(string text, CodePageMap map)
-    {
         StringBuilder? output = null;
         var copiedUpTo = 0;
-        Span<byte> bytes = stackalloc byte[4];
-
         for (var i = 0; i < text.Length;)
         {
-            if (!map.TryGetByte(text[i], out var lead) || SequenceLength(lead) is not (> 1 and var length))
+            if (text[i] < 0x80)
             {
                 i++;
                 continue;
             }
 
-            bytes[0] = lead;
+            // Mojibake of a UTF-8 sequence is made of non-ASCII characters only, so runs of them are repaired alone.
+            var runEnd = i;
+            while (runEnd < text.Length && text[runEnd] >= 0x80)
+            {
+                runEnd++;
+            }
+
+            var run = text[i..runEnd];
+            var repaired = RepairRun(run);
+            if (!string.Equals(repaired, run, StringComparison.Ordinal))
+            {
+                output ??= new StringBuilder(text.Length);
+                output.Append(text, copiedUpTo, i - copiedUpTo).Append(repaired);
+                copiedUpTo = runEnd;
+            }
+
+            i = runEnd;
+        }
+
+        return output is null ? text : output.Append(text, copiedUpTo, text.Length - copiedUpTo).ToString();
+    }
+
+    /// <summary>
+    /// Repairs one run, pass after pass (double encoding). Intermediate passes may yield C1 controls (the middle
+    /// stage of a double round trip); a result that still holds new ones is rejected for the strict repair.
+    /// </summary>
+    private static string RepairRun(string run)
+    {
+        var lenient = Iterate(run, allowControls: true);
+        if (!HasNewControls(run, lenient))
+        {
+            return lenient;
+        }
+
+        return Iterate(run, allowControls: false);
+    }
+
+    private static string Iterate(string run, bool allowControls)
+    {
+        var current = run;
+        for (var pass = 0; pass < MaxPasses; pass++)
+        {
+            var (windows, windowsScore) = RepairWith(current, Windows1252, allowControls);
+            var (mac, macScore) = RepairWith(current, MacRoman, allowControls);
+            if (windowsScore == 0 && macScore == 0)
+            {
+                break;
+            }
+
+            // The code page that explains more of the run is the one it went through.
+            current = macScore > windowsScore ? mac : windows;
+        }
+
+        return current;
+    }
+
+    private static bool HasNewControls(string original, string repaired)
+    {
+        foreach (var c in repaired)
+        {
+            if (char.IsControl(c) && !original.Contains(c, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Replaces every decodable sequence; the score is how many characters were explained.</summary>
+    private static (string Text, int Score) RepairWith(string text, CodePageMap map, bool allowControls)
+    {
+        var output = new StringBuilder(text.Length);
+        var score = 0;
+        var sequences = 0;
+        var weakMacSequences = 0;
+        Span<byte> bytes = stackalloc byte[4];
+
+        for (var i = 0; i < text.Length;)
+        {
+            if (!map.TryGetByte(text[i], out var lead))
+            {
+                output.Append(text[i]);
+                i++;
+                continue;
+            }
+
+            var length = SequenceLength(lead);
+            var skipLead = false;
+            if (length == 0 && map.IsMacRoman && lead == 0x9F)
+            {
+                // Mac Roman's 0xF0 is the Apple logo, a private-use character that tools often drop: "üìÖ" for 📅.
+                bytes[0] = 0xF0;
+                skipLead = true;
+                length = 4;
+            }
+
+            if (length < 2)
+            {
+                output.Append(text[i]);
+                i++;
+                continue;
+            }
+
             var present = 1;
-            while (present < length && i + present < text.Length
-                && map.TryGetByte(text[i + present], out var next) && next is >= 0x80 and <= 0xBF)
+            if (skipLead)
+            {
+                bytes[1] = lead;
+                present = 2;
+            }
+            else
+            {
+                bytes[0] = lead;
+            }
+
+            var consumedChars = 1;
+            while (present < length && i + consumedChars < text.Length
+                && map.TryGetByte(text[i + consumedChars], out var next) && next is >= 0x80 and <= 0xBF)
             {
                 bytes[present] = next;
                 present++;
+                consumedChars++;
             }
 
             string? replacement = null;
             if (present == length)
             {
-                replacement = Decode(bytes[..length], map);
+                replacement = Decode(bytes[..length], allowControls);
+                if (replacement is not null && skipLead && !IsLikelyEmoji(Rune.GetRuneAt(replacement, 0)))
+                {
+                    replacement = null;
+                }
+
+                if (replacement is not null && map.IsMacRoman && length == 2 && replacement[0] > 0x017F)
+                {
+                    weakMacSequences++;
+                }
             }
-            else if (!map.IsMacRoman && length >= 3 && present == length - 1)
+            else if (!map.IsMacRoman && !skipLead && length >= 3 && present == length - 1 && i + consumedChars == text.Length)
             {
                 replacement = DecodeWithMissingByte(bytes[..present], length);
             }
 
             if (replacement is null)
             {
+                output.Append(text[i]);
                 i++;
                 continue;
             }
 
-            output ??= new StringBuilder(text.Length);
-            output.Append(text, copiedUpTo, i - copiedUpTo).Append(replacement);
-            i += present;
-            copiedUpTo = i;
+            output.Append(replacement);
+            score += consumedChars;
+            sequences++;
+            i += consumedChars;
         }
 
-        return output is null ? text : output.Append(text, copiedUpTo, text.Length - copiedUpTo).ToString();
+        // Mac Roman's high half is full of ordinary letters and quotes: a lone two-byte sequence beyond Latin
+        // ("’é" in "l’été", "«é" in "«école»") is taken for real text; a chain of them ("–ü—Ä–∏") is mojibake.
+        if (weakMacSequences > 0 && sequences < 2)
+        {
+            return (text, 0);
+        }
+
+        return (output.ToString(), score);
     }
 
     private static int SequenceLength(byte lead) => lead switch
@@ -99,28 +210,24 @@ internal static class Mojibake
         _ => 0,
     };
 
-    private static string? Decode(ReadOnlySpan<byte> bytes, CodePageMap map)
+    private static string? Decode(ReadOnlySpan<byte> bytes, bool allowControls)
     {
         if (Rune.DecodeFromUtf8(bytes, out var rune, out var consumed) != OperationStatus.Done || consumed != bytes.Length)
         {
             return null;
         }
 
-        // Mac Roman's high half is full of ordinary letters and quotes, so a two-byte sequence there ("’é" in
-        // "l’été", "«é" in "«école»") is only trusted from the leads ¬ √ ƒ ≈, i.e. when it decodes to U+0080-U+017F.
-        if (map.IsMacRoman && bytes.Length == 2 && rune.Value > 0x017F)
-        {
-            return null;
-        }
-
-        return IsPlausible(rune) ? rune.ToString() : null;
+        return IsPlausible(rune) || (allowControls && rune.Value is >= 0x80 and <= 0x9F) ? rune.ToString() : null;
     }
 
-    /// <summary>Windows-1252 drops the undefined bytes; try each where a 3- or 4-byte sequence is one byte short.</summary>
+    /// <summary>
+    /// Windows-1252 drops its undefined bytes; where a 3- or 4-byte sequence ends the run one byte short, try each.
+    /// Only a right double quote or an emoji is trusted: "â€" → ”, "â«" → ⏫.
+    /// </summary>
     private static string? DecodeWithMissingByte(ReadOnlySpan<byte> present, int length)
     {
         Span<byte> candidate = stackalloc byte[4];
-        Rune? fallback = null;
+        string? emoji = null;
         for (var gap = 1; gap < length; gap++)
         {
             foreach (var missing in UndefinedWindows1252Bytes)
@@ -129,27 +236,37 @@ internal static class Mojibake
                 candidate[gap] = missing;
                 present[gap..].CopyTo(candidate[(gap + 1)..]);
                 if (Rune.DecodeFromUtf8(candidate[..length], out var rune, out var consumed) != OperationStatus.Done
-                    || consumed != length || !IsPlausible(rune))
+                    || consumed != length)
                 {
                     continue;
                 }
 
-                if (IsLikelyEmoji(rune))
+                if (rune.Value == 0x201D)
                 {
                     return rune.ToString();
                 }
 
-                fallback ??= rune;
+                if (IsLikelyEmoji(rune))
+                {
+                    emoji ??= rune.ToString();
+                }
             }
         }
 
-        // Without an emoji the guess is too weak for three-byte characters: "â«" could be many things.
-        return fallback is { } r && length == 4 ? r.ToString() : null;
+        return emoji;
     }
 
     private static bool IsPlausible(Rune rune)
     {
         var value = rune.Value;
+
+        // Joiners and variation selectors live inside emoji sequences, combining accents in decomposed text,
+        // soft hyphens in hyphenated words; ˆ and ˜ are Windows-1252 characters (the middle of a double round trip).
+        if (value is 0x200D or 0x200C or 0xFE0F or 0xFE0E or 0x00AD or 0x02C6 or 0x02DC or (>= 0x0300 and <= 0x036F))
+        {
+            return true;
+        }
+
         var category = Rune.GetUnicodeCategory(rune);
         if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned
             or UnicodeCategory.PrivateUse or UnicodeCategory.Surrogate or UnicodeCategory.NonSpacingMark
@@ -179,9 +296,14 @@ internal static class Mojibake
     {
         0x231A or 0x231B or 0x2328 or 0x23CF => true,
         >= 0x23E9 and <= 0x23FA => true, // ⏩ ⏫ ⏬ ⏰ ⏳ ...
-        >= 0x2600 and <= 0x27BF => true, // misc symbols and dingbats: ✅ ❌ ❗ ❤ ➕
+        >= 0x2600 and <= 0x26FF => true, // misc symbols: ☀ ⚠ ⚡ ⛔
+        0x2702 or 0x2705 or 0x2708 or 0x2709 or 0x270A or 0x270B or 0x270F or 0x2712 or 0x2714 or 0x2716
+            or 0x2728 or 0x2733 or 0x2734 or 0x2744 or 0x2747 or 0x274C or 0x274E or 0x2753 or 0x2754 or 0x2755
+            or 0x2757 or 0x2763 or 0x2764 or 0x2795 or 0x2796 or 0x2797 or 0x27A1 or 0x27B0 or 0x27BF => true,
         0x2B50 or 0x2B55 or 0x2B1B or 0x2B1C or 0x2049 or 0x203C => true,
-        >= 0x1F000 and <= 0x1FAFF => true,
+        0x1F004 or 0x1F0CF => true,
+        >= 0x1F170 and <= 0x1F251 => true, // enclosed letters and ideographs
+        >= 0x1F300 and <= 0x1FAFF => true, // pictographs, emoticons, transport, supplemental symbols
         _ => false,
     };
 
