@@ -73,7 +73,7 @@ internal static class InboxItemReader
                 throw new UnreadableItemException(NoHeaders);
             }
 
-            var email = MimeMessageConverter.Convert(message, cancellationToken);
+            var email = MimeMessageConverter.Convert(message, fromMbox: false, cancellationToken);
             if (email.From.Address.Length == 0 && email.Subject.Length == 0 && email.Body.Length == 0)
             {
                 throw new UnreadableItemException("This .eml file is cut off or damaged: it has no sender, no subject and no text.");
@@ -110,7 +110,7 @@ internal static class InboxItemReader
             {
                 if (MimeMessageConverter.HasMailHeaders(message))
                 {
-                    messages.Add(MimeMessageConverter.Convert(message, cancellationToken));
+                    messages.Add(MimeMessageConverter.Convert(message, fromMbox: true, cancellationToken));
                 }
             }
         }

@@ -1,11 +1,11 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Utils;
 
 namespace ReplyDrafter.Mail;
 
 /// <summary>Turns a parsed <see cref="MimeMessage"/> into an <see cref="EmailMessage"/>: text decoded and repaired, attachments described.</summary>
-internal static class MimeMessageConverter
+internal static partial class MimeMessageConverter
 {
     /// <summary>Body text beyond this many characters is cut, with <see cref="TruncatedMarker"/> appended.</summary>
     public const int MaxBodyChars = 200_000;
@@ -32,14 +32,17 @@ internal static class MimeMessageConverter
             or HeaderId.MessageId or HeaderId.To or HeaderId.Cc or HeaderId.InReplyTo or HeaderId.References
             or HeaderId.Received or HeaderId.ReturnPath);
 
-    public static EmailMessage Convert(MimeMessage message, CancellationToken cancellationToken)
+    /// <param name="message">The parsed message.</param>
+    /// <param name="fromMbox">True for a message of an mbox file: its body lines "&gt;From " are unescaped (mboxrd).</param>
+    /// <param name="cancellationToken">Stops between parts.</param>
+    public static EmailMessage Convert(MimeMessage message, bool fromMbox, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
 
         var from = FirstParty(message.From) ?? FirstParty(message.Sender is null ? [] : [message.Sender]) ?? new MailParty(string.Empty, string.Empty);
         var date = DateOf(message);
         var subject = CleanSubject(message.Subject);
-        var (body, attachments) = ReadParts(message, cancellationToken);
+        var (body, attachments) = ReadParts(message, fromMbox, cancellationToken);
         var messageId = MessageIds.Normalize(message.MessageId) ?? MessageIds.Synthesize(from.Address, date, subject, body);
         var references = message.References
             .Select(MessageIds.Normalize)
@@ -149,7 +152,7 @@ internal static class MimeMessageConverter
         return new MailParty(name, (mailbox.Address ?? string.Empty).Trim());
     }
 
-    private static (string Body, List<AttachmentInfo> Attachments) ReadParts(MimeMessage message, CancellationToken cancellationToken)
+    private static (string Body, List<AttachmentInfo> Attachments) ReadParts(MimeMessage message, bool fromMbox, CancellationToken cancellationToken)
     {
         TextPart? plain = null;
         TextPart? html = null;
@@ -178,6 +181,11 @@ internal static class MimeMessageConverter
         var body = plain is not null ? ReadText(plain, isHtml: false)
             : html is not null ? ReadText(html, isHtml: true)
             : string.Empty;
+        if (fromMbox)
+        {
+            body = MboxFromEscape().Replace(body, "$1");
+        }
+
         return (body, attachments);
     }
 
@@ -274,4 +282,7 @@ internal static class MimeMessageConverter
         name = string.IsNullOrWhiteSpace(name) ? "unnamed" : Mojibake.Repair(name.Trim());
         return new AttachmentInfo(name, entity.ContentType.MimeType, counter.Count);
     }
+
+    [GeneratedRegex(@"^>(>*From )", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex MboxFromEscape();
 }

@@ -372,7 +372,7 @@ public sealed class InboxItemReaderTests : IDisposable
     {
         var messages = new[]
         {
-            MimeMessageBuilder.Create().MessageId("m1@x").Subject("One").PlainBody("First message.").Build(),
+            MimeMessageBuilder.Create().MessageId("m1@x").Subject("One").PlainBody("From here on, first.").Build(),
             MimeMessageBuilder.Create().MessageId("m2@x").Subject("Re: One").ReplyTo("m1@x").PlainBody("Second").Build(),
             MimeMessageBuilder.Create().MessageId("m3@x").Subject("Three").HtmlBody("<p>Third</p>").Build(),
         };
@@ -382,7 +382,7 @@ public sealed class InboxItemReaderTests : IDisposable
 
         Assert.Null(content.Transcript);
         Assert.Equal(["m1@x", "m2@x", "m3@x"], content.Messages.Select(m => m.MessageId));
-        Assert.Equal("First message.", content.Messages[0].Body);
+        Assert.Equal("From here on, first.", content.Messages[0].Body);
         Assert.Equal("Third", content.Messages[2].Body);
     }
 
