@@ -1,9 +1,141 @@
+using MimeKit;
+
 namespace ReplyDrafter.Mail;
 
 /// <summary>Reads an inbox file (.eml, .mbox, .md, .txt) into messages or a transcript.</summary>
+/// <remarks>
+/// MIME is parsed with persistent streams: attachment content stays in the file and is only streamed through a
+/// byte counter, so a large attachment costs no memory. I/O errors (a file still being written, a lock) are not
+/// wrapped: they are transient, and the caller may retry.
+/// </remarks>
 internal static class InboxItemReader
 {
+    /// <summary>A whitespace-only file smaller than this is reported as empty.</summary>
+    private const int SmallFileBytes = 4096;
+
+    // Text files beyond this are read only in part; transcripts are capped far below anyway.
+    private const int MaxTextFileBytes = 16 * 1024 * 1024;
+
     /// <summary>Parses the file. Throws <see cref="UnreadableItemException"/> with a plain-words reason when it cannot.</summary>
-    public static InboxItemContent Read(string path, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
+    public static InboxItemContent Read(string path, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var extension = Path.GetExtension(path);
+        var kind = extension.ToUpperInvariant() switch
+        {
+            ".EML" => ItemKind.Eml,
+            ".MBOX" => ItemKind.Mbox,
+            ".MD" or ".TXT" => ItemKind.Text,
+            _ => throw new UnreadableItemException(extension.Length == 0
+                ? "The file has no extension; ReplyDrafter reads .eml, .mbox, .md and .txt files."
+                : $"ReplyDrafter reads .eml, .mbox, .md and .txt files; '{extension}' is not one of them."),
+        };
+
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            throw new UnreadableItemException("The file no longer exists.");
+        }
+
+        if (info.Length == 0 || (info.Length < SmallFileBytes && File.ReadAllBytes(path).All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')))
+        {
+            throw new UnreadableItemException("The file is empty.");
+        }
+
+        return kind switch
+        {
+            ItemKind.Eml => ReadEml(path, cancellationToken),
+            ItemKind.Mbox => ReadMbox(path, cancellationToken),
+            _ => TextItemReader.Read(path, ReadPrefix(path, MaxTextFileBytes)),
+        };
+    }
+
+    private static InboxItemContent ReadEml(string path, CancellationToken cancellationToken)
+    {
+        const string NoHeaders = "This .eml file has no mail headers (From, Date, Subject...); it does not look like an email.";
+        using var stream = OpenRead(path);
+        MimeMessage message;
+        try
+        {
+            message = MimeMessage.Load(MimeMessageConverter.CreateParserOptions(), stream, persistent: true, cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            throw new UnreadableItemException(NoHeaders, ex);
+        }
+
+        using (message)
+        {
+            if (!MimeMessageConverter.HasMailHeaders(message))
+            {
+                throw new UnreadableItemException(NoHeaders);
+            }
+
+            var email = MimeMessageConverter.Convert(message, fromMbox: false, cancellationToken);
+            if (email.From.Address.Length == 0 && email.Subject.Length == 0 && email.Body.Length == 0)
+            {
+                throw new UnreadableItemException("This .eml file is cut off or damaged: it has no sender, no subject and no text.");
+            }
+
+            return new InboxItemContent([email], null);
+        }
+    }
+
+    private static InboxItemContent ReadMbox(string path, CancellationToken cancellationToken)
+    {
+        using var stream = OpenRead(path);
+        var parser = new MimeParser(MimeMessageConverter.CreateParserOptions(), stream, MimeFormat.Mbox, persistent: true);
+        var messages = new List<EmailMessage>();
+        while (!parser.IsEndOfStream)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            MimeMessage message;
+            try
+            {
+                message = parser.ParseMessage(cancellationToken);
+            }
+            catch (FormatException ex)
+            {
+                if (messages.Count == 0)
+                {
+                    throw new UnreadableItemException("This .mbox file does not start with a \"From \" line; it does not look like a mailbox.", ex);
+                }
+
+                break; // A damaged tail: keep the messages read so far.
+            }
+
+            using (message)
+            {
+                if (MimeMessageConverter.HasMailHeaders(message))
+                {
+                    messages.Add(MimeMessageConverter.Convert(message, fromMbox: true, cancellationToken));
+                }
+            }
+        }
+
+        return messages.Count > 0
+            ? new InboxItemContent(messages, null)
+            : throw new UnreadableItemException("This .mbox file holds no readable messages.");
+    }
+
+    private static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+
+    private static byte[] ReadPrefix(string path, int maxBytes)
+    {
+        using var stream = OpenRead(path);
+        var length = (int)Math.Min(stream.Length, maxBytes);
+        var bytes = new byte[length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+
+    private enum ItemKind
+    {
+        Eml,
+        Mbox,
+        Text,
+    }
 }

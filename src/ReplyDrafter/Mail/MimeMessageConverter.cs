@@ -1,0 +1,288 @@
+using System.Text.RegularExpressions;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace ReplyDrafter.Mail;
+
+/// <summary>Turns a parsed <see cref="MimeMessage"/> into an <see cref="EmailMessage"/>: text decoded and repaired, attachments described.</summary>
+internal static partial class MimeMessageConverter
+{
+    /// <summary>Body text beyond this many characters is cut, with <see cref="TruncatedMarker"/> appended.</summary>
+    public const int MaxBodyChars = 200_000;
+
+    public const string TruncatedMarker = "[… truncated]";
+
+    private const int MaxSubjectChars = 1_000;
+    private const int MaxNameChars = 200;
+
+    // Enough decoded bytes for MaxBodyChars in any encoding (HTML markup included); the rest is never read.
+    private const int MaxBodyBytes = 4 * MaxBodyChars + 64 * 1024;
+
+    /// <summary>Parser options: raw 8-bit headers that are not UTF-8 are read as Windows-1252, the likeliest sender encoding.</summary>
+    public static ParserOptions CreateParserOptions()
+    {
+        var options = ParserOptions.Default.Clone();
+        options.CharsetEncoding = TextEncodings.Windows1252;
+        return options;
+    }
+
+    /// <summary>True when the message has at least one header a mail message is recognised by.</summary>
+    public static bool HasMailHeaders(MimeMessage message) =>
+        message.Headers.Any(h => h.Id is HeaderId.From or HeaderId.Sender or HeaderId.Date or HeaderId.Subject
+            or HeaderId.MessageId or HeaderId.To or HeaderId.Cc or HeaderId.InReplyTo or HeaderId.References
+            or HeaderId.Received or HeaderId.ReturnPath);
+
+    /// <param name="message">The parsed message.</param>
+    /// <param name="fromMbox">True for a message of an mbox file: its body lines "&gt;From " are unescaped (mboxrd).</param>
+    /// <param name="cancellationToken">Stops between parts.</param>
+    public static EmailMessage Convert(MimeMessage message, bool fromMbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        var from = FirstParty(message.From) ?? FirstParty(message.Sender is null ? [] : [message.Sender]) ?? new MailParty(string.Empty, string.Empty);
+        var date = DateOf(message);
+        var subject = CleanSubject(message.Subject);
+        var (body, attachments) = ReadParts(message, fromMbox, cancellationToken);
+        var messageId = MessageIds.Normalize(message.MessageId) ?? MessageIds.Synthesize(from.Address, date, subject, body);
+        var references = message.References
+            .Select(MessageIds.Normalize)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+
+        return new EmailMessage(
+            MessageId: messageId,
+            InReplyTo: MessageIds.Normalize(message.InReplyTo),
+            References: references,
+            From: from,
+            To: Parties(message.To),
+            Cc: Parties(message.Cc),
+            ReplyTo: Parties(message.ReplyTo),
+            Date: date,
+            Subject: subject,
+            Body: body,
+            OwnText: QuoteStripper.OwnText(body),
+            Attachments: attachments,
+            AutomatedReason: AutomatedMailDetector.Reason(message.Headers, from.Address, subject, message.Body?.ContentType.MimeType));
+    }
+
+    /// <summary>Caps text at <see cref="MaxBodyChars"/>, marking the cut.</summary>
+    public static string Cap(string text, int maxChars, bool alreadyTruncated = false)
+    {
+        if (text.Length > maxChars)
+        {
+            // Do not split a surrogate pair at the cut.
+            var cut = char.IsHighSurrogate(text[maxChars - 1]) ? maxChars - 1 : maxChars;
+            return text[..cut].TrimEnd() + "\n" + TruncatedMarker;
+        }
+
+        return alreadyTruncated ? text.TrimEnd() + "\n" + TruncatedMarker : text;
+    }
+
+    /// <summary>
+    /// The date header; when missing, the newest Received: timestamp (when the message reached a server); else the
+    /// Unix epoch. Never the file time, so reading the same file twice gives the same message.
+    /// </summary>
+    private static DateTimeOffset DateOf(MimeMessage message)
+    {
+        if (message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue)
+        {
+            return message.Date;
+        }
+
+        DateTimeOffset? newest = null;
+        foreach (var header in message.Headers.Where(h => h.Id == HeaderId.Received))
+        {
+            var semicolon = header.Value.LastIndexOf(';');
+            if (semicolon >= 0 && DateUtils.TryParse(header.Value[(semicolon + 1)..].Trim(), out var received)
+                && (newest is null || received > newest))
+            {
+                newest = received;
+            }
+        }
+
+        return newest ?? DateTimeOffset.UnixEpoch;
+    }
+
+    private static string CleanSubject(string? subject)
+    {
+        if (string.IsNullOrEmpty(subject))
+        {
+            return string.Empty;
+        }
+
+        var folded = string.Join(' ', subject.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        folded = Mojibake.Repair(folded);
+        return folded.Length > MaxSubjectChars ? folded[..MaxSubjectChars] + "…" : folded;
+    }
+
+    private static MailParty? FirstParty(IEnumerable<InternetAddress> addresses) =>
+        Flatten(addresses).Select(ToParty).FirstOrDefault();
+
+    private static List<MailParty> Parties(InternetAddressList list) => Flatten(list).Select(ToParty).ToList();
+
+    private static IEnumerable<MailboxAddress> Flatten(IEnumerable<InternetAddress> addresses)
+    {
+        foreach (var address in addresses)
+        {
+            switch (address)
+            {
+                case MailboxAddress mailbox:
+                    yield return mailbox;
+                    break;
+                case GroupAddress group:
+                    foreach (var member in Flatten(group.Members))
+                    {
+                        yield return member;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    internal static MailParty ToParty(MailboxAddress mailbox)
+    {
+        var name = Mojibake.Repair((mailbox.Name ?? string.Empty).Trim().Trim('"', '\'').Trim());
+        if (name.Length > MaxNameChars)
+        {
+            name = name[..MaxNameChars];
+        }
+
+        return new MailParty(name, (mailbox.Address ?? string.Empty).Trim());
+    }
+
+    private static (string Body, List<AttachmentInfo> Attachments) ReadParts(MimeMessage message, bool fromMbox, CancellationToken cancellationToken)
+    {
+        TextPart? plain = null;
+        TextPart? html = null;
+        var attachments = new List<AttachmentInfo>();
+
+        foreach (var entity in message.BodyParts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entity is TextPart text && !text.IsAttachment && (text.IsPlain || text.IsHtml))
+            {
+                if (text.IsPlain)
+                {
+                    plain ??= text;
+                }
+                else
+                {
+                    html ??= text;
+                }
+
+                continue;
+            }
+
+            attachments.Add(Describe(entity, cancellationToken));
+        }
+
+        var body = plain is not null ? ReadText(plain, isHtml: false)
+            : html is not null ? ReadText(html, isHtml: true)
+            : string.Empty;
+        if (fromMbox)
+        {
+            body = MboxFromEscape().Replace(body, "$1");
+        }
+
+        return (body, attachments);
+    }
+
+    private static string ReadText(TextPart part, bool isHtml)
+    {
+        if (part.Content is null)
+        {
+            return string.Empty;
+        }
+
+        byte[] bytes;
+        bool truncated;
+        try
+        {
+            using var decoded = part.Content.Open();
+            (bytes, truncated) = ReadCapped(decoded, MaxBodyBytes);
+        }
+        catch (IOException)
+        {
+            // A cut-off file: keep nothing rather than fail the whole message.
+            return string.Empty;
+        }
+
+        var text = Decode(bytes, part.ContentType.Charset);
+        if (isHtml)
+        {
+            text = HtmlText.ToText(text);
+        }
+
+        text = Mojibake.Repair(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n')).Trim();
+        return Cap(text, MaxBodyChars, truncated);
+    }
+
+    /// <summary>
+    /// The declared charset is honoured, except when the label is unknown/bogus, or claims ASCII/UTF-8 for bytes
+    /// that are not: then the bytes are detected like an undeclared text file.
+    /// </summary>
+    private static string Decode(byte[] bytes, string? charset)
+    {
+        var declared = TextEncodings.FromCharsetName(charset);
+        if (declared is null || (declared.CodePage is 65001 or 20127 && !TextEncodings.IsValidUtf8(bytes))
+            || IsAsciiLabel(charset))
+        {
+            return TextEncodings.DecodeUnknown(bytes);
+        }
+
+        return declared.GetString(bytes);
+    }
+
+    private static bool IsAsciiLabel(string? charset) =>
+        charset is not null && (charset.Trim().Equals("us-ascii", StringComparison.OrdinalIgnoreCase)
+            || charset.Trim().Equals("ascii", StringComparison.OrdinalIgnoreCase));
+
+    private static (byte[] Bytes, bool Truncated) ReadCapped(Stream stream, int maxBytes)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1L - buffer.Length))) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > maxBytes)
+            {
+                return (buffer.GetBuffer().AsSpan(0, maxBytes).ToArray(), true);
+            }
+        }
+
+        return (buffer.ToArray(), false);
+    }
+
+    /// <summary>Name, type and decoded size of an attachment; the content streams through a counter, never into memory.</summary>
+    private static AttachmentInfo Describe(MimeEntity entity, CancellationToken cancellationToken)
+    {
+        var counter = new CountingStream();
+        string? name = entity.ContentDisposition?.FileName ?? entity.ContentType.Name;
+        try
+        {
+            switch (entity)
+            {
+                case MessagePart { Message: { } inner }:
+                    inner.WriteTo(counter, cancellationToken);
+                    name ??= string.IsNullOrWhiteSpace(inner.Subject) ? "message.eml" : CleanSubject(inner.Subject) + ".eml";
+                    break;
+                case MimePart { Content: { } content }:
+                    content.DecodeTo(counter, cancellationToken);
+                    break;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or FormatException)
+        {
+            // A cut-off attachment: report what could be decoded.
+        }
+
+        name = string.IsNullOrWhiteSpace(name) ? "unnamed" : Mojibake.Repair(name.Trim());
+        return new AttachmentInfo(name, entity.ContentType.MimeType, counter.Count);
+    }
+
+    [GeneratedRegex(@"^>(>*From )", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex MboxFromEscape();
+}
