@@ -39,6 +39,12 @@ internal static class ReplyDrafterCommandLine
         });
         root.Subcommands.Add(process);
 
+        var json = new Option<bool>("--json") { Description = "Machine-readable output." };
+        var status = new Command("status", "What is waiting, done, failed (and why), drafts pending, and whether the LLM answers.") { json };
+        status.TreatUnmatchedTokensAsErrors = false;
+        status.SetAction((result, ct) => Guard(() => StatusCommand.RunAsync(createBuilder, Common(result, vault), result.GetValue(json), ct)));
+        root.Subcommands.Add(status);
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -69,6 +75,19 @@ internal static class ReplyDrafterCommandLine
             CliHost.PrepareVault(layout);
             await host.RunAsync();
             return request.ExitCode;
+        }
+        catch (Exception ex) when (CliHost.Describe(ex) is { } message)
+        {
+            return Usage(message);
+        }
+    }
+
+    /// <summary>Turns configuration and usage failures of a one-shot command into exit code 2 and one line.</summary>
+    private static async Task<int> Guard(Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
         }
         catch (Exception ex) when (CliHost.Describe(ex) is { } message)
         {
