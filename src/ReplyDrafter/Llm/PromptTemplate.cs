@@ -135,6 +135,11 @@ internal sealed partial class PromptTemplate
 
     private static PromptTemplate Parse(string text, string fullPath, string sha256)
     {
+        if (!text.EndsWith('\n'))
+        {
+            text += "\n";
+        }
+
         if (!text.StartsWith("---\n", StringComparison.Ordinal))
         {
             throw new FormatException("the file must start with a '---' line opening the YAML frontmatter");
