@@ -319,7 +319,7 @@ internal sealed class LlmClient : ILlmClient, IDisposable
                 e),
             >= 400 and < 500 and not 408 and not 429 => new LlmException(
                 LlmFailureKind.Rejected,
-                $"The LLM at {EndpointDisplay} refused the {request.Step} request (HTTP {e.Status}{(code is null ? "" : " " + code)}): {Truncate(LlmFaults.ErrorMessage(e), 200)}",
+                $"The LLM at {EndpointDisplay} refused the {request.Step} request (HTTP {e.Status}{(code is null ? "" : " " + code)}); the model or server may not support structured output with a JSON schema.",
                 e),
             _ => null,
         };
@@ -351,9 +351,6 @@ internal sealed class LlmClient : ILlmClient, IDisposable
             : "Check ReplyDrafter:Llm:Endpoint and the network; waiting items are tried again later.");
 
     private bool IsLocal => _endpoint.IsLoopback;
-
-    private static string Truncate(string? text, int max) =>
-        text is null ? "no details" : text.Length <= max ? text : text[..max] + "…";
 
     private IChatClient ChatClientFor(string model) =>
         _chatClients.GetOrAdd(model, m => _sdkClient.GetChatClient(m).AsIChatClient());

@@ -30,9 +30,8 @@ internal static class LlmFaults
     };
 
     /// <summary>The provider's error code (<c>error.code</c> in the body), e.g. content_filter or insufficient_quota.</summary>
+    /// <remarks>The provider's error <em>message</em> is never passed on: it may quote the prompt, that is, mail.</remarks>
     public static string? ErrorCode(ClientResultException exception) => ErrorField(exception, "code");
-
-    public static string? ErrorMessage(ClientResultException exception) => ErrorField(exception, "message");
 
     private static string? ErrorField(ClientResultException exception, string field)
     {

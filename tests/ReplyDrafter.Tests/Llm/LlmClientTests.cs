@@ -151,6 +151,41 @@ public sealed class LlmClientTests
     }
 
     [Fact]
+    public async Task SendAsync_CallerCancels_ThrowsOperationCanceledNotLlmException()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Enqueue(FakeLlmReply.Slow(TimeSpan.FromMinutes(5)));
+        using var client = Client(server.CreateOptions());
+        using var cancellation = new CancellationTokenSource();
+
+        var call = client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), cancellation.Token);
+        while (server.ChatRequestCount == 0)
+        {
+            await Task.Delay(10);
+        }
+
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        Assert.Equal(1, server.ChatRequestCount);
+    }
+
+    [Fact]
+    public async Task SendAsync_OtherClientError_ThrowsRejectedWithoutTheProvidersText()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Enqueue(FakeLlmReply.Error(400, "invalid_request_error", "Invalid content: Can you send the revised budget"));
+        using var client = Client(server.CreateOptions());
+
+        var error = await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None));
+
+        Assert.Equal(LlmFailureKind.Rejected, error.Kind);
+        Assert.Equal(1, server.ChatRequestCount);
+        Assert.Contains("HTTP 400 invalid_request_error", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("revised budget", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SendAsync_AnswerNeverFitsTheSchema_ThrowsRejectedAfterAllAttempts()
     {
         await using var server = await FakeLlmServer.StartAsync(_ => FakeLlmReply.NotMatchingSchema());
