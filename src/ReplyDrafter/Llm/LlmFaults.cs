@@ -1,0 +1,145 @@
+using System.ClientModel;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.Json;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace ReplyDrafter.Llm;
+
+/// <summary>Sorts what can go wrong on the way to the model into "retry" and "stop, and tell the user why".</summary>
+internal static class LlmFaults
+{
+    /// <summary>Worth another attempt: the next one may well succeed.</summary>
+    public static bool IsRetryable(Exception exception, CancellationToken token) => exception switch
+    {
+        InvalidAnswerException => true,
+        _ => IsTransportFailure(exception, token) || exception is ClientResultException { Status: 429 },
+    };
+
+    /// <summary>Says the endpoint itself is in trouble (counts toward opening the circuit). Rate limits and bad answers do not.</summary>
+    public static bool IsTransportFailure(Exception exception, CancellationToken token) => exception switch
+    {
+        TimeoutRejectedException => true,
+        ClientResultException { Status: 0 } => true,
+        ClientResultException { Status: 408 } => true,
+        ClientResultException c => c.Status >= 500,
+        HttpRequestException or IOException or SocketException => true,
+        OperationCanceledException => !token.IsCancellationRequested,
+        _ => false,
+    };
+
+    /// <summary>The provider's error code (<c>error.code</c> in the body), e.g. content_filter or insufficient_quota.</summary>
+    /// <remarks>The provider's error <em>message</em> is never passed on: it may quote the prompt, that is, mail.</remarks>
+    public static string? ErrorCode(ClientResultException exception) => ErrorField(exception, "code");
+
+    private static string? ErrorField(ClientResultException exception, string field)
+    {
+        try
+        {
+            var content = exception.GetRawResponse()?.Content;
+            if (content is null || content.ToMemory().Length == 0)
+            {
+                return null;
+            }
+
+            using var document = JsonDocument.Parse(content.ToMemory());
+            if (document.RootElement.ValueKind == JsonValueKind.Object &&
+                document.RootElement.TryGetProperty("error", out var error) &&
+                error.ValueKind == JsonValueKind.Object &&
+                error.TryGetProperty(field, out var value))
+            {
+                return value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString();
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not the OpenAI error shape: no code to go by.
+        }
+
+        return null;
+    }
+
+    /// <summary>Server-requested delay: <c>retry-after-ms</c> (Azure/OpenAI), then <c>Retry-After</c> seconds or date.</summary>
+    public static TimeSpan? RetryAfter(Exception? exception, TimeProvider timeProvider)
+    {
+        if (exception is not ClientResultException c || c.GetRawResponse() is not { } response)
+        {
+            return null;
+        }
+
+        if (response.Headers.TryGetValue("retry-after-ms", out string? ms) &&
+            double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        if (response.Headers.TryGetValue("Retry-After", out string? after) && after is not null)
+        {
+            if (double.TryParse(after, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
+            {
+                return TimeSpan.FromSeconds(seconds);
+            }
+
+            if (DateTimeOffset.TryParse(after, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
+            {
+                var wait = when - timeProvider.GetUtcNow();
+                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A few words for logs and messages: never content, never a key.</summary>
+    public static string Describe(Exception exception) => exception switch
+    {
+        InvalidAnswerException invalid => invalid.Message,
+        TimeoutRejectedException => "no answer within the attempt timeout",
+        BrokenCircuitException => "circuit open",
+        ClientResultException { Status: 0 } c => NetworkReason(c),
+        ClientResultException c => ErrorCode(c) is { } code ? $"HTTP {c.Status} {code}" : $"HTTP {c.Status}",
+        OperationCanceledException => "the request timed out",
+        _ => NetworkReason(exception),
+    };
+
+    private static string NetworkReason(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket.SocketErrorCode switch
+                {
+                    SocketError.ConnectionRefused => "connection refused",
+                    SocketError.HostNotFound or SocketError.NoData => "host not found",
+                    SocketError.TimedOut => "connection timed out",
+                    SocketError.ConnectionReset => "connection reset",
+                    _ => $"network error {socket.SocketErrorCode}",
+                };
+            }
+        }
+
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException { HttpRequestError: not HttpRequestError.Unknown } http)
+            {
+                return http.HttpRequestError switch
+                {
+                    HttpRequestError.ConnectionError => "connection failed",
+                    HttpRequestError.ResponseEnded => "the server closed the connection",
+                    HttpRequestError.NameResolutionError => "host not found",
+                    HttpRequestError.SecureConnectionError => "TLS handshake failed",
+                    _ => $"network error ({http.HttpRequestError})",
+                };
+            }
+
+            if (e is IOException)
+            {
+                return "the connection was interrupted";
+            }
+        }
+
+        return "network error";
+    }
+}

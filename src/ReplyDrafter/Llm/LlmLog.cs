@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace ReplyDrafter.Llm;
+
+/// <summary>LLM log lines. Prompts and answers only at Trace; never a key.</summary>
+internal static partial class LlmLog
+{
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Warning, Message = "LLM {Step} attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms")]
+    public static partial void RetryScheduled(ILogger logger, string step, int attempt, string reason, long delayMs);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "LLM endpoint {EndpointHost} keeps failing; calls paused for {BreakMs} ms")]
+    public static partial void CircuitOpened(ILogger logger, string endpointHost, long breakMs);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "LLM endpoint {EndpointHost} answers again")]
+    public static partial void CircuitClosed(ILogger logger, string endpointHost);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "LLM {Step} answered in {LatencyMs} ms after {Attempts} attempt(s), {InputTokens}+{OutputTokens} tokens")]
+    public static partial void Answered(ILogger logger, string step, long latencyMs, int attempts, long? inputTokens, long? outputTokens);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "LLM {Step} failed: {Kind}")]
+    public static partial void Failed(ILogger logger, string step, LlmFailureKind kind);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Trace, Message = "LLM {Step} request body: {Body}")]
+    public static partial void RequestBody(ILogger logger, string step, string? body);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Trace, Message = "LLM {Step} answer (finish {FinishReason}): {Text}")]
+    public static partial void AnswerText(ILogger logger, string step, string? finishReason, string text);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Debug, Message = "LLM {Step} answer rejected: {Problem}")]
+    public static partial void AnswerRejected(ILogger logger, string step, string problem);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ReplyDrafter.Llm;
+
+internal static class LlmServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates <c>ReplyDrafter:Llm</c> (at start), and registers <see cref="ILlmClient"/> (which owns its
+    /// HttpClient) and <see cref="PromptLibrary"/>. Needs <see cref="IConfiguration"/> in the container, as hosts have.
+    /// </summary>
+    public static IServiceCollection AddLlm(this IServiceCollection services)
+    {
+        services.AddOptions<LlmOptions>()
+            .Configure<IConfiguration>(Bind)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LlmClient>();
+        services.TryAddSingleton<ILlmClient>(sp => sp.GetRequiredService<LlmClient>());
+        services.TryAddSingleton<PromptLibrary>();
+        return services;
+    }
+
+    /// <summary>The binder's own message for a bad enum is cryptic; this one names the key and the allowed values.</summary>
+    private static void Bind(LlmOptions options, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(LlmOptions.Section);
+        string? provider = section[nameof(LlmOptions.Provider)];
+        if (!string.IsNullOrWhiteSpace(provider) &&
+            (!Enum.TryParse<LlmProvider>(provider.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) ||
+             int.TryParse(provider, out _)))
+        {
+            throw new OptionsValidationException(
+                Options.DefaultName,
+                typeof(LlmOptions),
+                [$"{LlmOptions.Section}:Provider must be OpenAI or AzureOpenAI (got '{provider}')."]);
+        }
+
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the type ("... at 'ReplyDrafter:Llm:AttemptTimeout' to type 'System.TimeSpan'").
+            throw new OptionsValidationException(Options.DefaultName, typeof(LlmOptions), [e.Message]);
+        }
+    }
+}

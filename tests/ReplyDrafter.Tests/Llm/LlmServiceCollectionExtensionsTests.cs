@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Llm;
+
+namespace ReplyDrafter.Tests.Llm;
+
+public sealed class LlmServiceCollectionExtensionsTests
+{
+    private static ServiceProvider Build(Dictionary<string, string?> settings, string? prompts = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging();
+        services.AddOptions<ReplyDrafterOptions>().Configure(o => o.Prompts = prompts);
+        services.AddLlm();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AddLlm_ValidSettings_BindsThemAndResolvesTheClient()
+    {
+        using var provider = Build(new()
+        {
+            ["ReplyDrafter:Llm:Provider"] = "azureopenai",
+            ["ReplyDrafter:Llm:Endpoint"] = "https://example.openai.azure.com/",
+            ["ReplyDrafter:Llm:Deployment"] = "gpt-4o-mini",
+            ["ReplyDrafter:Llm:ApiKey"] = "k",
+            ["ReplyDrafter:Llm:ApiVersion"] = "2025-04-01-preview",
+            ["ReplyDrafter:Llm:MaxConcurrency"] = "2",
+        });
+
+        var options = provider.GetRequiredService<IOptions<LlmOptions>>().Value;
+        var client = provider.GetRequiredService<ILlmClient>();
+
+        Assert.Equal(LlmProvider.AzureOpenAI, options.Provider);
+        Assert.Equal(2, options.MaxConcurrency);
+        Assert.Equal("example.openai.azure.com", client.Provider.EndpointHost);
+        Assert.Equal("2025-04-01-preview", client.Provider.ApiVersion);
+        Assert.Same(client, provider.GetRequiredService<ILlmClient>());
+    }
+
+    [Theory]
+    [InlineData("Provider", "Bogus", "ReplyDrafter:Llm:Provider must be OpenAI or AzureOpenAI (got 'Bogus').")]
+    [InlineData("Endpoint", "foo", "ReplyDrafter:Llm:Endpoint must be an absolute http(s) URL (got 'foo').")]
+    [InlineData("Endpoint", "ftp://host/v1", "ReplyDrafter:Llm:Endpoint must be an absolute http(s) URL")]
+    [InlineData("Deployment", "", "ReplyDrafter:Llm:Deployment must name the model")]
+    [InlineData("MaxConcurrency", "0", "ReplyDrafter:Llm:MaxConcurrency must be 1 or more (got 0).")]
+    [InlineData("AttemptTimeout", "00:00:00", "ReplyDrafter:Llm:AttemptTimeout must be a positive time span")]
+    [InlineData("TotalBudget", "-00:00:01", "ReplyDrafter:Llm:TotalBudget must be a positive time span")]
+    [InlineData("AttemptTimeout", "soon", "ReplyDrafter:Llm:AttemptTimeout")]
+    [InlineData("Temperature", "7", "ReplyDrafter:Llm:Temperature must be from 0 to 2")]
+    public void AddLlm_BadSetting_FailsWithAMessageNamingTheKey(string key, string value, string message)
+    {
+        using var provider = Build(new() { ["ReplyDrafter:Llm:" + key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("", "ReplyDrafter:Llm:ApiKey is required for AzureOpenAI")]
+    [InlineData("2099-01-01", "ReplyDrafter:Llm:ApiVersion '2099-01-01' is not one this build knows")]
+    public void AddLlm_AzureMisconfigured_FailsWithAMessageNamingTheKey(string apiVersion, string message)
+    {
+        using var provider = Build(new()
+        {
+            ["ReplyDrafter:Llm:Provider"] = "AzureOpenAI",
+            ["ReplyDrafter:Llm:Endpoint"] = "https://example.openai.azure.com/",
+            ["ReplyDrafter:Llm:ApiKey"] = apiVersion.Length == 0 ? "" : "k",
+            ["ReplyDrafter:Llm:ApiVersion"] = apiVersion,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PromptLibrary_Default_LoadsShippedTemplatesWithRepoRelativePath()
+    {
+        using var provider = Build([]);
+        var library = provider.GetRequiredService<PromptLibrary>();
+
+        var template = library.Get("thread-note");
+
+        Assert.Equal("thread-note", template.Name);
+        Assert.Equal("prompts/thread-note.prompty", library.DisplayPath("thread-note"));
+        Assert.Same(template, library.Get("thread-note"));
+    }
+
+    [Fact]
+    public void PromptLibrary_ConfiguredFolder_ReloadsAnEditedTemplate()
+    {
+        using var folder = new TempFolder();
+        string text = File.ReadAllText(Path.Combine(LlmTestSupport.PromptsFolder, "draft-reply.prompty"));
+        string path = folder.Write("draft-reply.prompty", text);
+        using var provider = Build([], prompts: folder.Path);
+        var library = provider.GetRequiredService<PromptLibrary>();
+        var first = library.Get("draft-reply");
+
+        File.WriteAllText(path, text.Replace("max_tokens: 1500", "max_tokens: 900", StringComparison.Ordinal));
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(5));
+        var second = library.Get("draft-reply");
+
+        Assert.Equal(1500, first.MaxOutputTokens);
+        Assert.Equal(900, second.MaxOutputTokens);
+        Assert.NotEqual(first.Sha256, second.Sha256);
+        Assert.Equal(folder.Path.Replace('\\', '/') + "/draft-reply.prompty", library.DisplayPath("draft-reply"));
+    }
+
+    [Fact]
+    public void PromptLibrary_MissingTemplate_SaysWhereItLooked()
+    {
+        using var folder = new TempFolder();
+        using var provider = Build([], prompts: folder.Path);
+
+        var error = Assert.Throws<PromptTemplateException>(() => provider.GetRequiredService<PromptLibrary>().Get("thread-note"));
+
+        Assert.Contains("thread-note.prompty", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReplyDrafter:Prompts", error.Message, StringComparison.Ordinal);
+    }
+}

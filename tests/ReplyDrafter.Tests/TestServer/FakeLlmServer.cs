@@ -1,0 +1,283 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReplyDrafter.Llm;
+
+namespace ReplyDrafter.Tests.TestServer;
+
+/// <summary>
+/// An OpenAI-compatible (and Azure OpenAI) chat server on 127.0.0.1 for tests: answers schema-valid notes and drafts by
+/// default, records every request, and misbehaves on cue (<see cref="Enqueue"/>).
+/// <code>
+/// await using var server = await FakeLlmServer.StartAsync();
+/// var options = server.CreateOptions();           // points ReplyDrafter:Llm at the server, tiny delays
+/// server.Enqueue(FakeLlmReply.ServerError());     // next request fails, the one after succeeds
+/// </code>
+/// </summary>
+public sealed class FakeLlmServer : IAsyncDisposable
+{
+    /// <summary>A distinctive key: tests assert it never shows up in records or logs.</summary>
+    public const string ApiKey = "sk-fake-7f3c9e1d2b4a-NEVER-WRITE-ME";
+
+    public const string Model = "fake-model";
+
+    public const string Fingerprint = "fp_fake_0001";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<FakeLlmReply> _faults = new();
+    private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
+    private int _inFlight;
+    private int _maxInFlight;
+
+    private FakeLlmServer(WebApplication app, Func<FakeLlmRequest, FakeLlmReply>? responder)
+    {
+        _app = app;
+        Responder = responder ?? DefaultResponder;
+    }
+
+    /// <summary>http://127.0.0.1:PORT (no trailing slash).</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>What <c>ReplyDrafter:Llm:Endpoint</c> is for the OpenAI provider (Ollama style, with /v1).</summary>
+    public string OpenAIEndpoint => BaseUrl + "/v1";
+
+    /// <summary>Answers a chat request when no fault is queued. Replace it to script content.</summary>
+    public Func<FakeLlmRequest, FakeLlmReply> Responder { get; set; }
+
+    /// <summary>What the default thread-note answer says in <c>reply.needed</c>.</summary>
+    public bool ReplyNeeded { get; set; } = true;
+
+    /// <summary>Added before every chat answer (to make concurrency observable).</summary>
+    public TimeSpan ResponseDelay { get; set; }
+
+    public IReadOnlyList<FakeLlmRequest> Requests => [.. _requests];
+
+    public IReadOnlyList<FakeLlmRequest> ChatRequests => [.. _requests.Where(r => r.IsChat)];
+
+    public int ChatRequestCount => _requests.Count(r => r.IsChat);
+
+    /// <summary>The most chat requests that were being answered at the same time.</summary>
+    public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
+
+    public static async Task<FakeLlmServer> StartAsync(Func<FakeLlmRequest, FakeLlmReply>? responder = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var server = new FakeLlmServer(app, responder);
+
+        app.MapPost("/v1/chat/completions", (RequestDelegate)(ctx => server.HandleChatAsync(ctx, null)));
+        app.MapPost("/openai/deployments/{deployment}/chat/completions", (RequestDelegate)(ctx =>
+            server.HandleChatAsync(ctx, ctx.Request.RouteValues["deployment"]?.ToString())));
+        app.MapGet("/v1/models", (RequestDelegate)server.HandleModelsAsync);
+
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseUrl = address.TrimEnd('/');
+        return server;
+    }
+
+    /// <summary>The next requests get these answers, in order; after that the responder answers again.</summary>
+    public void Enqueue(params FakeLlmReply[] replies)
+    {
+        foreach (var reply in replies)
+        {
+            _faults.Enqueue(reply);
+        }
+    }
+
+    /// <summary>Options aimed at this server, with delays small enough for tests.</summary>
+    public LlmOptions CreateOptions(LlmProvider provider = LlmProvider.OpenAI) => new()
+    {
+        Provider = provider,
+        Endpoint = provider == LlmProvider.OpenAI ? OpenAIEndpoint : BaseUrl,
+        Deployment = Model,
+        ApiKey = ApiKey,
+        ApiVersion = provider == LlmProvider.AzureOpenAI ? "2024-10-21" : null,
+        Temperature = 0.3,
+        MaxConcurrency = 4,
+        AttemptTimeout = TimeSpan.FromSeconds(10),
+        TotalBudget = TimeSpan.FromSeconds(60),
+        MaxRetries = 3,
+        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+        BreakDuration = TimeSpan.FromSeconds(30),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>A thread-note answer that fits <c>prompts/thread-note.prompty</c>.</summary>
+    public static string CannedNote(bool replyNeeded) => new JsonObject
+    {
+        ["title"] = "Budget review for Project Apollo",
+        ["kind"] = "projects",
+        ["project"] = "Apollo",
+        ["person"] = null,
+        ["summary"] = "Alice asks for the revised Q3 budget before Friday's review.",
+        ["participants"] = new JsonArray("Alice Example", "Myself"),
+        ["action_items"] = new JsonArray(new JsonObject
+        {
+            ["task"] = "Send the revised Q3 budget to Alice",
+            ["owner"] = "Myself",
+            ["due"] = "2026-01-09",
+            ["priority"] = "high",
+        }),
+        ["decisions"] = new JsonArray("Review moves to Friday"),
+        ["key_information"] = new JsonArray("Budget cap is 120k"),
+        ["related"] = new JsonArray("Alice Example", "Apollo"),
+        ["reply"] = new JsonObject
+        {
+            ["needed"] = replyNeeded,
+            ["urgency"] = replyNeeded ? "high" : "low",
+            ["reason"] = replyNeeded ? "Alice asks for the budget by Friday." : "Nothing is asked of the user.",
+        },
+    }.ToJsonString();
+
+    /// <summary>A draft-reply answer that fits <c>prompts/draft-reply.prompty</c>.</summary>
+    public static string CannedDraft() => new JsonObject
+    {
+        ["key_points"] = new JsonArray("Confirm the budget arrives by Friday"),
+        ["body"] = "Hi Alice,\n\nThanks for the reminder. I will send the revised Q3 budget by Thursday evening.",
+    }.ToJsonString();
+
+    private FakeLlmReply DefaultResponder(FakeLlmRequest request) => request.SchemaName switch
+    {
+        "thread-note" => FakeLlmReply.Json(CannedNote(ReplyNeeded)),
+        "draft-reply" => FakeLlmReply.Json(CannedDraft()),
+        null => FakeLlmReply.Json("ok"),
+        _ => FakeLlmReply.Json("{}"),
+    };
+
+    private async Task HandleChatAsync(HttpContext context, string? deployment)
+    {
+        int now = Interlocked.Increment(ref _inFlight);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen)
+        {
+        }
+
+        try
+        {
+            var request = await RecordAsync(context, deployment);
+            var reply = _faults.TryDequeue(out var fault) ? fault : Responder(request);
+            var delay = ResponseDelay + reply.Delay;
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (reply.CloseConnection)
+            {
+                context.Abort();
+                return;
+            }
+
+            if (reply.StatusCode == 200 && reply.Content is null && !reply.NullContent)
+            {
+                reply = Responder(request) with { Delay = TimeSpan.Zero };
+            }
+
+            await WriteAsync(context, request, reply);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task HandleModelsAsync(HttpContext context)
+    {
+        await RecordAsync(context, null);
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync($$"""{"object":"list","data":[{"id":"{{Model}}","object":"model","created":0,"owned_by":"fake"}]}""");
+    }
+
+    private async Task<FakeLlmRequest> RecordAsync(HttpContext context, string? deployment)
+    {
+        using var reader = new StreamReader(context.Request.Body);
+        string body = await reader.ReadToEndAsync(context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new FakeLlmRequest(
+            context.Request.Method,
+            context.Request.Path.Value ?? "",
+            deployment,
+            context.Request.Query["api-version"].FirstOrDefault(),
+            body,
+            headers);
+        _requests.Enqueue(request);
+        return request;
+    }
+
+    private static async Task WriteAsync(HttpContext context, FakeLlmRequest request, FakeLlmReply reply)
+    {
+        foreach (var (name, value) in reply.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        context.Response.StatusCode = reply.StatusCode;
+        context.Response.ContentType = "application/json";
+        JsonObject body;
+        if (reply.StatusCode != 200)
+        {
+            body = new JsonObject
+            {
+                ["error"] = new JsonObject
+                {
+                    ["message"] = reply.ErrorMessage,
+                    ["type"] = "fake_error",
+                    ["param"] = null,
+                    ["code"] = reply.ErrorCode,
+                },
+            };
+        }
+        else
+        {
+            string? content = reply.NullContent ? null : reply.Content;
+            int promptTokens = Math.Max(1, request.Body.Length / 4);
+            int completionTokens = Math.Max(1, (content?.Length ?? 0) / 4);
+            body = new JsonObject
+            {
+                ["id"] = "chatcmpl-fake-" + Guid.NewGuid().ToString("N")[..8],
+                ["object"] = "chat.completion",
+                ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["model"] = request.Model ?? request.Deployment ?? Model,
+                ["system_fingerprint"] = Fingerprint,
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = content, ["refusal"] = null },
+                    ["logprobs"] = null,
+                    ["finish_reason"] = reply.FinishReason,
+                }),
+                ["usage"] = new JsonObject
+                {
+                    ["prompt_tokens"] = promptTokens,
+                    ["completion_tokens"] = completionTokens,
+                    ["total_tokens"] = promptTokens + completionTokens,
+                },
+            };
+        }
+
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+}
