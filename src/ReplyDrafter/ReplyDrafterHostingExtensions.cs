@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -17,7 +18,7 @@ public static class ReplyDrafterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(builder.Configuration));
+        services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(WithLogFolder(builder.Configuration)));
 
         services.AddOptions<ReplyDrafterOptions>().BindConfiguration(ReplyDrafterOptions.Section).ValidateOnStart();
         services.AddOptions<MeOptions>().BindConfiguration(MeOptions.Section).ValidateOnStart();
@@ -41,5 +42,23 @@ public static class ReplyDrafterHostingExtensions
         services.AddSingleton<InboxProcessor>();
         services.AddHostedService<InboxWorker>();
         return builder;
+    }
+
+    /// <summary>
+    /// Serilog sink paths may start with <c>{logs}</c>: the vault's <c>.replydrafter/logs</c> (a temp folder while the
+    /// vault is not valid yet, so the start-up error still gets logged).
+    /// </summary>
+    private static IConfiguration WithLogFolder(IConfiguration configuration)
+    {
+        const string Token = "{logs}";
+        var vault = configuration["ReplyDrafter:Vault"];
+        var logs = !string.IsNullOrWhiteSpace(vault) && Directory.Exists(vault)
+            ? Path.Combine(Path.GetFullPath(vault), configuration["ReplyDrafter:Folders:State"] ?? ".replydrafter", "logs")
+            : Path.Combine(Path.GetTempPath(), "replydrafter-logs");
+        var paths = configuration.AsEnumerable()
+            .Where(kv => kv.Key.StartsWith("Serilog:", StringComparison.OrdinalIgnoreCase) && kv.Value?.StartsWith(Token, StringComparison.Ordinal) == true)
+            .Select(kv => new KeyValuePair<string, string?>(kv.Key, logs + kv.Value![Token.Length..]))
+            .ToList();
+        return new ConfigurationBuilder().AddConfiguration(configuration).AddInMemoryCollection(paths).Build();
     }
 }

@@ -191,13 +191,13 @@ internal sealed partial class ThreadProcessor(
         var maxChars = llmOptions.Value.MaxInputChars;
         try
         {
-            var request = template.Prepare(step, prompts.DisplayPath(template), variables(maxChars), llmOptions.Value, messageIds);
+            var request = template.Prepare(step, prompts.DisplayPath(step), variables(maxChars), llmOptions.Value, messageIds);
             return (request, await llm.SendAsync(request, cancellationToken));
         }
         catch (LlmException ex) when (ex.Kind == LlmFailureKind.ContextLength)
         {
             LogShrinking(logger, step);
-            var request = template.Prepare(step, prompts.DisplayPath(template), variables(maxChars / 3), llmOptions.Value, messageIds);
+            var request = template.Prepare(step, prompts.DisplayPath(step), variables(maxChars / 3), llmOptions.Value, messageIds);
             return (request, await llm.SendAsync(request, cancellationToken));
         }
     }

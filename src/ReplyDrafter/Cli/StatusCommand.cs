@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Llm;
+using ReplyDrafter.Processing;
+using Spectre.Console;
+
+namespace ReplyDrafter.Cli;
+
+/// <summary><c>replydrafter status [--json]</c>: a table on a terminal, plain text otherwise, JSON for scripts.</summary>
+internal static class StatusCommand
+{
+    public static async Task<int> RunAsync(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, bool json, CancellationToken cancellationToken)
+    {
+        using var host = CliHost.Build(createBuilder, common);
+        CliHost.Validate(host);
+        var layout = host.Services.GetRequiredService<VaultLayout>();
+        var llm = host.Services.GetRequiredService<ILlmClient>();
+        var options = host.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
+        var time = host.Services.GetRequiredService<TimeProvider>();
+
+        var problem = await llm.ProbeAsync(cancellationToken);
+        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem);
+
+        if (json)
+        {
+            Console.Out.WriteLine(report.ToJson());
+        }
+        else if (!Console.IsOutputRedirected)
+        {
+            WriteTable(report);
+        }
+        else
+        {
+            Console.Out.Write(report.ToText());
+        }
+
+        return 0;
+    }
+
+    private static void WriteTable(StatusReport report)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("");
+        table.HideHeaders();
+        table.AddRow("Vault", Markup.Escape(report.Vault));
+        table.AddRow("Ledger", Markup.Escape(report.Ledger));
+        table.AddRow("LLM", report.LlmReachable
+            ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
+            : $"[red]not reachable[/] {Markup.Escape(report.LlmProblem ?? "")}");
+        table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
+        table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
+        table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));
+        table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
+        AnsiConsole.Write(table);
+    }
+
+    private static string Lines(int count, IEnumerable<string> lines, string? colour = null)
+    {
+        var head = colour is null || count == 0 ? count.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"[{colour}]{count}[/]";
+        return string.Join('\n', lines.Take(20).Select(Markup.Escape).Prepend(head));
+    }
+}

@@ -1,0 +1,75 @@
+using ReplyDrafter.Tests.Cli;
+using ReplyDrafter.Tests.TestServer;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Tests.EndToEnd;
+
+/// <summary>A vault, a misbehaving-on-demand LLM on loopback, and the real command line pointed at both.</summary>
+internal sealed class DaemonHarness : IAsyncDisposable
+{
+    public const string MyName = "Ada Lovelace";
+    public const string MyEmail = "ada@example.com";
+
+    private DaemonHarness(FakeLlmServer server) => Server = server;
+
+    public TempVault Vault { get; } = new();
+
+    public FakeLlmServer Server { get; }
+
+    /// <summary>Extra <c>--ReplyDrafter:...=...</c> settings for every run.</summary>
+    public List<string> Settings { get; } = [];
+
+    public static async Task<DaemonHarness> StartAsync() => new(await FakeLlmServer.StartAsync());
+
+    public string[] Arguments(params string[] command) =>
+    [
+        .. command,
+        "--vault", Vault.Root,
+        "--ReplyDrafter:Llm:Provider=OpenAI",
+        "--ReplyDrafter:Llm:Endpoint=" + Server.OpenAIEndpoint,
+        "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+        "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+        "--ReplyDrafter:Llm:RetryBaseDelay=00:00:00.010",
+        "--ReplyDrafter:Llm:AttemptTimeout=00:00:05",
+        "--ReplyDrafter:Llm:TotalBudget=00:00:20",
+        "--ReplyDrafter:Llm:MaxRetries=4",
+        "--ReplyDrafter:Me:Name=" + MyName,
+        "--ReplyDrafter:Me:Email=" + MyEmail,
+        "--ReplyDrafter:Me:Signature=Ada Lovelace\nAnalytical Engines Ltd",
+        "--ReplyDrafter:Inbox:StableFor=00:00:00",
+        "--ReplyDrafter:Inbox:OnceLlmWait=00:00:03",
+        .. Settings,
+    ];
+
+    public Task<(int ExitCode, string Output, string Error)> RunOnceAsync() => CommandLineTests.InvokeAsync(Arguments("run", "--once"));
+
+    /// <summary>Drops a message into the inbox as an .eml file.</summary>
+    public string Drop(MimeMessageBuilder message, string fileName)
+    {
+        var path = Path.Combine(Vault.Layout.Inbox, fileName);
+        File.WriteAllBytes(path, message.ToBytes());
+        return path;
+    }
+
+    public string DropText(string fileName, string text)
+    {
+        var path = Path.Combine(Vault.Layout.Inbox, fileName);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public IReadOnlyList<string> Drafts() => Vault.Files("Outbox").Where(f => !f.Contains("/_prompts/", StringComparison.Ordinal)).ToList();
+
+    public IReadOnlyList<string> Notes() => Vault.Files("Notes");
+
+    public IReadOnlyList<string> InboxLeft() => Directory.EnumerateFiles(Vault.Layout.Inbox).ToList();
+
+    public IReadOnlyDictionary<string, object?> FrontmatterOf(string relativePath) =>
+        Frontmatter.Read(File.ReadAllText(Vault.Path(relativePath)));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Vault.Dispose();
+    }
+}
