@@ -72,6 +72,7 @@ internal static class DraftRenderer
     {
         var replyLines = Lines(body);
         var signatureLines = Lines(signature);
+        var signOffAbove = false;
         if (signatureLines.Count > 0)
         {
             for (var length = Math.Min(signatureLines.Count, replyLines.Count); length >= 1; length--)
@@ -80,6 +81,7 @@ internal static class DraftRenderer
                 if (tail.SequenceEqual(signatureLines.Take(length).Select(line => line.Trim()), StringComparer.Ordinal))
                 {
                     replyLines.RemoveRange(replyLines.Count - length, length);
+                    signOffAbove = replyLines.Count > 0 && replyLines[^1].Trim().Length > 0;
                     break;
                 }
             }
@@ -98,7 +100,9 @@ internal static class DraftRenderer
 
         // The signature is configuration, but its lines still must not become headings or rules ("--" under a name).
         var signed = string.Join('\n', signatureLines.Select(line => MarkdownText.Verbatim(line) is { Length: > 0 } escaped ? escaped + HardBreak(line) : string.Empty));
-        return reply.Length == 0 ? signed : reply + "\n\n" + signed;
+        // Where the model signed, its sign-off line ("Best,") keeps its place right above the signature.
+        var separator = signOffAbove ? "\n" : "\n\n";
+        return reply.Length == 0 ? signed : reply + separator + signed;
     }
 
     // Keeps a signature's "  " line ends, which markdown needs to show it on separate lines.

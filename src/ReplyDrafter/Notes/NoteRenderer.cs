@@ -41,6 +41,11 @@ internal static class NoteRenderer
             throw new ArgumentException($"Unknown note kind '{content.Kind}'.", nameof(note));
         }
 
+        if (note.Source is not ("email" or "transcript"))
+        {
+            throw new ArgumentException($"Unknown note source '{note.Source}': email or transcript.", nameof(note));
+        }
+
         var isPeople = content.Kind == "people";
         var title = TextFolding.SingleLine(content.Title);
         var project = isPeople ? string.Empty : TextFolding.SingleLine(content.Project);
@@ -137,8 +142,7 @@ internal static class NoteRenderer
     private static string Owner(string owner, string myName)
     {
         // Owners keep their spaces ("@Lior Genzel", as users' task queries expect) but lose what would start a tag or link.
-        var cleaned = new string(WithoutSignifiers(owner).Where(c => c is not ('#' or '[' or ']')).ToArray());
-        var name = TextFolding.SingleLine(TextFolding.SingleLine(cleaned).TrimStart('@'));
+        var name = (MarkdownText.WikilinkTarget(WithoutSignifiers(owner)) ?? string.Empty).TrimStart('@', ' ');
         if (name.Length == 0)
         {
             return name;

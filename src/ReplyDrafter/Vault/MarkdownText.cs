@@ -27,7 +27,7 @@ internal static partial class MarkdownText
     /// </summary>
     public static string Paragraphs(string? text)
     {
-        var lines = SplitLines(text).Select(line => EscapeLineStart(line.Trim()));
+        var lines = SplitLines(text).Select(line => EscapeLineStart(line.Replace('\t', ' ').Trim()));
         return JoinWithSingleBlankLines(lines);
     }
 
@@ -53,17 +53,22 @@ internal static partial class MarkdownText
             }
         }
 
-        var target = TextFolding.SingleLine(builder.ToString());
+        var target = NeutralizeComments(TextFolding.SingleLine(builder.ToString()));
         return target.Length == 0 ? null : target;
     }
 
     /// <summary><c>[[target]]</c>, or null when the name leaves no target.</summary>
     public static string? Wikilink(string? name) => WikilinkTarget(name) is { } target ? $"[[{target}]]" : null;
 
-    private static string[] SplitLines(string? text) =>
-        NeutralizeComments(TextFolding.NormalizeNewlines(text ?? string.Empty)
-            .Replace('\u2028', '\n').Replace('\u2029', '\n').Replace("\u0085", "\n", StringComparison.Ordinal))
-            .Split('\n');
+    private static string[] SplitLines(string? text)
+    {
+        var normalized = TextFolding.NormalizeNewlines(text ?? string.Empty)
+            .Replace('\u2028', '\n').Replace('\u2029', '\n').Replace("\u0085", "\n", StringComparison.Ordinal);
+
+        // Control characters (NUL, BEL, C1) have no business in a note and confuse editors; tabs and newlines stay.
+        var clean = new string(normalized.Where(c => !(char.IsControl(c) && c is not ('\n' or '\t')) && c != '\uFEFF').ToArray());
+        return NeutralizeComments(clean).Split('\n');
+    }
 
     private static string JoinWithSingleBlankLines(IEnumerable<string> lines)
     {

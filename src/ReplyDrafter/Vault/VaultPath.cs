@@ -18,4 +18,28 @@ internal static class VaultPath
 
         return normalized;
     }
+
+    /// <summary>
+    /// <c>folder/stem.extension</c>, or the first of <c>stem-2</c>, <c>stem-3</c>... that no file or folder takes yet
+    /// (SPEC §1: a clash gets a numeric suffix, never an overwrite). The stem is shortened so the suffix still fits in
+    /// <paramref name="maxStemLength"/>.
+    /// </summary>
+    /// <param name="extension">With its dot: ".md", ".prompt.json".</param>
+    public static string Unique(string folder, string stem, string extension, int maxStemLength = 80)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentException.ThrowIfNullOrEmpty(stem);
+        ArgumentNullException.ThrowIfNull(extension);
+
+        for (var n = 1; ; n++)
+        {
+            var suffix = n == 1 ? string.Empty : $"-{n}";
+            var head = stem.Length + suffix.Length > maxStemLength ? stem[..Math.Max(1, maxStemLength - suffix.Length)].TrimEnd('-', '_') : stem;
+            var candidate = Path.Combine(folder, head + suffix + extension);
+            if (!File.Exists(candidate) && !Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
 }
