@@ -140,7 +140,8 @@ internal static partial class MarkdownText
             || SetextUnderline().IsMatch(content)
             || content.StartsWith("```", StringComparison.Ordinal)
             || content.StartsWith("~~~", StringComparison.Ordinal)
-            || content.StartsWith("$$", StringComparison.Ordinal);
+            || content.StartsWith("$$", StringComparison.Ordinal)
+            || content.StartsWith('<'); // an HTML block; an unclosed "<!--" would hide the rest of the note
 
         if (!structural)
         {

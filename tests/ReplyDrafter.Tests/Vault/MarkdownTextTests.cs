@@ -33,9 +33,9 @@ public sealed class MarkdownTextTests
     [Fact]
     public void Verbatim_EmailText_KeepsBulletsQuotesAndIndentation()
     {
-        var text = "Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * [x] done\n--\nsig\n```\n%%";
+        var text = "Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * [x] done\n--\nsig\n```\n%%\n<!-- open";
 
-        Assert.Equal("Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * \\[x] done\n\\--\nsig\n\\```\n% %", MarkdownText.Verbatim(text));
+        Assert.Equal("Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * \\[x] done\n\\--\nsig\n\\```\n% %\n\\<!-- open", MarkdownText.Verbatim(text));
     }
 
     [Theory]
