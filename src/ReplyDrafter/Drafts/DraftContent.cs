@@ -1,9 +1,17 @@
+using System.Text.Json;
+using ReplyDrafter.Notes;
+
 namespace ReplyDrafter.Drafts;
 
 /// <summary>The draft step's answer, after schema validation and deserialization.</summary>
 public sealed record DraftContent(IReadOnlyList<string> KeyPoints, string Body)
 {
-    public static DraftContent FromJson(System.Text.Json.JsonElement value) => throw new NotImplementedException();
+    /// <summary>Reads <c>{ key_points: [string], body: string }</c>; <see cref="FormatException"/> when the body is missing or a value has the wrong type.</summary>
+    public static DraftContent FromJson(JsonElement value)
+    {
+        var root = new JsonFields(value, "draft");
+        return new DraftContent(root.Strings("key_points"), root.RequiredString("body"));
+    }
 }
 
 /// <summary>Everything a draft file shows (SPEC §3). Addressing fields come from headers and configuration only.</summary>
@@ -24,11 +32,3 @@ public sealed record DraftDocument(
     DraftContent Content,
     string Signature,
     string OriginalSummary);
-
-internal static class DraftRenderer
-{
-    public const string PendingStatus = "pending";
-
-    /// <summary>The draft as markdown with YAML frontmatter; the body ends with the signature.</summary>
-    public static string Render(DraftDocument draft) => throw new NotImplementedException();
-}

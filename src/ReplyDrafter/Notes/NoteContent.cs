@@ -1,3 +1,6 @@
+using System.Text.Json;
+using ReplyDrafter.Vault;
+
 namespace ReplyDrafter.Notes;
 
 /// <summary>An action item as the model proposed it. <see cref="Priority"/>: highest | high | medium | low | none.</summary>
@@ -22,26 +25,50 @@ public sealed record NoteContent(
     IReadOnlyList<string> Related,
     ReplyAssessment Reply)
 {
+    public static readonly IReadOnlyList<string> Kinds = ["projects", "people", "meeting", "topics"];
+    public static readonly IReadOnlyList<string> Priorities = ["highest", "high", "medium", "low", "none"];
+    public static readonly IReadOnlyList<string> Urgencies = ["urgent", "high", "normal", "low"];
+
     /// <summary>Reads the validated JSON answer; throws <see cref="FormatException"/> when a value is out of range.</summary>
-    public static NoteContent FromJson(System.Text.Json.JsonElement value) => throw new NotImplementedException();
-}
+    /// <remarks>Strings are trimmed and empty list entries dropped; nothing else is repaired. A due date that is not
+    /// <c>YYYY-MM-DD</c> means no due date; missing optional fields read as empty.</remarks>
+    public static NoteContent FromJson(JsonElement value)
+    {
+        var root = new JsonFields(value, "note");
+        var reply = root.Object("reply");
+        return new NoteContent(
+            Title: root.RequiredString("title"),
+            Kind: root.Enum("kind", Kinds),
+            Project: root.OptionalString("project"),
+            Person: root.OptionalString("person"),
+            Summary: root.RequiredString("summary"),
+            Participants: root.Strings("participants"),
+            ActionItems: root.Objects("action_items").Select(ReadActionItem).ToList(),
+            Decisions: root.Strings("decisions"),
+            KeyInformation: root.Strings("key_information"),
+            Related: root.Strings("related"),
+            Reply: new ReplyAssessment(
+                Needed: reply.Bool("needed"),
+                Urgency: reply.Enum("urgency", Urgencies),
+                Reason: reply.OptionalString("reason") ?? string.Empty));
+    }
 
-/// <summary>Everything a note file shows. Frontmatter values come from here, never keys from the model.</summary>
-/// <param name="Source">email | transcript.</param>
-/// <param name="SourceRef">Vault-relative path of the source copy (or archived transcript).</param>
-/// <param name="PromptFile">Vault-relative path of the prompt record.</param>
-/// <param name="MyName">The configured user: an owner with this name renders as <c>@Myself</c>.</param>
-public sealed record NoteDocument(
-    NoteContent Content,
-    DateOnly Date,
-    IReadOnlyList<string> Participants,
-    string Source,
-    string SourceRef,
-    string PromptFile,
-    string MyName);
+    /// <summary>The same content with every person name replaced by its canonical spelling (e.g. <see cref="PeopleDirectory.Canonical"/>).</summary>
+    public NoteContent WithCanonicalNames(Func<string, string> canonical)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        return this with
+        {
+            Person = Person is null ? null : canonical(Person),
+            Participants = Participants.Select(canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+            ActionItems = ActionItems.Select(item => item.Owner.Length == 0 ? item : item with { Owner = canonical(item.Owner) }).ToList(),
+            Related = Related.Select(canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+        };
+    }
 
-internal static class NoteRenderer
-{
-    /// <summary>The note as markdown with YAML frontmatter (SPEC §2).</summary>
-    public static string Render(NoteDocument note) => throw new NotImplementedException();
+    private static ActionItem ReadActionItem(JsonFields item) => new(
+        Task: item.RequiredString("task"),
+        Owner: item.OptionalString("owner") ?? string.Empty,
+        Due: item.Date("due"),
+        Priority: item.OptionalString("priority") is null ? "none" : item.Enum("priority", Priorities));
 }

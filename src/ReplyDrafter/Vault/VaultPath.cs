@@ -1,0 +1,45 @@
+namespace ReplyDrafter.Vault;
+
+/// <summary>Vault-relative paths as files show them: forward slashes, never rooted (SPEC §1-§3).</summary>
+internal static class VaultPath
+{
+    /// <summary>The path with '/' separators; <see cref="ArgumentException"/> when it is absolute or climbs out of the vault.</summary>
+    public static string Relative(string path, string parameterName)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var normalized = path.Trim().Replace('\\', '/');
+        var rooted = normalized.StartsWith('/')
+            || (normalized.Length >= 2 && char.IsAsciiLetter(normalized[0]) && normalized[1] == ':')
+            || Path.IsPathRooted(path);
+        if (rooted || normalized.Split('/').Contains(".."))
+        {
+            throw new ArgumentException($"'{path}' must be a path inside the vault, relative to it.", parameterName);
+        }
+
+        return normalized;
+    }
+
+    /// <summary>
+    /// <c>folder/stem.extension</c>, or the first of <c>stem-2</c>, <c>stem-3</c>... that no file or folder takes yet
+    /// (SPEC §1: a clash gets a numeric suffix, never an overwrite). The stem is shortened so the suffix still fits in
+    /// <paramref name="maxStemLength"/>.
+    /// </summary>
+    /// <param name="extension">With its dot: ".md", ".prompt.json".</param>
+    public static string Unique(string folder, string stem, string extension, int maxStemLength = 80)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        ArgumentException.ThrowIfNullOrEmpty(stem);
+        ArgumentNullException.ThrowIfNull(extension);
+
+        for (var n = 1; ; n++)
+        {
+            var suffix = n == 1 ? string.Empty : $"-{n}";
+            var head = stem.Length + suffix.Length > maxStemLength ? stem[..Math.Max(1, maxStemLength - suffix.Length)].TrimEnd('-', '_') : stem;
+            var candidate = Path.Combine(folder, head + suffix + extension);
+            if (!File.Exists(candidate) && !Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+}
