@@ -82,7 +82,7 @@ internal sealed partial class ThreadProcessor(
             ["source_kind"] = "email",
             ["thread"] = ThreadText.Format(messages, maxChars),
         }, cancellationToken);
-        var content = NoteContent.FromJson(noteResponse.Value);
+        var content = NoteContent.FromJson(noteResponse.Value).WithCanonicalNames(people.Canonical);
 
         var date = DateOnly.FromDateTime(latest.Date.DateTime);
         var notePath = files.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
@@ -174,7 +174,7 @@ internal sealed partial class ThreadProcessor(
             ["source_kind"] = "transcript",
             ["thread"] = transcript.Text.Length > maxChars ? transcript.Text[..maxChars] + "\n[… shortened]" : transcript.Text,
         }, cancellationToken);
-        var content = NoteContent.FromJson(response.Value);
+        var content = NoteContent.FromJson(response.Value).WithCanonicalNames(people.Canonical);
         var date = transcript.Date ?? today;
         var notePath = files.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
         var participants = content.Participants.Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();

@@ -1,4 +1,5 @@
 using ReplyDrafter.Tests.Cli;
+using ReplyDrafter.Tests.TestData;
 using ReplyDrafter.Tests.TestServer;
 using ReplyDrafter.Vault;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ReplyDrafter.Tests.Cli;
+using ReplyDrafter.Tests.TestData;
 using ReplyDrafter.Tests.TestServer;
 
 namespace ReplyDrafter.Tests.EndToEnd;

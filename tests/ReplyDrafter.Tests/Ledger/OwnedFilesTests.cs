@@ -30,6 +30,7 @@ public sealed class OwnedFilesTests : IDisposable
     public void Claim_CrashBeforeWriteCompleted_ReusesReservedPath()
     {
         var reserved = _files.Claim("note:t1", "note", _vault.Layout.Notes, "Hello", ".md");
+        Directory.CreateDirectory(_vault.Layout.Notes);
         File.WriteAllText(_vault.Path(reserved), "half"); // the crash: a file, but no hash recorded
 
         var again = _files.Claim("note:t1", "note", _vault.Layout.Notes, "Hello", ".md");
