@@ -43,6 +43,11 @@ internal sealed partial class InboxWorker(
         {
             LogAbandoned(logger);
         }
+        catch (Exception ex)
+        {
+            LogBatchCrashed(logger, ex, ex.Message);
+            request.ExitCode = 1;
+        }
         finally
         {
             if (request.Mode != RunMode.Daemon)
@@ -68,9 +73,8 @@ internal sealed partial class InboxWorker(
         {
             var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
-            if (ready.Count > 0)
+            if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
             {
-                var outcome = await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
                 LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
                 if (outcome.Waiting > 0)
                 {
@@ -98,6 +102,20 @@ internal sealed partial class InboxWorker(
         }
 
         return 0;
+    }
+
+    /// <summary>One batch; an unexpected failure (a full disk, a vault folder gone) is logged and retried at the next scan.</summary>
+    private async Task<BatchOutcome?> TryProcessAsync(IReadOnlyList<string> ready, CancellationToken stopTaking, CancellationToken hardStop)
+    {
+        try
+        {
+            return await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogBatchCrashed(logger, ex, ex.Message);
+            return null;
+        }
     }
 
     /// <summary><c>run --once</c> and <c>process</c>: everything given, retrying an unreachable LLM for a bounded time.</summary>
@@ -178,13 +196,17 @@ internal sealed partial class InboxWorker(
             // A burst of events for one file arrives together; let it settle before rescanning.
             await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // A timeout means rescan; a stop request is seen by the caller's loop.
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Inbox} (full rescan every {Interval})")]
     private static partial void LogWatching(ILogger logger, string inbox, TimeSpan interval);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The batch stopped on an unexpected error ({Reason}); its items stay in the inbox and are tried again")]
+    private static partial void LogBatchCrashed(ILogger logger, Exception exception, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch: {Done} done, {Failed} failed, {Waiting} waiting")]
     private static partial void LogBatch(ILogger logger, int done, int failed, int waiting);

@@ -195,11 +195,11 @@ internal sealed class LlmClient : ILlmClient, IDisposable
         }
         catch (OperationCanceledException)
         {
-            return $"The LLM at {EndpointDisplay} did not answer within {_options.AttemptTimeout.TotalSeconds:0.#} s.";
+            return Unreachable($"no answer within {_options.AttemptTimeout.TotalSeconds:0.#} s");
         }
         catch (Exception e) when (e is ClientResultException or HttpRequestException or IOException)
         {
-            return $"The LLM at {EndpointDisplay} is not usable ({LlmFaults.Describe(e)}).";
+            return Unreachable(LlmFaults.Describe(e));
         }
     }
 
