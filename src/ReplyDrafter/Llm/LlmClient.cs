@@ -366,7 +366,10 @@ internal sealed class LlmClient : ILlmClient, IDisposable
             azureOptions.RetryPolicy = new ClientRetryPolicy(0);
             azureOptions.NetworkTimeout = _options.AttemptTimeout;
             azureOptions.Transport = transport;
-            return new AzureOpenAIClient(_endpoint, new ApiKeyCredential(_options.ApiKey!), azureOptions);
+            // Without a key, Entra ID: DefaultAzureCredential tries managed identity, the Azure CLI login, and the rest.
+            return string.IsNullOrEmpty(_options.ApiKey)
+                ? new AzureOpenAIClient(_endpoint, new Azure.Identity.DefaultAzureCredential(), azureOptions)
+                : new AzureOpenAIClient(_endpoint, new ApiKeyCredential(_options.ApiKey), azureOptions);
         }
 
         var openAIOptions = new OpenAIClientOptions

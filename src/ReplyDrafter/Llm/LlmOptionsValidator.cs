@@ -38,11 +38,6 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 
         if (options.Provider == LlmProvider.AzureOpenAI)
         {
-            if (string.IsNullOrWhiteSpace(options.ApiKey))
-            {
-                yield return $"{Prefix}ApiKey is required for AzureOpenAI: Entra ID sign-in is not supported by this build.";
-            }
-
             if (!string.IsNullOrWhiteSpace(options.ApiVersion) && AzureServiceVersion(options.ApiVersion) is null)
             {
                 yield return $"{Prefix}ApiVersion '{options.ApiVersion}' is not one this build knows; use one of {string.Join(", ", KnownAzureVersions())} or leave it empty for the SDK's default.";

@@ -61,21 +61,41 @@ public sealed class LlmServiceCollectionExtensionsTests
     }
 
     [Theory]
-    [InlineData("", "ReplyDrafter:Llm:ApiKey is required for AzureOpenAI")]
-    [InlineData("2099-01-01", "ReplyDrafter:Llm:ApiVersion '2099-01-01' is not one this build knows")]
-    public void AddLlm_AzureMisconfigured_FailsWithAMessageNamingTheKey(string apiVersion, string message)
+    [InlineData("", "2099-01-01", "ReplyDrafter:Llm:ApiVersion '2099-01-01' is not one this build knows")]
+    [InlineData(" ", "", "ReplyDrafter:Llm:Deployment must name the Azure OpenAI deployment")]
+    public void AddLlm_AzureMisconfigured_FailsWithAMessageNamingTheKey(string deployment, string apiVersion, string message)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ReplyDrafter:Llm:Provider"] = "AzureOpenAI",
+            ["ReplyDrafter:Llm:Endpoint"] = "https://example.openai.azure.com/",
+            ["ReplyDrafter:Llm:ApiKey"] = "k",
+            ["ReplyDrafter:Llm:ApiVersion"] = apiVersion,
+        };
+        if (deployment.Length > 0)
+        {
+            settings["ReplyDrafter:Llm:Deployment"] = deployment;
+        }
+
+        using var provider = Build(settings);
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddLlm_AzureWithoutKey_SignsInWithEntraId()
     {
         using var provider = Build(new()
         {
             ["ReplyDrafter:Llm:Provider"] = "AzureOpenAI",
             ["ReplyDrafter:Llm:Endpoint"] = "https://example.openai.azure.com/",
-            ["ReplyDrafter:Llm:ApiKey"] = apiVersion.Length == 0 ? "" : "k",
-            ["ReplyDrafter:Llm:ApiVersion"] = apiVersion,
+            ["ReplyDrafter:Llm:Deployment"] = "gpt-4o-mini",
+            ["ReplyDrafter:Llm:ApiKey"] = "",
         });
 
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
-
-        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+        Assert.Equal("AzureOpenAI", provider.GetRequiredService<ILlmClient>().Provider.Provider);
     }
 
     [Fact]
