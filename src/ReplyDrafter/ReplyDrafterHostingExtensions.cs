@@ -18,7 +18,9 @@ public static class ReplyDrafterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        services.AddSerilog((_, logger) => logger.ReadFrom.Configuration(WithLogFolder(builder.Configuration)));
+        services.AddSerilog((_, logger) => logger
+            .ReadFrom.Configuration(WithLogFolder(builder.Configuration))
+            .Filter.ByExcluding(e => Cli.TerminalProgress.IsActive && e.Level < Serilog.Events.LogEventLevel.Warning));
 
         services.AddOptions<ReplyDrafterOptions>().BindConfiguration(ReplyDrafterOptions.Section).ValidateOnStart();
         services.AddOptions<MeOptions>().BindConfiguration(MeOptions.Section).ValidateOnStart();

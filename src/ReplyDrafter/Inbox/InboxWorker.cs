@@ -137,7 +137,7 @@ internal sealed partial class InboxWorker(
                 }
             }
 
-            var outcome = await processor.ProcessAsync(pending, moveItems, progress: null, stopTaking, hardStop);
+            var outcome = await Cli.TerminalProgress.RunAsync(pending.Count, progress => processor.ProcessAsync(pending, moveItems, progress, stopTaking, hardStop));
             failed += outcome.Failed;
             LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
             if (outcome.Waiting == 0)

@@ -32,26 +32,25 @@ internal sealed partial class InboxProcessor(
     /// <param name="stopTaking">Cancelled at shutdown: no new thread starts, running ones may finish.</param>
     /// <param name="cancellationToken">Cancelled when the shutdown grace is over: running work is abandoned and redone next start.</param>
     public async Task<BatchOutcome> ProcessAsync(
-        IReadOnlyList<string> paths, bool moveItems, IProgress<string>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
+        IReadOnlyList<string> paths, bool moveItems, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
     {
         var items = new List<Item>();
         var failed = 0;
-        foreach (var path in paths)
+        for (var i = 0; i < paths.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            switch (Read(path, moveItems))
+            switch (Read(paths[i], moveItems))
             {
                 case Item item:
                     items.Add(item);
                     break;
                 case false:
                     failed++;
-                    progress?.Report(path);
-                    break;
-                default:
-                    progress?.Report(path);
                     break;
             }
+
+            // Reading is the quick tenth of the work; the LLM calls are the rest.
+            progress?.Report(0.1 * (i + 1) / paths.Count);
         }
 
         if (items.Count == 0)
@@ -61,7 +60,7 @@ internal sealed partial class InboxProcessor(
 
         var work = Ingest(items);
         var people = PeopleDirectory.Load(layout.Root, layout.OwnFolders);
-        var results = await RunThreadsAsync(work, people, stopTaking, cancellationToken);
+        var results = await RunThreadsAsync(work, people, progress, stopTaking, cancellationToken);
 
         var done = 0;
         var waiting = 0;
@@ -91,7 +90,6 @@ internal sealed partial class InboxProcessor(
                 waitingReason ??= outcomes.FirstOrDefault(r => r?.Reason is not null)?.Reason;
             }
 
-            progress?.Report(item.Path);
         }
 
         return new BatchOutcome(done, failed, waiting, waitingReason, paused);
@@ -205,8 +203,9 @@ internal sealed partial class InboxProcessor(
     }
 
     private async Task<Dictionary<string, ThreadResult>> RunThreadsAsync(
-        List<ThreadWork> work, PeopleDirectory people, CancellationToken stopTaking, CancellationToken cancellationToken)
+        List<ThreadWork> work, PeopleDirectory people, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
     {
+        var finished = 0;
         var results = new System.Collections.Concurrent.ConcurrentDictionary<string, ThreadResult>();
         var stalled = 0;
         await Parallel.ForEachAsync(
@@ -222,6 +221,7 @@ internal sealed partial class InboxProcessor(
 
                 var result = await threads.ProcessAsync(thread, people, ct);
                 results[thread.ThreadId] = result;
+                progress?.Report(0.1 + (0.9 * Interlocked.Increment(ref finished) / work.Count));
                 if (result.Status == ThreadStatus.Waiting)
                 {
                     Interlocked.Exchange(ref stalled, 1);
