@@ -45,6 +45,22 @@ internal static class ReplyDrafterCommandLine
         status.SetAction((result, ct) => Guard(() => StatusCommand.RunAsync(createBuilder, Common(result, vault), result.GetValue(json), ct)));
         root.Subcommands.Add(status);
 
+        var record = new Argument<string>("PROMPT.json") { Description = "A prompt record (a note's or draft's prompt_file), absolute or vault-relative." };
+        var model = new Option<string?>("--model") { Description = "Send to this model (or Azure deployment) instead of the recorded one.", HelpName = "NAME" };
+        var temperature = new Option<double?>("--temperature") { Description = "Use this temperature instead of the recorded one.", HelpName = "T" };
+        var offline = new Option<bool>("--offline") { Description = "No LLM call: re-render the recorded answer with the current renderer." };
+        var replay = new Command("replay", "Send a recorded request again and write the result beside the original, which is never touched.")
+        {
+            record, model, temperature, offline,
+        };
+        replay.TreatUnmatchedTokensAsErrors = false;
+        replay.SetAction((result, ct) => Guard(() => ReplayCommand.RunAsync(
+            createBuilder,
+            Common(result, vault),
+            new ReplayRequest(result.GetValue(record)!, result.GetValue(model), result.GetValue(temperature), result.GetValue(offline)),
+            ct)));
+        root.Subcommands.Add(replay);
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -15,6 +15,7 @@ public sealed record DraftContent(IReadOnlyList<string> KeyPoints, string Body)
 }
 
 /// <summary>Everything a draft file shows (SPEC §3). Addressing fields come from headers and configuration only.</summary>
+/// <param name="Status">The frontmatter <c>status</c>: "pending" for a draft awaiting review; a replay writes "replay" so it never counts as one.</param>
 public sealed record DraftDocument(
     DateTimeOffset Created,
     string Urgency,
@@ -31,4 +32,5 @@ public sealed record DraftDocument(
     string Regarding,
     DraftContent Content,
     string Signature,
-    string OriginalSummary);
+    string OriginalSummary,
+    string Status = DraftRenderer.PendingStatus);

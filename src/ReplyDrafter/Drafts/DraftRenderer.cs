@@ -24,7 +24,7 @@ internal static class DraftRenderer
         var fields = new List<KeyValuePair<string, object?>>
         {
             new("type", "draft-reply"),
-            new("status", PendingStatus),
+            new("status", TextFolding.SingleLine(draft.Status)),
             new("created", draft.Created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)),
             new("urgency", draft.Urgency),
             new("to", TextFolding.SingleLine(draft.To)),

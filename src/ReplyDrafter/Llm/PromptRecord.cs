@@ -12,7 +12,9 @@ namespace ReplyDrafter.Llm;
 /// </summary>
 /// <remarks>
 /// Only what <see cref="LlmRequest"/>, <see cref="LlmResponse"/> and <see cref="ProviderInfo"/> carry goes in, and none of
-/// them carries a key or a header. <c>created</c> is when the answer came back.
+/// them carries a key or a header. <c>created</c> is when the answer came back. <c>document</c> is what the markdown was
+/// rendered from (so <c>replay --offline</c> can render it again); <c>produced_sha256</c> tells whether a produced file
+/// was edited since. Records hold mail text: they are never logged.
 /// </remarks>
 internal static class PromptRecord
 {
@@ -26,8 +28,27 @@ internal static class PromptRecord
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    // Missing or null members of a recorded document are damage, not defaults.
+    private static readonly JsonSerializerOptions DocumentOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
     /// <summary>Serializes the record as indented JSON.</summary>
-    public static string ToJson(LlmRequest request, LlmResponse response, ProviderInfo provider, IReadOnlyList<string> producedFiles)
+    /// <param name="document">What the markdown was rendered from (<see cref="DocumentToJson{T}"/>), for offline replay.</param>
+    /// <param name="producedSha256">SHA-256 of each produced file's text as written, by vault-relative path.</param>
+    /// <param name="replay">For a replay: which record it replays and how.</param>
+    public static string ToJson(
+        LlmRequest request,
+        LlmResponse response,
+        ProviderInfo provider,
+        IReadOnlyList<string> producedFiles,
+        JsonNode? document = null,
+        IReadOnlyDictionary<string, string>? producedSha256 = null,
+        JsonObject? replay = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(response);
@@ -98,12 +119,49 @@ internal static class PromptRecord
             },
             ["produced_files"] = new JsonArray(producedFiles.Select(f => (JsonNode?)f).ToArray()),
         };
+        if (producedSha256 is not null)
+        {
+            root["produced_sha256"] = StringMap(producedSha256);
+        }
+
+        if (document is not null)
+        {
+            root["document"] = document.DeepClone();
+        }
+
+        if (replay is not null)
+        {
+            root["replay"] = replay.DeepClone();
+        }
 
         return root.ToJsonString(WriteOptions) + "\n";
     }
 
+    /// <summary>A note or draft document as the record's <c>document</c> (snake_case).</summary>
+    public static JsonNode DocumentToJson<T>(T document)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return JsonSerializer.SerializeToNode(document, DocumentOptions)!;
+    }
+
+    /// <summary>Reads a recorded <c>document</c> back; <see cref="FormatException"/> when it does not fit <typeparamref name="T"/>.</summary>
+    public static T DocumentFromJson<T>(JsonNode document)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        try
+        {
+            return document.Deserialize<T>(DocumentOptions) ?? throw new FormatException("'document' is null.");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"The prompt record is damaged: its 'document' does not read ({e.Message}).", e);
+        }
+    }
+
     /// <summary>Reads a record back into the request it describes (for replay). Throws <see cref="FormatException"/> for a foreign or corrupt file.</summary>
-    public static (LlmRequest Request, LlmResponse Response, ProviderInfo Provider, IReadOnlyList<string> ProducedFiles) Parse(string json)
+    public static PromptRecordData Parse(string json)
     {
         JsonNode? parsed;
         try
@@ -131,7 +189,7 @@ internal static class PromptRecord
         }
     }
 
-    private static (LlmRequest, LlmResponse, ProviderInfo, IReadOnlyList<string>) Read(JsonObject root)
+    private static PromptRecordData Read(JsonObject root)
     {
         int version = Required(root, "version").GetValue<int>();
         if (version > FormatVersion)
@@ -190,7 +248,11 @@ internal static class PromptRecord
             OptionalText(providerNode, "api_version"),
             ReadStringMap(providerNode, "sdk_versions"));
 
-        return (request, response, provider, Strings(root, "produced_files"));
+        var hashes = root["produced_sha256"] is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal)
+            : ReadStringMap(root, "produced_sha256");
+        var document = root["document"] is JsonObject recorded ? recorded.DeepClone() : null;
+        return new PromptRecordData(request, response, provider, Strings(root, "produced_files"), document, hashes);
     }
 
     /// <summary>The body as JSON when it is JSON (readable, diffable), else as the text it was.</summary>
@@ -252,3 +314,14 @@ internal static class PromptRecord
         return document.RootElement.Clone();
     }
 }
+
+/// <summary>A prompt record read back: the request to send again, the answer it got, and what it produced.</summary>
+/// <param name="Document">What the markdown was rendered from; null in records written before replay existed.</param>
+/// <param name="ProducedSha256">SHA-256 of each produced file as written, by vault-relative path (may be empty).</param>
+internal sealed record PromptRecordData(
+    LlmRequest Request,
+    LlmResponse Response,
+    ProviderInfo Provider,
+    IReadOnlyList<string> ProducedFiles,
+    JsonNode? Document,
+    IReadOnlyDictionary<string, string> ProducedSha256);

@@ -87,7 +87,7 @@ internal sealed partial class ThreadProcessor(
         var date = DateOnly.FromDateTime(latest.Date.DateTime);
         var notePath = files.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
         var participants = headerPeople.Concat(content.Participants).Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        WriteWithRecord(notePath, NoteRenderer.Render(new NoteDocument(content, date, participants, "email", latestSource, RecordPathFor(notePath), me.Value.Name)), noteRequest, noteResponse);
+        WriteWithRecord(notePath, new NoteDocument(content, date, participants, "email", latestSource, RecordPathFor(notePath), me.Value.Name), noteRequest, noteResponse);
         LogNoteWritten(logger, notePath, messages.Count);
 
         var why = Addressing.WhyNoDraft(latest, me.Value) ?? (content.Reply.Needed ? null : "the model judged no reply is needed");
@@ -150,7 +150,7 @@ internal sealed partial class ThreadProcessor(
             draft,
             me.Value.Signature,
             note.Summary);
-        WriteWithRecord(path, DraftRenderer.Render(document), request, response);
+        WriteWithRecord(path, document, request, response);
         LogDraftWritten(logger, path, note.Reply.Urgency);
         return path;
     }
@@ -178,7 +178,7 @@ internal sealed partial class ThreadProcessor(
         var date = transcript.Date ?? today;
         var notePath = files.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
         var participants = content.Participants.Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        WriteWithRecord(notePath, NoteRenderer.Render(new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, RecordPathFor(notePath), me.Value.Name)), request, response);
+        WriteWithRecord(notePath, new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, RecordPathFor(notePath), me.Value.Name), request, response);
         ledger.SaveThread(new Ledger.ThreadRecord(work.ThreadId, "transcript", notePath, null, null), time.GetUtcNow());
         LogNoteWritten(logger, notePath, 1);
     }
@@ -202,12 +202,20 @@ internal sealed partial class ThreadProcessor(
         }
     }
 
-    private void WriteWithRecord(string path, string markdown, LlmRequest request, LlmResponse response)
+    private void WriteWithRecord(string path, NoteDocument note, LlmRequest request, LlmResponse response) =>
+        WriteWithRecord(path, NoteRenderer.Render(note), PromptRecord.DocumentToJson(note), request, response);
+
+    private void WriteWithRecord(string path, DraftDocument draft, LlmRequest request, LlmResponse response) =>
+        WriteWithRecord(path, DraftRenderer.Render(draft), PromptRecord.DocumentToJson(draft), request, response);
+
+    /// <summary>The file and its prompt record, which keeps the rendered document and the file's hash for <c>replay</c>.</summary>
+    private void WriteWithRecord(string path, string markdown, System.Text.Json.Nodes.JsonNode document, LlmRequest request, LlmResponse response)
     {
         var recordPath = RecordPathFor(path);
         files.ClaimExact(recordPath, "record:" + path, "prompt-record");
         files.Write(path, markdown);
-        files.Write(recordPath, PromptRecord.ToJson(request, response, llm.Provider, [path]));
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { [path] = Hashing.Sha256(markdown) };
+        files.Write(recordPath, PromptRecord.ToJson(request, response, llm.Provider, [path], document, hashes));
     }
 
     /// <summary><c>Outbox/_prompts/&lt;same stem&gt;.prompt.json</c> for a note or draft path.</summary>

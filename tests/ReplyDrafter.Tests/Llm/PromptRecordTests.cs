@@ -31,7 +31,7 @@ public sealed class PromptRecordTests
         var (request, response, provider) = await RealCallAsync(server);
 
         string json = PromptRecord.ToJson(request, response, provider, Produced);
-        var (request2, response2, provider2, produced2) = PromptRecord.Parse(json);
+        var (request2, response2, provider2, produced2, _, _) = PromptRecord.Parse(json);
 
         Assert.Equal(request.Step, request2.Step);
         Assert.Equal(request.Template.Name, request2.Template.Name);

@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using ReplyDrafter.Drafts;
+using ReplyDrafter.Llm;
+using ReplyDrafter.Notes;
+using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Cli;
+
+/// <summary>What <c>replay</c> was asked to do.</summary>
+/// <param name="RecordPath">The prompt record, absolute or vault-relative (as a file's <c>prompt_file</c> names it).</param>
+internal sealed record ReplayRequest(string RecordPath, string? Model, double? Temperature, bool Offline);
+
+/// <summary>
+/// <c>replydrafter replay PROMPT.json</c>: sends a recorded request again (or, offline, re-renders the recorded answer)
+/// and writes the result beside the original. Writes only new files: the original note or draft, its record and the
+/// ledger are never touched, so it needs no vault lock.
+/// </summary>
+internal static class ReplayCommand
+{
+    public const int LlmFailed = 1;
+
+    /// <summary>The <c>status</c> of a replayed draft: it is for comparing, never a draft awaiting review.</summary>
+    public const string ReplayStatus = "replay";
+
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    public static async Task<int> RunAsync(
+        Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, ReplayRequest replay, CancellationToken cancellationToken)
+    {
+        CheckOverrides(replay);
+        using var host = CliHost.Build(createBuilder, common);
+        CliHost.Validate(host);
+        var layout = host.Services.GetRequiredService<VaultLayout>();
+        var time = host.Services.GetRequiredService<TimeProvider>();
+
+        var (recordFile, shown) = Locate(replay.RecordPath, layout);
+        var record = Read(recordFile, shown);
+        var produced = record.ProducedFiles[0];
+        var recorded = Recorded.From(record, shown);
+
+        var original = record.Request;
+        var request = original with
+        {
+            Settings = original.Settings with
+            {
+                Model = replay.Model?.Trim() ?? original.Settings.Model,
+                Temperature = replay.Temperature ?? original.Settings.Temperature,
+            },
+        };
+
+        LlmResponse response;
+        ProviderInfo provider;
+        if (replay.Offline)
+        {
+            (response, provider) = (record.Response, record.Provider);
+        }
+        else
+        {
+            var llm = host.Services.GetRequiredService<ILlmClient>();
+            try
+            {
+                response = await llm.SendAsync(request, cancellationToken);
+            }
+            catch (LlmException e)
+            {
+                Console.Error.WriteLine("replydrafter: replay: " + e.Message);
+                return LlmFailed;
+            }
+
+            provider = llm.Provider;
+        }
+
+        var now = time.GetLocalNow();
+        var folder = OutputFolder(layout, produced, request.Step);
+        var stem = Path.GetFileNameWithoutExtension(produced) + ".replay-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)
+            + (replay.Model is { } model ? "-" + Slug.Make(model, 40) : "");
+        var (outputFile, newRecordFile) = FreeNames(folder, layout.PromptRecords, stem, Path.GetExtension(produced) is { Length: > 0 } ext ? ext : ".md");
+        var (outputPath, newRecordPath) = (layout.Relative(outputFile), layout.Relative(newRecordFile));
+
+        string markdown;
+        JsonNode document;
+        try
+        {
+            (markdown, document) = recorded.Render(response.Value, request.Settings, newRecordPath, now, () => PeopleDirectory.Load(layout.Root, layout.OwnFolders));
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"replydrafter: replay: the model's new answer did not fit the {request.Step} format: {OneLine(e.Message)}");
+            return LlmFailed;
+        }
+
+        var replayInfo = new JsonObject
+        {
+            ["of"] = IsInside(layout.Root, recordFile) ? layout.Relative(recordFile) : Path.GetFileName(recordFile),
+            ["offline"] = replay.Offline,
+            ["model_override"] = replay.Model,
+            ["temperature_override"] = replay.Temperature,
+            ["replayed_at"] = now.ToString("O", CultureInfo.InvariantCulture),
+        };
+        var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { [outputPath] = Hashing.Sha256(markdown) };
+        WriteNew(outputFile, markdown);
+        try
+        {
+            WriteNew(newRecordFile, PromptRecord.ToJson(request, response, provider, [outputPath], document, hashes, replayInfo));
+        }
+        catch
+        {
+            File.Delete(outputFile);
+            throw;
+        }
+
+        var (baseline, against) = Baseline(layout, record, produced, recorded);
+        Report(replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
+        return 0;
+    }
+
+    private static void CheckOverrides(ReplayRequest replay)
+    {
+        if (replay.Offline && (replay.Model is not null || replay.Temperature is not null))
+        {
+            throw new UsageException("replay: --offline makes no LLM call, so --model and --temperature cannot apply; drop one or the other.");
+        }
+
+        if (replay.Model is { } model && string.IsNullOrWhiteSpace(model))
+        {
+            throw new UsageException("replay: --model needs a model (or Azure deployment) name.");
+        }
+
+        if (replay.Temperature is { } temperature && !(temperature >= 0 && temperature <= 2))
+        {
+            throw new UsageException($"replay: --temperature must be between 0 and 2 (got {temperature.ToString(CultureInfo.InvariantCulture)}).");
+        }
+    }
+
+    /// <summary>An absolute path as given; a relative one in the vault first (as <c>prompt_file</c> names it), else from here.</summary>
+    private static (string File, string Shown) Locate(string given, VaultLayout layout)
+    {
+        if (Path.IsPathRooted(given))
+        {
+            return (Path.GetFullPath(given), given);
+        }
+
+        var inVault = layout.Absolute(given);
+        if (File.Exists(inVault))
+        {
+            return (inVault, given);
+        }
+
+        var fromHere = Path.GetFullPath(given);
+        return (File.Exists(fromHere) ? fromHere : inVault, given);
+    }
+
+    private static PromptRecordData Read(string file, string shown)
+    {
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"replay: no such prompt record '{shown}'.");
+        }
+
+        string json;
+        try
+        {
+            json = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"replay: cannot read '{shown}' ({OneLine(e.Message)}).");
+        }
+
+        PromptRecordData record;
+        try
+        {
+            record = PromptRecord.Parse(json);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"replay: '{shown}': {OneLine(e.Message)}");
+        }
+
+        if (record.Request.Step is not (ThreadProcessor.NoteStep or ThreadProcessor.DraftStep))
+        {
+            throw new UsageException($"replay: '{shown}' records step '{record.Request.Step}', which this build cannot render.");
+        }
+
+        if (record.ProducedFiles.Count == 0)
+        {
+            throw new UsageException($"replay: '{shown}': The prompt record is damaged: 'produced_files' is empty.");
+        }
+
+        if (record.Document is null)
+        {
+            throw new UsageException(
+                $"replay: '{shown}' was written by an older ReplyDrafter and does not hold the document its file was rendered from; process the thread again to get a replayable record.");
+        }
+
+        return record;
+    }
+
+    /// <summary>The original file's folder, or the step's folder when a record names a place outside the vault.</summary>
+    private static string OutputFolder(VaultLayout layout, string produced, string step)
+    {
+        var original = layout.Absolute(produced);
+        return IsInside(layout.Root, original) && Path.GetDirectoryName(original) is { } folder
+            ? folder
+            : step == ThreadProcessor.NoteStep ? layout.Notes : layout.Outbox;
+    }
+
+    private static (string Output, string Record) FreeNames(string folder, string records, string stem, string extension)
+    {
+        for (var n = 1; ; n++)
+        {
+            var name = n == 1 ? stem : $"{stem}-{n}";
+            var output = Path.Combine(folder, name + extension);
+            var record = Path.Combine(records, name + ".prompt.json");
+            if (!File.Exists(output) && !File.Exists(record))
+            {
+                return (output, record);
+            }
+        }
+    }
+
+    /// <summary>Writes through a temp file renamed without overwrite: a replay never replaces a file, even one created meanwhile.</summary>
+    private static void WriteNew(string path, string text)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(folder);
+
+        // Named like AtomicFile's temp files, so a crash leftover is cleaned at the next start.
+        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.rdtmp-{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(Utf8NoBom.GetBytes(text));
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: false);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The original file's body when it is as written; else a fresh rendering of the recorded answer, saying why.</summary>
+    private static (string Body, string Against) Baseline(VaultLayout layout, PromptRecordData record, string produced, Recorded recorded)
+    {
+        var file = layout.Absolute(produced);
+        string why;
+        if (IsInside(layout.Root, file) && File.Exists(file))
+        {
+            var text = File.ReadAllText(file);
+            if (!record.ProducedSha256.TryGetValue(produced, out var sha) || Hashing.Sha256(text) == sha)
+            {
+                return (Frontmatter.Body(text), produced);
+            }
+
+            why = $"{produced} was edited after it was written";
+        }
+        else
+        {
+            why = $"{produced} is gone";
+        }
+
+        return (Frontmatter.Body(recorded.RenderOriginal()), $"a fresh rendering of the recorded answer ({why})");
+    }
+
+    private static void Report(
+        ReplayRequest replay,
+        PromptRecordData record,
+        LlmRequest request,
+        LlmResponse response,
+        ProviderInfo provider,
+        string shown,
+        string outputPath,
+        string recordPath,
+        string baseline,
+        string against,
+        string body)
+    {
+        var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var before = record.Request.Settings;
+        var after = request.Settings;
+        var output = Console.Out;
+        var how = replay.Offline
+            ? "offline (no LLM call; re-rendered from the recorded answer)"
+            : $"online ({provider.Provider} at {ReplayDiff.Printable(provider.EndpointHost)})";
+        output.WriteLine(Invariant($"Replayed {request.Step} from {ReplayDiff.Printable(shown)}: model {ReplayDiff.Printable(after.Model)}, temperature {Show(after.Temperature)}, {how}"));
+        if (after.Model != before.Model)
+        {
+            output.WriteLine(Invariant($"  model overridden: {ReplayDiff.Printable(before.Model)} -> {ReplayDiff.Printable(after.Model)}"));
+        }
+
+        if (after.Temperature != before.Temperature)
+        {
+            output.WriteLine(Invariant($"  temperature overridden: {Show(before.Temperature)} -> {Show(after.Temperature)}"));
+        }
+
+        output.WriteLine("Wrote " + outputPath);
+        output.WriteLine("Wrote " + recordPath);
+        output.WriteLine();
+        output.WriteLine("Changes against " + ReplayDiff.Printable(against) + ":");
+        output.Write(ReplayDiff.Format(baseline, body, colour) ?? "  (no change)\n");
+        output.WriteLine();
+
+        var (oldPrint, newPrint) = (record.Response.SystemFingerprint ?? "none", response.SystemFingerprint ?? "none");
+        output.WriteLine(replay.Offline
+            ? $"System fingerprint: {ReplayDiff.Printable(oldPrint)} (offline: no new answer)"
+            : oldPrint == newPrint
+                ? $"System fingerprint: unchanged ({ReplayDiff.Printable(newPrint)})"
+                : $"System fingerprint: CHANGED {ReplayDiff.Printable(oldPrint)} -> {ReplayDiff.Printable(newPrint)} (the provider's backend changed; answers may differ for that reason alone)");
+        output.WriteLine(Invariant($"Tokens: recorded {Tokens(record.Response.Usage)}, now {Tokens(response.Usage)}"));
+    }
+
+    private static string Tokens(LlmUsage usage) =>
+        Invariant($"{Show(usage.InputTokens)} in + {Show(usage.OutputTokens)} out");
+
+    private static string Show(double? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "default";
+
+    private static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
+
+    private static string Invariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private static bool IsInside(string root, string path)
+    {
+        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
+        return relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+    }
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>The recorded document, and how to render it again with an answer.</summary>
+    private sealed class Recorded
+    {
+        private readonly NoteDocument? _note;
+        private readonly DraftDocument? _draft;
+
+        private Recorded(NoteDocument? note, DraftDocument? draft) => (_note, _draft) = (note, draft);
+
+        public static Recorded From(PromptRecordData record, string shown)
+        {
+            try
+            {
+                return record.Request.Step == ThreadProcessor.NoteStep
+                    ? new Recorded(PromptRecord.DocumentFromJson<NoteDocument>(record.Document!), null)
+                    : new Recorded(null, PromptRecord.DocumentFromJson<DraftDocument>(record.Document!));
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException($"replay: '{shown}': {OneLine(e.Message)}");
+            }
+        }
+
+        /// <summary>The original file as the current renderer would write it.</summary>
+        public string RenderOriginal() => _note is not null ? NoteRenderer.Render(_note) : DraftRenderer.Render(_draft!);
+
+        /// <summary>The document with the (new) answer, rendered by the current renderer.</summary>
+        /// <remarks>Names are canonicalized as processing does; participants from the headers stay (the recorded ones
+        /// already include them).</remarks>
+        public (string Markdown, JsonNode Document) Render(JsonElement answer, LlmSettings settings, string promptFile, DateTimeOffset now, Func<PeopleDirectory> people)
+        {
+            if (_note is not null)
+            {
+                var content = NoteContent.FromJson(answer).WithCanonicalNames(people().Canonical);
+                var note = _note with
+                {
+                    Content = content,
+                    Participants = _note.Participants.Concat(content.Participants).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
+                    PromptFile = promptFile,
+                };
+                return (NoteRenderer.Render(note), PromptRecord.DocumentToJson(note));
+            }
+
+            var draft = _draft! with
+            {
+                Content = DraftContent.FromJson(answer),
+                Created = now,
+                AiModel = settings.Model,
+                AiTemperature = settings.Temperature,
+                PromptFile = promptFile,
+                Status = ReplayStatus,
+            };
+            return (DraftRenderer.Render(draft), PromptRecord.DocumentToJson(draft));
+        }
+    }
+}
