@@ -1,0 +1,137 @@
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.Tokenizers;
+using ReplyDrafter.Llm;
+using ReplyDrafter.Mail;
+using ReplyDrafter.Processing;
+
+namespace ReplyDrafter.Benchmarks;
+
+/// <summary>
+/// What one thread costs in model input: typical reply chains (quoted history, signatures, disclaimers) go through
+/// the real pipeline (MIME conversion with quote stripping, <see cref="ThreadText.Format"/>, the shipped prompts and
+/// <see cref="PromptTemplate.Prepare"/>), and the text of each request is measured. The same requests built from the
+/// unstripped bodies show what stripping saves.
+/// </summary>
+/// <remarks>
+/// Tokens are counted with the o200k_base encoding (GPT-4o family, Microsoft.ML.Tokenizers) over the message texts
+/// plus the JSON schema sent as the response format; the few tokens of chat framing per message are not counted.
+/// The chars/4 column is OpenAI's rule of thumb for English text, for models with another tokenizer.
+/// </remarks>
+internal static class CostReport
+{
+    private static readonly int[] ThreadSizes = [1, 3, 8];
+
+    private static readonly MeOptions Me = new()
+    {
+        Name = "Sam Taylor",
+        Email = "sam.taylor@example.com",
+        Style = "Short, friendly and direct; British English; no filler.",
+        Signature = "Sam Taylor\nDelivery Lead | Example Consulting Ltd",
+    };
+
+    public static void Print(TextWriter output)
+    {
+        var tokenizer = TiktokenTokenizer.CreateForModel("gpt-4o");
+        var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions()));
+        var llm = new LlmOptions();
+        var rows = ThreadSizes.Select(size => Measure(size, prompts, llm, tokenizer)).ToList();
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LLM input per thread: shipped prompts/, MaxInputChars {llm.MaxInputChars:N0}; tokens counted with o200k_base (GPT-4o family), (~) = chars/4 estimate"));
+        output.WriteLine();
+        output.WriteLine("| Messages | Thread as received (chars) | Thread the model sees (chars) | Stripping saves | Note call: chars / tokens (~) | Draft call: chars / tokens (~) | Calls | Tokens per thread | Unstripped | Saved |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Messages} | {row.RawThreadChars:N0} | {row.SentThreadChars:N0} | {Saving(row.RawThreadChars, row.SentThreadChars)} " +
+                $"| {row.Note.Chars:N0} / {row.Note.Tokens:N0} (~{row.Note.Chars / 4:N0}) " +
+                $"| {(row.Draft is { } d ? string.Create(CultureInfo.InvariantCulture, $"{d.Chars:N0} / {d.Tokens:N0} (~{d.Chars / 4:N0})") : "-")} " +
+                $"| {row.Calls} | {row.Tokens:N0} | {row.UnstrippedTokens:N0} | {Saving(row.UnstrippedTokens, row.Tokens)} |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("Calls per thread: 1 note + at most 1 draft (none when the last message is the user's own, automated,");
+        output.WriteLine("not addressed to the user, or the model judges no reply is needed); every thread above ends with a");
+        output.WriteLine("question to the user, so it takes both. Each call's chars include its JSON schema (sent as response format).");
+        output.WriteLine("\"Unstripped\": the same two requests built from the full bodies (quoted history and signatures kept).");
+    }
+
+    private static ThreadCost Measure(int size, PromptLibrary prompts, LlmOptions llm, Tokenizer tokenizer)
+    {
+        var messages = SampleMail.Thread(size).Select(mime =>
+        {
+            using (mime)
+            {
+                return MimeMessageConverter.Convert(mime, fromMbox: false, CancellationToken.None);
+            }
+        }).ToList();
+        var unstripped = messages.Select(m => m with { OwnText = m.Body }).ToList();
+
+        var note = Request(ThreadProcessor.NoteStep, messages, prompts, llm);
+        var draft = Addressing.WhyNoDraft(messages[^1], Me) is null ? Request(ThreadProcessor.DraftStep, messages, prompts, llm) : null;
+        var noteCost = CallCost.Of(note, tokenizer);
+        var draftCost = draft is null ? null : CallCost.Of(draft, tokenizer);
+        var unstrippedTokens = CallCost.Of(Request(ThreadProcessor.NoteStep, unstripped, prompts, llm), tokenizer).Tokens
+            + (draft is null ? 0 : CallCost.Of(Request(ThreadProcessor.DraftStep, unstripped, prompts, llm), tokenizer).Tokens);
+
+        return new ThreadCost(
+            size,
+            ThreadText.Format(unstripped, int.MaxValue).Length,
+            ThreadText.Format(messages, llm.MaxInputChars).Length,
+            noteCost,
+            draftCost,
+            draft is null ? 1 : 2,
+            noteCost.Tokens + (draftCost?.Tokens ?? 0),
+            unstrippedTokens);
+    }
+
+    /// <summary>The request <see cref="ThreadProcessor"/> builds for a step, with the same variables.</summary>
+    private static LlmRequest Request(string step, List<EmailMessage> messages, PromptLibrary prompts, LlmOptions llm)
+    {
+        var subject = SubjectNormalizer.Normalize(messages[0].Subject);
+        var thread = ThreadText.Format(messages, llm.MaxInputChars);
+        var variables = step == ThreadProcessor.NoteStep
+            ? new Dictionary<string, string>
+            {
+                ["me_name"] = Me.Name,
+                ["me_email"] = Me.Email,
+                ["today"] = "2025-12-03",
+                ["subject"] = subject,
+                ["participants"] = string.Join(", ", Addressing.Participants(messages)),
+                ["known_people"] = "Alice Moreau, Bob Lindqvist, Marie Dupont",
+                ["source_kind"] = "email",
+                ["thread"] = thread,
+            }
+            : new Dictionary<string, string>
+            {
+                ["me_name"] = Me.Name,
+                ["me_style"] = Me.Style,
+                ["today"] = "2025-12-03",
+                ["subject"] = subject,
+                ["recipient_name"] = Addressing.ReplyAll(messages[^1], Me).To.NameOrAddress,
+                ["note_summary"] = "Alice asks whether the 12 December delivery still holds and wants the archive migration in scope. Finance approved 85,000 EUR; anything above needs a change request.",
+                ["urgency"] = "high",
+                ["urgency_reason"] = "Alice needs a confirmed date before the board meets on the 15th.",
+                ["thread"] = thread,
+            };
+        return prompts.Get(step).Prepare(step, prompts.DisplayPath(step), variables, llm, messages.Select(m => m.MessageId).ToList());
+    }
+
+    private static string Saving(long before, long after) =>
+        before == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * (before - after) / before:0}%");
+
+    private sealed record ThreadCost(
+        int Messages, int RawThreadChars, int SentThreadChars, CallCost Note, CallCost? Draft, int Calls, int Tokens, int UnstrippedTokens);
+
+    private sealed record CallCost(int Chars, int Tokens)
+    {
+        public static CallCost Of(LlmRequest request, Tokenizer tokenizer)
+        {
+            var texts = request.Messages.Select(m => m.Text).Append(request.Settings.OutputSchema.GetRawText()).ToList();
+            return new CallCost(texts.Sum(t => t.Length), texts.Sum(t => tokenizer.CountTokens(t)));
+        }
+    }
+}
