@@ -62,7 +62,8 @@ internal sealed partial class InboxWorker(
         }
 
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
-        var retryDelay = s_firstRetry;
+        var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
+        var retryDelay = firstRetry;
         var llmDown = false;
         while (!stopTaking.IsCancellationRequested)
         {
@@ -72,6 +73,17 @@ internal sealed partial class InboxWorker(
             {
                 var outcome = await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
                 LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                if (stopTaking.IsCancellationRequested)
+                {
+                    // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
+                    if (outcome.Waiting > 0)
+                    {
+                        LogLeftForNextStart(logger, outcome.Waiting);
+                    }
+
+                    break;
+                }
+
                 if (outcome.Waiting > 0)
                 {
                     if (!llmDown || outcome.Paused)
@@ -90,7 +102,7 @@ internal sealed partial class InboxWorker(
                         LogLlmBack(logger);
                     }
 
-                    (llmDown, retryDelay) = (false, s_firstRetry);
+                    (llmDown, retryDelay) = (false, firstRetry);
                 }
             }
 
@@ -178,8 +190,9 @@ internal sealed partial class InboxWorker(
             // A burst of events for one file arrives together; let it settle before rescanning.
             await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // Timed out (rescan now) or stopping (the loop ends): neither is an error.
         }
     }
 
@@ -200,6 +213,9 @@ internal sealed partial class InboxWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Gave up: {Count} item(s) left untouched in the inbox because {Reason}")]
     private static partial void LogGaveUp(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} item(s) stay in the inbox for the next start")]
+    private static partial void LogLeftForNextStart(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before in-flight work finished; it will be redone on the next start")]
     private static partial void LogAbandoned(ILogger logger);
