@@ -139,6 +139,12 @@ internal sealed partial class InboxWorker(
                 break;
             }
 
+            if (stopTaking.IsCancellationRequested)
+            {
+                LogLeftForNextStart(logger, outcome.Waiting);
+                break;
+            }
+
             if (outcome.Paused || time.GetUtcNow() + retryDelay > giveUpAt)
             {
                 LogGaveUp(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");

@@ -154,7 +154,9 @@ internal sealed partial class InboxProcessor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogReadCrashed(logger, ex, path);
+            // The console is the user's: the stack trace goes to the debug log only, the reason to the error file.
+            LogReadCrashed(logger, path, ex.GetType().Name);
+            LogReadCrashedDetail(logger, ex, path);
             Fail(path, hash, "ReplyDrafter could not read this file: " + ex.Message, moveItems);
             return false;
         }
@@ -312,6 +314,9 @@ internal sealed partial class InboxProcessor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path} yet: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly")]
-    private static partial void LogReadCrashed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly ({ExceptionType}); the item goes to the failed folder")]
+    private static partial void LogReadCrashed(ILogger logger, string path, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading {Path} failed unexpectedly")]
+    private static partial void LogReadCrashedDetail(ILogger logger, Exception exception, string path);
 }
