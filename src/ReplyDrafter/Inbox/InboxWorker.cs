@@ -67,7 +67,8 @@ internal sealed partial class InboxWorker(
         }
 
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
-        var retryDelay = s_firstRetry;
+        var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
+        var retryDelay = firstRetry;
         var llmDown = false;
         while (!stopTaking.IsCancellationRequested)
         {
@@ -76,6 +77,17 @@ internal sealed partial class InboxWorker(
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
             {
                 LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                if (stopTaking.IsCancellationRequested)
+                {
+                    // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
+                    if (outcome.Waiting > 0)
+                    {
+                        LogLeftForNextStart(logger, outcome.Waiting);
+                    }
+
+                    break;
+                }
+
                 if (outcome.Waiting > 0)
                 {
                     if (!llmDown || outcome.Paused)
@@ -94,7 +106,7 @@ internal sealed partial class InboxWorker(
                         LogLlmBack(logger);
                     }
 
-                    (llmDown, retryDelay) = (false, s_firstRetry);
+                    (llmDown, retryDelay) = (false, firstRetry);
                 }
             }
 
@@ -142,6 +154,12 @@ internal sealed partial class InboxWorker(
             LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
             if (outcome.Waiting == 0)
             {
+                break;
+            }
+
+            if (stopTaking.IsCancellationRequested)
+            {
+                LogLeftForNextStart(logger, outcome.Waiting);
                 break;
             }
 
@@ -198,7 +216,7 @@ internal sealed partial class InboxWorker(
         }
         catch (OperationCanceledException)
         {
-            // A timeout means rescan; a stop request is seen by the caller's loop.
+            // Timed out (rescan now) or stopping (the loop ends): neither is an error.
         }
     }
 
@@ -222,6 +240,9 @@ internal sealed partial class InboxWorker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Gave up: {Count} item(s) left untouched in the inbox because {Reason}")]
     private static partial void LogGaveUp(ILogger logger, int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} item(s) stay in the inbox for the next start")]
+    private static partial void LogLeftForNextStart(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before in-flight work finished; it will be redone on the next start")]
     private static partial void LogAbandoned(ILogger logger);

@@ -207,6 +207,10 @@ internal sealed class Ledger : IDisposable
             ON CONFLICT(path) DO UPDATE SET owner_key = $o, sha256 = NULL, kind = $k, created_at = $c
             """, ("$p", path), ("$o", ownerKey), ("$k", kind), ("$c", Iso(now)));
 
+    /// <summary>A rewrite of <paramref name="path"/> is under way: until <see cref="CompleteFile"/>, any text in it is ours.</summary>
+    public void BeginRewrite(string path) =>
+        Write("UPDATE files SET sha256 = NULL WHERE path = $p", ("$p", path));
+
     public void CompleteFile(string path, string sha256) =>
         Write("UPDATE files SET sha256 = $h WHERE path = $p", ("$p", path), ("$h", sha256));
 

@@ -46,6 +46,14 @@ internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider
     /// <summary>Writes a claimed path atomically, then records what was written.</summary>
     public void Write(string relativePath, string content)
     {
+        // Rewriting a file the ledger has a hash for: a crash after the rename but before the new hash is recorded
+        // would leave text that matches no hash, which reads as a user edit, and the rerun would write a second file
+        // beside it. Marking the write as in progress first keeps the file ours until the new hash is in.
+        if (ledger.FileAt(relativePath) is { Sha256: not null })
+        {
+            ledger.BeginRewrite(relativePath);
+        }
+
         AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
         ledger.CompleteFile(relativePath, Hashing.Sha256(content));
     }

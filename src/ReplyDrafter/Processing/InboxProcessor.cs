@@ -152,7 +152,9 @@ internal sealed partial class InboxProcessor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogReadCrashed(logger, ex, path);
+            // The console is the user's: the stack trace goes to the debug log only, the reason to the error file.
+            LogReadCrashed(logger, path, ex.GetType().Name);
+            LogReadCrashedDetail(logger, ex, path);
             Fail(path, hash, "ReplyDrafter could not read this file: " + ex.Message, moveItems);
             return false;
         }
@@ -271,6 +273,11 @@ internal sealed partial class InboxProcessor(
         File.Move(path, target);
     }
 
+    /// <remarks>
+    /// Only the item itself decides whether a name is taken: an explanation without its item is what a crash between
+    /// writing <c>NAME.error.md</c> and moving the item leaves (or the user took the item back to retry it), and it is
+    /// rewritten rather than pushing the retried item to <c>NAME-2</c>.
+    /// </remarks>
     private static string UniqueIn(string folder, string fileName)
     {
         var stem = Path.GetFileNameWithoutExtension(fileName);
@@ -278,7 +285,7 @@ internal sealed partial class InboxProcessor(
         for (var n = 1; ; n++)
         {
             var candidate = Path.Combine(folder, n == 1 ? fileName : $"{stem}-{n}{extension}");
-            if (!File.Exists(candidate) && !File.Exists(candidate + ".error.md"))
+            if (!File.Exists(candidate))
             {
                 return candidate;
             }
@@ -307,6 +314,9 @@ internal sealed partial class InboxProcessor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path} yet: {Reason}")]
     private static partial void LogUnreadable(ILogger logger, string path, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly")]
-    private static partial void LogReadCrashed(ILogger logger, Exception exception, string path);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly ({ExceptionType}); the item goes to the failed folder")]
+    private static partial void LogReadCrashed(ILogger logger, string path, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading {Path} failed unexpectedly")]
+    private static partial void LogReadCrashedDetail(ILogger logger, Exception exception, string path);
 }
