@@ -12,11 +12,42 @@ internal static partial class TextItemReader
     /// <summary>Transcripts run long (an hour of talk is some 400 000 characters); beyond this they are cut.</summary>
     public const int MaxTranscriptChars = 1_000_000;
 
+    /// <summary>NUL bytes, or many control characters in the first 8 kB: no text encoding produces those.</summary>
+    internal static bool LooksBinary(ReadOnlySpan<byte> bytes)
+    {
+        var sample = bytes[..Math.Min(bytes.Length, 8192)];
+        if (sample is [0xFF, 0xFE, ..] or [0xFE, 0xFF, ..])
+        {
+            return false; // UTF-16 (or UTF-32 LE) with its byte order mark: NULs are expected.
+        }
+
+        if (sample.IndexOf((byte)0) >= 0)
+        {
+            return true;
+        }
+
+        var control = 0;
+        foreach (var b in sample)
+        {
+            if (b < 0x20 && b is not (byte)'\n' and not (byte)'\r' and not (byte)'\t' and not 0x0C and not 0x1B)
+            {
+                control++;
+            }
+        }
+
+        return control > sample.Length / 20;
+    }
+
     // The header block of a forwarded mail must start near the top, or it is a quote inside a transcript.
     private const int HeaderSearchLines = 40;
 
     public static InboxItemContent Read(string path, byte[] bytes)
     {
+        if (LooksBinary(bytes))
+        {
+            throw new UnreadableItemException($"This {Path.GetExtension(path)} file holds binary data, not text; ReplyDrafter reads text notes, transcripts and forwarded emails.");
+        }
+
         var text = Mojibake.Repair(TextEncodings.DecodeUnknown(bytes))
             .Replace("\r\n", "\n", StringComparison.Ordinal)
             .Replace('\r', '\n');

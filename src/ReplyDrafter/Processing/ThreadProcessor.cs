@@ -51,6 +51,12 @@ internal sealed partial class ThreadProcessor(
         {
             return new ThreadResult(work.ThreadId, ThreadStatus.Failed, "The model's answer did not fit the note or draft format: " + ex.Message);
         }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+        {
+            // A bug must not stall the inbox: this thread's items fail with the reason; the others keep flowing.
+            LogThreadCrashed(logger, ex, work.ThreadId);
+            return new ThreadResult(work.ThreadId, ThreadStatus.Failed, $"ReplyDrafter hit an unexpected error on this thread ({ex.GetType().Name}: {ex.Message}). The log in .replydrafter/logs has the details.");
+        }
     }
 
     private async Task WriteThreadAsync(string threadId, PeopleDirectory people, CancellationToken cancellationToken)
@@ -235,6 +241,9 @@ internal sealed partial class ThreadProcessor(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No draft for \"{Subject}\": {Reason}")]
     private static partial void LogNoDraft(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Thread {ThreadId} failed unexpectedly")]
+    private static partial void LogThreadCrashed(ILogger logger, Exception exception, string threadId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The {Step} input is too long for the model; trying once more with a shorter thread")]
     private static partial void LogShrinking(ILogger logger, string step);

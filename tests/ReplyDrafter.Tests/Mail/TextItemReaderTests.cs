@@ -13,6 +13,16 @@ public sealed class TextItemReaderTests : IDisposable
     private static InboxItemContent Read(string path) => InboxItemReader.Read(path, CancellationToken.None);
 
     [Fact]
+    public void Read_BinaryBytesInTxt_UnreadableWithPlainReason()
+    {
+        var path = _folder.WriteBytes("photo.txt", [.. Enumerable.Range(0, 2048).Select(i => (byte)(i * 7919 % 256))]);
+
+        var error = Assert.Throws<UnreadableItemException>(() => Read(path));
+
+        Assert.Contains("binary data", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_TranscriptMarkdownWithMojibake_RepairedWithTitleAndDate()
     {
         var text = "# 1:1 with Jónsi\n\nJónsi: We’ll ship on Friday 📅 — priority ⏫.\nMe: Sounds good.\n";
