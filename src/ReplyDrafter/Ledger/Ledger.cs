@@ -70,17 +70,8 @@ internal sealed class Ledger : IDisposable
 
     // ---- inbox items -------------------------------------------------------------------------------------------
 
-    public ItemRecord? FindItem(string contentHash)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT file_name, state, detail, updated_at FROM items WHERE content_hash = $h";
-        command.Parameters.AddWithValue("$h", contentHash);
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new ItemRecord(contentHash, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture))
-            : null;
-    }
+    public ItemRecord? FindItem(string contentHash) =>
+        Query("SELECT content_hash, file_name, state, detail, updated_at FROM items WHERE content_hash = $h", ReadItem, ("$h", contentHash)).FirstOrDefault();
 
     public void SetItem(string contentHash, string fileName, string state, string? detail, DateTimeOffset now) =>
         Write("""
@@ -88,25 +79,8 @@ internal sealed class Ledger : IDisposable
             ON CONFLICT(content_hash) DO UPDATE SET file_name = $f, state = $s, detail = $d, updated_at = $t
             """, ("$h", contentHash), ("$f", fileName), ("$s", state), ("$d", detail), ("$t", Iso(now)));
 
-    public IReadOnlyList<ItemRecord> Items(string? state = null)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT content_hash, file_name, state, detail, updated_at FROM items" + (state is null ? "" : " WHERE state = $s") + " ORDER BY updated_at DESC";
-        if (state is not null)
-        {
-            command.Parameters.AddWithValue("$s", state);
-        }
-
-        var list = new List<ItemRecord>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(new ItemRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), DateTimeOffset.Parse(reader.GetString(4), System.Globalization.CultureInfo.InvariantCulture)));
-        }
-
-        return list;
-    }
+    public IReadOnlyList<ItemRecord> Items(string? state = null) =>
+        Query("SELECT content_hash, file_name, state, detail, updated_at FROM items WHERE $s IS NULL OR state = $s ORDER BY updated_at DESC", ReadItem, ("$s", state));
 
     // ---- messages and threads ----------------------------------------------------------------------------------
 
@@ -126,33 +100,17 @@ internal sealed class Ledger : IDisposable
             ("$p", sourcePath), ("$j", JsonSerializer.Serialize(message, s_json)), ("$a", Iso(now)));
 
     /// <summary>Every message of a thread, oldest first, with its vault-relative source copy.</summary>
-    public IReadOnlyList<StoredMessage> ThreadMessages(string threadId)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT json, source_path FROM messages WHERE thread_id = $t ORDER BY date, message_id";
-        command.Parameters.AddWithValue("$t", threadId);
-        var list = new List<StoredMessage>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(new StoredMessage(JsonSerializer.Deserialize<EmailMessage>(reader.GetString(0), s_json)!, reader.GetString(1)));
-        }
+    public IReadOnlyList<StoredMessage> ThreadMessages(string threadId) =>
+        Query(
+            "SELECT json, source_path FROM messages WHERE thread_id = $t ORDER BY date, message_id",
+            r => new StoredMessage(JsonSerializer.Deserialize<EmailMessage>(r.GetString(0), s_json)!, r.GetString(1)),
+            ("$t", threadId));
 
-        return list;
-    }
-
-    public ThreadRecord? FindThread(string threadId)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT done_version, note_path, draft_path, draft_for FROM threads WHERE thread_id = $t";
-        command.Parameters.AddWithValue("$t", threadId);
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new ThreadRecord(threadId, Str(reader, 0), Str(reader, 1), Str(reader, 2), Str(reader, 3))
-            : null;
-    }
+    public ThreadRecord? FindThread(string threadId) =>
+        Query(
+            "SELECT done_version, note_path, draft_path, draft_for FROM threads WHERE thread_id = $t",
+            r => new ThreadRecord(threadId, Str(r, 0), Str(r, 1), Str(r, 2), Str(r, 3)),
+            ("$t", threadId)).FirstOrDefault();
 
     public void SaveThread(ThreadRecord thread, DateTimeOffset now) =>
         Write("""
@@ -163,42 +121,22 @@ internal sealed class Ledger : IDisposable
 
     public int CountThreads() => int.Parse(Scalar("SELECT COUNT(*) FROM threads") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
-    public IReadOnlyList<string> PendingDraftPaths()
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT draft_path FROM threads WHERE draft_path IS NOT NULL ORDER BY updated_at DESC";
-        var list = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            list.Add(reader.GetString(0));
-        }
-
-        return list;
-    }
+    public IReadOnlyList<string> PendingDraftPaths() =>
+        Query("SELECT draft_path FROM threads WHERE draft_path IS NOT NULL ORDER BY updated_at DESC", r => r.GetString(0));
 
     // ---- output files --------------------------------------------------------------------------------------------
 
-    public FileRecord? FileOwnedBy(string ownerKey)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT path, sha256, kind FROM files WHERE owner_key = $o ORDER BY created_at DESC LIMIT 1";
-        command.Parameters.AddWithValue("$o", ownerKey);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new FileRecord(reader.GetString(0), ownerKey, Str(reader, 1), reader.GetString(2)) : null;
-    }
+    public FileRecord? FileOwnedBy(string ownerKey) =>
+        Query(
+            "SELECT path, sha256, kind FROM files WHERE owner_key = $o ORDER BY created_at DESC LIMIT 1",
+            r => new FileRecord(r.GetString(0), ownerKey, Str(r, 1), r.GetString(2)),
+            ("$o", ownerKey)).FirstOrDefault();
 
-    public FileRecord? FileAt(string path)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT owner_key, sha256, kind FROM files WHERE path = $p";
-        command.Parameters.AddWithValue("$p", path);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new FileRecord(path, reader.GetString(0), Str(reader, 1), reader.GetString(2)) : null;
-    }
+    public FileRecord? FileAt(string path) =>
+        Query(
+            "SELECT owner_key, sha256, kind FROM files WHERE path = $p",
+            r => new FileRecord(path, r.GetString(0), Str(r, 1), r.GetString(2)),
+            ("$p", path)).FirstOrDefault();
 
     /// <summary>Claims a path before the file is written, so a crash mid-write leaves the claim and the retry reuses it.</summary>
     public void ReserveFile(string path, string ownerKey, string kind, DateTimeOffset now) =>
@@ -245,7 +183,10 @@ internal sealed class Ledger : IDisposable
         }
     }
 
-    private string? Scalar(string sql, params (string Name, object? Value)[] parameters)
+    private string? Scalar(string sql, params (string Name, object? Value)[] parameters) =>
+        Query(sql, r => r.IsDBNull(0) ? null : Convert.ToString(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), parameters).FirstOrDefault();
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
@@ -255,8 +196,18 @@ internal sealed class Ledger : IDisposable
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
 
-        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) is { Length: > 0 } s ? s : null;
+        var rows = new List<T>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
     }
+
+    private static ItemRecord ReadItem(SqliteDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Str(r, 3), DateTimeOffset.Parse(r.GetString(4), System.Globalization.CultureInfo.InvariantCulture));
 
     private static void Execute(SqliteConnection connection, string sql)
     {

@@ -118,30 +118,8 @@ internal static class HtmlText
         }
     }
 
-    private static string Tidy(string text)
-    {
-        var lines = text.Replace("\u00A0", " ", StringComparison.Ordinal).Split('\n').Select(l => l.TrimEnd());
-        var result = new StringBuilder();
-        var blank = 0;
-        foreach (var line in lines)
-        {
-            if (line.Length == 0)
-            {
-                blank++;
-                continue;
-            }
-
-            if (result.Length > 0)
-            {
-                result.Append(blank > 0 ? "\n\n" : "\n");
-            }
-
-            blank = 0;
-            result.Append(line);
-        }
-
-        return result.ToString();
-    }
+    private static string Tidy(string text) =>
+        TextLines.JoinFoldingBlanks(text.Replace("\u00A0", " ", StringComparison.Ordinal).Split('\n'));
 
     /// <summary>Accumulates text, folding HTML whitespace the way a browser does.</summary>
     private sealed class TextWriterState

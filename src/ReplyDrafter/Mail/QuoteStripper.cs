@@ -152,30 +152,7 @@ internal static partial class QuoteStripper
         return false;
     }
 
-    private static string Tidy(List<string> lines)
-    {
-        var result = new StringBuilder();
-        var blank = 0;
-        foreach (var raw in lines)
-        {
-            var line = raw.TrimEnd();
-            if (line.Length == 0)
-            {
-                blank++;
-                continue;
-            }
-
-            if (result.Length > 0)
-            {
-                result.Append(blank > 0 ? "\n\n" : "\n");
-            }
-
-            blank = 0;
-            result.Append(line);
-        }
-
-        return result.ToString().Trim();
-    }
+    private static string Tidy(List<string> lines) => TextLines.JoinFoldingBlanks(lines).Trim();
 
     [GeneratedRegex(@"^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Originalnachricht|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Forwarded message|Weitergeleitete Nachricht|Message transféré)\s*-{2,}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OriginalMessageSeparator();

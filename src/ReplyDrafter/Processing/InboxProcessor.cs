@@ -273,24 +273,13 @@ internal sealed partial class InboxProcessor(
         File.Move(path, target);
     }
 
-    /// <remarks>
-    /// Only the item itself decides whether a name is taken: an explanation without its item is what a crash between
-    /// writing <c>NAME.error.md</c> and moving the item leaves (or the user took the item back to retry it), and it is
-    /// rewritten rather than pushing the retried item to <c>NAME-2</c>.
-    /// </remarks>
-    private static string UniqueIn(string folder, string fileName)
-    {
-        var stem = Path.GetFileNameWithoutExtension(fileName);
-        var extension = Path.GetExtension(fileName);
-        for (var n = 1; ; n++)
-        {
-            var candidate = Path.Combine(folder, n == 1 ? fileName : $"{stem}-{n}{extension}");
-            if (!File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-    }
+    /// <summary>
+    /// The name unchanged, or with a numeric suffix on a clash. Only the item decides whether a name is taken: an
+    /// explanation without its item is what a crash between writing <c>NAME.error.md</c> and moving the item leaves
+    /// (or the user took the item back to retry it), and it is rewritten rather than pushing the item to <c>NAME-2</c>.
+    /// </summary>
+    private static string UniqueIn(string folder, string fileName) =>
+        VaultPath.Unique(folder, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName), maxStemLength: int.MaxValue);
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
 
