@@ -261,7 +261,7 @@ internal sealed class LlmClient : ILlmClient, IDisposable
         JsonElement value;
         try
         {
-            using var document = JsonDocument.Parse(text);
+            using var document = JsonDocument.Parse(WithoutCodeFence(text));
             value = document.RootElement.Clone();
         }
         catch (JsonException)
@@ -281,6 +281,23 @@ internal sealed class LlmClient : ILlmClient, IDisposable
         }
 
         return (response, value);
+    }
+
+    /// <summary>
+    /// Some local models wrap their JSON in a markdown fence (<c>```json … ```</c>) even in JSON mode; the object
+    /// inside is still checked against the schema like any other answer.
+    /// </summary>
+    internal static string WithoutCodeFence(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        if (!trimmed.StartsWith("```", StringComparison.Ordinal) || !trimmed.EndsWith("```", StringComparison.Ordinal) || trimmed.Length < 6)
+        {
+            return text;
+        }
+
+        var inner = trimmed[3..^3];
+        var firstLineEnd = inner.IndexOf('\n');
+        return firstLineEnd < 0 ? inner.ToString() : inner[(firstLineEnd + 1)..].ToString();
     }
 
     private InvalidAnswerException Invalid(LlmRequest request, string problem)

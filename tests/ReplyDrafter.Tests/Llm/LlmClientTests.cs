@@ -102,6 +102,29 @@ public sealed class LlmClientTests
         Assert.Contains("HTTP 429", retry.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SendAsync_AnswerInMarkdownFence_UnwrapsAndValidatesIt()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Enqueue(FakeLlmReply.Json("```json\n" + FakeLlmServer.CannedNote(replyNeeded: true) + "\n```"));
+        using var client = Client(server.CreateOptions());
+
+        var response = await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
+
+        Assert.Equal(1, response.Attempts);
+        Assert.Equal("Budget review for Project Apollo", response.Value.GetProperty("title").GetString());
+    }
+
+    [Theory]
+    [InlineData("{\"a\":1}", "{\"a\":1}")]
+    [InlineData("```json\n{\"a\":1}\n```", "{\"a\":1}\n")]
+    [InlineData("```\n{}\n```", "{}\n")]
+    [InlineData("``` not closed", "``` not closed")]
+    public void WithoutCodeFence_Answer_UnwrapsOnlyAWholeFence(string text, string expected)
+    {
+        Assert.Equal(expected, LlmClient.WithoutCodeFence(text));
+    }
+
     [Theory]
     [InlineData("500")]
     [InlineData("503")]
