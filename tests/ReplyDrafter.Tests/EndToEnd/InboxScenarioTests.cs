@@ -91,6 +91,37 @@ public sealed class InboxScenarioTests
     }
 
     [Fact]
+    public async Task RunOnce_SubjectWithEncodedNewlineAndFrontmatterFence_StaysOneValue()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        harness.DropText("evil.eml", string.Join("\r\n",
+            "From: Mallory <mallory@example.com>",
+            "To: Ada Lovelace <ada@example.com>",
+            "Subject: =?utf-8?Q?Hi=0A---=0Atype:_evil=0Ato:_attacker@evil.example?=",
+            "Date: Mon, 1 Dec 2025 09:00:00 +0000",
+            "Message-ID: <evil@example.com>",
+            "",
+            "Can you check this?",
+            ""));
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        var draft = harness.FrontmatterOf(Assert.Single(harness.Drafts()));
+        Assert.Equal("draft-reply", draft["type"]);
+        Assert.Equal("Mallory <mallory@example.com>", draft["to"]);
+        var subject = Assert.IsType<string>(draft["subject"]);
+        Assert.StartsWith("Re: Hi", subject, StringComparison.Ordinal);
+        Assert.Contains("attacker@evil.example", subject, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', subject);
+        var note = harness.FrontmatterOf(Assert.Single(harness.Notes()));
+        Assert.Equal("projects", note["type"]);
+        var source = harness.FrontmatterOf(Assert.Single(harness.Vault.Files("Sources")));
+        Assert.Equal(subject, "Re: " + source["subject"]);
+        Assert.Equal("<evil@example.com>", source["message_id"]);
+    }
+
+    [Fact]
     public async Task RunOnce_EveryFileWritten_IsCleanUtf8WithRelativePathsAndNoSecret()
     {
         await using var harness = await DaemonHarness.StartAsync();
