@@ -17,7 +17,7 @@ internal static partial class LlmLog
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "LLM {Step} answered in {LatencyMs} ms after {Attempts} attempt(s), {InputTokens}+{OutputTokens} tokens")]
     public static partial void Answered(ILogger logger, string step, long latencyMs, int attempts, long? inputTokens, long? outputTokens);
 
-    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "LLM {Step} failed: {Kind}")]
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "LLM {Step} failed: {Kind}")]
     public static partial void Failed(ILogger logger, string step, LlmFailureKind kind);
 
     [LoggerMessage(EventId = 1105, Level = LogLevel.Trace, Message = "LLM {Step} request body: {Body}")]
