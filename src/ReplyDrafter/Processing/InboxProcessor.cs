@@ -60,39 +60,57 @@ internal sealed partial class InboxProcessor(
 
         var work = Ingest(items);
         var people = PeopleDirectory.Load(layout.Root, layout.OwnFolders);
-        var results = await RunThreadsAsync(work, people, progress, stopTaking, cancellationToken);
+        var settled = new Dictionary<Item, ThreadStatus>();
+        var byThread = items.SelectMany(i => i.ThreadIds.Select(t => (Thread: t, Item: i))).ToLookup(p => p.Thread, p => p.Item);
 
-        var done = 0;
-        var waiting = 0;
-        string? waitingReason = null;
-        var paused = results.Values.Any(r => r.Failure == LlmFailureKind.Paused);
-        foreach (var item in items)
+        // An item is archived as soon as all its threads are done, not when the whole batch is.
+        var results = await RunThreadsAsync(work, people, progress, (threadId, results) =>
         {
-            var outcomes = item.ThreadIds.Select(id => results.GetValueOrDefault(id)).ToList();
-            if (outcomes.All(r => r?.Status == ThreadStatus.Done))
+            lock (settled)
             {
-                ledger.SetItem(item.Hash, Path.GetFileName(item.Path), ItemStates.Done, null, time.GetUtcNow());
-                if (moveItems)
+                foreach (var item in byThread[threadId].Where(i => !settled.ContainsKey(i) && i.ThreadIds.All(results.ContainsKey)))
                 {
-                    MoveToArchive(item.Path, item.ArchivePath);
+                    settled[item] = Settle(item, results, moveItems);
                 }
+            }
+        }, stopTaking, cancellationToken);
 
-                done++;
-            }
-            else if (outcomes.FirstOrDefault(r => r?.Status == ThreadStatus.Failed) is { } failure)
-            {
-                Fail(item.Path, item.Hash, failure.Reason ?? "The model could not process this item.", moveItems);
-                failed++;
-            }
-            else
-            {
-                waiting++;
-                waitingReason ??= outcomes.FirstOrDefault(r => r?.Reason is not null)?.Reason;
-            }
-
+        foreach (var item in items.Where(i => !settled.ContainsKey(i)))
+        {
+            settled[item] = Settle(item, results, moveItems);
         }
 
-        return new BatchOutcome(done, failed, waiting, waitingReason, paused);
+        var waitingReason = items.SelectMany(i => i.ThreadIds).Select(results.GetValueOrDefault).FirstOrDefault(r => r?.Status == ThreadStatus.Waiting)?.Reason;
+        return new BatchOutcome(
+            settled.Values.Count(s => s == ThreadStatus.Done),
+            failed + settled.Values.Count(s => s == ThreadStatus.Failed),
+            settled.Values.Count(s => s == ThreadStatus.Waiting),
+            waitingReason,
+            results.Values.Any(r => r.Failure == LlmFailureKind.Paused));
+    }
+
+    /// <summary>Archives an item whose threads are all done, fails one with a failed thread; the rest wait in the inbox.</summary>
+    private ThreadStatus Settle(Item item, IReadOnlyDictionary<string, ThreadResult> results, bool moveItems)
+    {
+        var outcomes = item.ThreadIds.Select(results.GetValueOrDefault).ToList();
+        if (outcomes.All(r => r?.Status == ThreadStatus.Done))
+        {
+            ledger.SetItem(item.Hash, Path.GetFileName(item.Path), ItemStates.Done, null, time.GetUtcNow());
+            if (moveItems)
+            {
+                MoveToArchive(item.Path, item.ArchivePath);
+            }
+
+            return ThreadStatus.Done;
+        }
+
+        if (outcomes.FirstOrDefault(r => r?.Status == ThreadStatus.Failed) is { } failure)
+        {
+            Fail(item.Path, item.Hash, failure.Reason ?? "The model could not process this item.", moveItems);
+            return ThreadStatus.Failed;
+        }
+
+        return ThreadStatus.Waiting;
     }
 
     /// <summary>An item to process, true when it needed nothing more (already done), false when it failed.</summary>
@@ -204,8 +222,13 @@ internal sealed partial class InboxProcessor(
         return work;
     }
 
-    private async Task<Dictionary<string, ThreadResult>> RunThreadsAsync(
-        List<ThreadWork> work, PeopleDirectory people, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
+    private async Task<IReadOnlyDictionary<string, ThreadResult>> RunThreadsAsync(
+        List<ThreadWork> work,
+        PeopleDirectory people,
+        IProgress<double>? progress,
+        Action<string, IReadOnlyDictionary<string, ThreadResult>> threadDone,
+        CancellationToken stopTaking,
+        CancellationToken cancellationToken)
     {
         var finished = 0;
         var results = new System.Collections.Concurrent.ConcurrentDictionary<string, ThreadResult>();
@@ -223,6 +246,7 @@ internal sealed partial class InboxProcessor(
 
                 var result = await threads.ProcessAsync(thread, people, ct);
                 results[thread.ThreadId] = result;
+                threadDone(thread.ThreadId, results);
                 progress?.Report(0.1 + (0.9 * Interlocked.Increment(ref finished) / work.Count));
                 if (result.Status == ThreadStatus.Waiting)
                 {
@@ -233,7 +257,7 @@ internal sealed partial class InboxProcessor(
                     LogThreadFailed(logger, thread.ThreadId, result.Reason ?? "");
                 }
             });
-        return new Dictionary<string, ThreadResult>(results);
+        return results;
     }
 
     private void MoveToArchive(string path, string archivePath)

@@ -122,6 +122,36 @@ public sealed class InboxScenarioTests
     }
 
     [Fact]
+    public async Task RunOnce_OneThreadSlow_OtherItemsAreArchivedWithoutWaitingForIt()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        harness.Drop(Mail("quick@example.com", "Bob", "bob@example.com", "Quick one", "Quick question?"), "quick.eml");
+        harness.Drop(Mail("slow@example.com", "Cyd", "cyd@example.com", "Slow one", "A slow question?"), "slow.eml");
+        var archivedFirst = false;
+        harness.Server.Responder = request =>
+        {
+            if (request.Body.Contains("A slow question", StringComparison.Ordinal))
+            {
+                // Hold the slow thread until the quick item has reached the archive (or give up after a while).
+                var until = DateTime.UtcNow.AddSeconds(10);
+                while (!archivedFirst && DateTime.UtcNow < until)
+                {
+                    archivedFirst = harness.Vault.Files("Inbox/_archive").Any(f => f.EndsWith("quick.eml", StringComparison.Ordinal));
+                    Thread.Sleep(20);
+                }
+            }
+
+            return FakeLlmReply.Json(request.SchemaName == "draft-reply" ? FakeLlmServer.CannedDraft() : FakeLlmServer.CannedNote(replyNeeded: true));
+        };
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.True(archivedFirst);
+        Assert.Equal(2, harness.Vault.Files("Inbox/_archive").Count);
+    }
+
+    [Fact]
     public async Task RunOnce_EveryFileWritten_IsCleanUtf8WithRelativePathsAndNoSecret()
     {
         await using var harness = await DaemonHarness.StartAsync();
