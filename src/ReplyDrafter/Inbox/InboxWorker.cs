@@ -17,6 +17,7 @@ internal sealed partial class InboxWorker(
     ILlmClient llm,
     RunRequest request,
     IOptions<InboxOptions> options,
+    IOptions<MeOptions> me,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger) : BackgroundService
@@ -28,6 +29,11 @@ internal sealed partial class InboxWorker(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // In-flight work gets a grace period after Ctrl-C / SIGTERM; what is still running then is abandoned and redone next start.
+        if (string.IsNullOrWhiteSpace(me.Value.Email))
+        {
+            LogNoIdentity(logger);
+        }
+
         using var hardStop = new CancellationTokenSource();
         await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
         try
@@ -219,6 +225,9 @@ internal sealed partial class InboxWorker(
             // Timed out (rescan now) or stopping (the loop ends): neither is an error.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ReplyDrafter:Me:Email is not set, so your own messages cannot be told apart and drafts are not signed: set ReplyDrafter:Me:Name, Me:Email and Me:Signature")]
+    private static partial void LogNoIdentity(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Watching {Inbox} (full rescan every {Interval})")]
     private static partial void LogWatching(ILogger logger, string inbox, TimeSpan interval);
