@@ -77,16 +77,20 @@ internal sealed partial class ThreadProcessor(
         var ids = messages.Select(m => m.MessageId).ToList();
         var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
 
-        var (noteRequest, noteResponse) = await AskAsync(NoteStep, ids, maxChars => new Dictionary<string, string>
+        var (noteRequest, noteResponse) = await AskAsync(NoteStep, ids, maxChars =>
         {
-            ["me_name"] = me.Value.Name,
-            ["me_email"] = me.Value.Email,
-            ["today"] = Iso(today),
-            ["subject"] = subject,
-            ["participants"] = string.Join(", ", headerPeople),
-            ["known_people"] = string.Join(", ", people.KnownNames),
-            ["source_kind"] = "email",
-            ["thread"] = ThreadText.Format(messages, maxChars),
+            var thread = ThreadText.Format(messages, maxChars);
+            return new Dictionary<string, string>
+            {
+                ["me_name"] = me.Value.Name,
+                ["me_email"] = me.Value.Email,
+                ["today"] = Iso(today),
+                ["subject"] = subject,
+                ["participants"] = string.Join(", ", headerPeople),
+                ["known_people"] = string.Join(", ", ThreadText.PeopleMentioned(people.KnownNames, thread)),
+                ["source_kind"] = "email",
+                ["thread"] = thread,
+            };
         }, cancellationToken);
         var content = NoteContent.FromJson(noteResponse.Value).WithCanonicalNames(people.Canonical);
 
@@ -176,7 +180,7 @@ internal sealed partial class ThreadProcessor(
             ["today"] = Iso(today),
             ["subject"] = transcript.Title,
             ["participants"] = "",
-            ["known_people"] = string.Join(", ", people.KnownNames),
+            ["known_people"] = string.Join(", ", ThreadText.PeopleMentioned(people.KnownNames, transcript.Text)),
             ["source_kind"] = "transcript",
             ["thread"] = transcript.Text.Length > maxChars ? transcript.Text[..maxChars] + "\n[… shortened]" : transcript.Text,
         }, cancellationToken);

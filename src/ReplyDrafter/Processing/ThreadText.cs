@@ -43,6 +43,21 @@ internal static class ThreadText
         return string.Join(Separator, kept);
     }
 
+    /// <summary>
+    /// The vault's people whose first or last name occurs in the text: only they can help the model spell names, and
+    /// a vault of thousands of people would otherwise be sent with every call.
+    /// </summary>
+    public static IReadOnlyList<string> PeopleMentioned(IEnumerable<string> knownNames, string text, int max = 60)
+    {
+        var words = new HashSet<string>(
+            text.Split((char[])[' ', '\n', '\t', ',', '.', ';', ':', '<', '>', '(', ')', '"', '\'', '@', '/', '-', '!', '?'], StringSplitOptions.RemoveEmptyEntries),
+            StringComparer.OrdinalIgnoreCase);
+        return knownNames
+            .Where(name => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(part => part.Length >= 3 && words.Contains(part)))
+            .Take(max)
+            .ToList();
+    }
+
     private static string FormatOne(EmailMessage message)
     {
         var text = new StringBuilder();
