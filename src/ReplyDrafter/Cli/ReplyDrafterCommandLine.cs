@@ -29,13 +29,22 @@ internal static class ReplyDrafterCommandLine
         process.TreatUnmatchedTokensAsErrors = false;
         process.SetAction((result, _) =>
         {
-            var paths = result.GetValue(files)!.Select(Path.GetFullPath).ToList();
+            // FILE takes every free token, so settings given among the files are sorted out here.
+            var tokens = result.GetValue(files)!;
+            var settings = tokens.Where(IsSetting).ToArray();
+            var paths = tokens.Where(t => !IsSetting(t)).Select(Path.GetFullPath).ToList();
+            if (paths.Count == 0)
+            {
+                return Task.FromResult(Usage("process: name at least one FILE."));
+            }
+
             if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             {
                 return Task.FromResult(Usage($"process: no such file '{missing}'."));
             }
 
-            return RunHostAsync(createBuilder, Common(result, vault), new RunRequest { Mode = RunMode.Files, Files = paths });
+            var common = Common(result, vault);
+            return RunHostAsync(createBuilder, common with { ConfigurationArgs = [.. common.ConfigurationArgs, .. settings] }, new RunRequest { Mode = RunMode.Files, Files = paths });
         });
         root.Subcommands.Add(process);
 
@@ -67,7 +76,7 @@ internal static class ReplyDrafterCommandLine
             return Usage(parsed.Errors[0].Message + " (see 'replydrafter --help')");
         }
 
-        if (parsed.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith("--", StringComparison.Ordinal) || !t.Contains(':', StringComparison.Ordinal)) is { } stray)
+        if (parsed.UnmatchedTokens.FirstOrDefault(t => !IsSetting(t)) is { } stray)
         {
             return Usage($"unknown argument '{stray}' (settings look like --ReplyDrafter:Llm:Endpoint=URL; see 'replydrafter --help')");
         }
@@ -75,6 +84,9 @@ internal static class ReplyDrafterCommandLine
         // The host owns Ctrl-C / SIGTERM so in-flight work gets its grace period.
         return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
+
+    /// <summary>A configuration override such as <c>--ReplyDrafter:Llm:Endpoint=URL</c>.</summary>
+    private static bool IsSetting(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal);
 
     private static CommonArguments Common(ParseResult result, Option<string?> vault) =>
         new(result.GetValue(vault), [.. result.UnmatchedTokens]);

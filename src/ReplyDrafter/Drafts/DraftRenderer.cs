@@ -30,7 +30,7 @@ internal static class DraftRenderer
             new("to", TextFolding.SingleLine(draft.To)),
             new("cc", draft.Cc.Select(TextFolding.SingleLine).Where(cc => cc.Length > 0).ToList()),
             new("subject", TextFolding.SingleLine(draft.Subject)),
-            new("in_reply_to", $"<{TextFolding.SingleLine(draft.InReplyTo).Trim('<', '>', ' ')}>"),
+            new("in_reply_to", string.IsNullOrWhiteSpace(draft.InReplyTo) ? null : $"<{TextFolding.SingleLine(draft.InReplyTo).Trim('<', '>', ' ')}>"),
             new("source_file", VaultPath.Relative(draft.SourceFile, nameof(draft.SourceFile))),
             new("thread_note", VaultPath.Relative(draft.ThreadNote, nameof(draft.ThreadNote))),
             new("ai_model", TextFolding.SingleLine(draft.AiModel)),

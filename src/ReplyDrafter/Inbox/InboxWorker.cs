@@ -247,7 +247,7 @@ internal sealed partial class InboxWorker(
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason} Items will wait in the inbox until it answers.")]
     private static partial void LogLlmDown(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Gave up: {Count} item(s) left untouched in the inbox because {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gave up: {Count} item(s) left untouched in the inbox. {Reason}")]
     private static partial void LogGaveUp(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} item(s) stay in the inbox for the next start")]

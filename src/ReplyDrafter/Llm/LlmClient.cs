@@ -363,9 +363,14 @@ internal sealed class LlmClient : ILlmClient, IDisposable
     };
 
     private string Unreachable(string why) =>
-        $"The LLM at {EndpointDisplay} is not reachable ({why}). " + (IsLocal
+        $"The LLM at {EndpointDisplay} is not reachable ({why}). " + (IsOllama
             ? $"Start Ollama (`ollama serve`, then `ollama pull {_options.Deployment}`) or configure Azure OpenAI (ReplyDrafter:Llm:Provider/Endpoint/Deployment/ApiKey)."
-            : "Check ReplyDrafter:Llm:Endpoint and the network; waiting items are tried again later.");
+            : IsLocal
+                ? "Start the model server there, or point ReplyDrafter:Llm:Endpoint at a running one."
+                : "Check ReplyDrafter:Llm:Endpoint and the network; waiting items are tried again later.");
+
+    /// <summary>Ollama's own port on this machine: the default, where the advice can name the commands.</summary>
+    private bool IsOllama => IsLocal && _endpoint.Port == 11434;
 
     private bool IsLocal => _endpoint.IsLoopback;
 

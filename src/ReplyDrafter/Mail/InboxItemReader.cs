@@ -44,13 +44,24 @@ internal static class InboxItemReader
             throw new UnreadableItemException("The file is empty.");
         }
 
-        return kind switch
+        var content = kind switch
         {
             ItemKind.Eml => ReadEml(path, cancellationToken),
             ItemKind.Mbox => ReadMbox(path, cancellationToken),
             _ => TextItemReader.Read(path, ReadPrefix(path, MaxTextFileBytes)),
         };
+        return WithArrivalDates(content, info.LastWriteTimeUtc);
     }
+
+    /// <summary>
+    /// A message with neither Date nor Received header is dated when its file arrived, not 1970, so it sorts as the
+    /// newest of its thread and files under the right year. Its synthesized Message-ID was made from the header-less
+    /// date, so a re-saved copy is still recognised as the same message.
+    /// </summary>
+    private static InboxItemContent WithArrivalDates(InboxItemContent content, DateTime arrivedUtc) =>
+        content.Messages.Any(m => m.Date == DateTimeOffset.UnixEpoch)
+            ? content with { Messages = [.. content.Messages.Select(m => m.Date == DateTimeOffset.UnixEpoch ? m with { Date = new DateTimeOffset(arrivedUtc, TimeSpan.Zero) } : m)] }
+            : content;
 
     private static InboxItemContent ReadEml(string path, CancellationToken cancellationToken)
     {

@@ -290,8 +290,8 @@ internal sealed partial class InboxProcessor(
             - Failed at: {time.GetLocalNow():yyyy-MM-dd HH:mm:ss zzz}
             - Original name: {Path.GetFileName(path)}
 
-            Nothing else was affected. To try again, fix the file (or the setting named above) and move it back into the
-            inbox folder.
+            Nothing else was affected. To try again, fix what is described above and move the file back into the inbox
+            folder.
             """;
         AtomicFile.WriteAllText(target + ".error.md", explanation.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
         File.Move(path, target);

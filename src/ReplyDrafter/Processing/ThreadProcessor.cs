@@ -149,7 +149,7 @@ internal sealed partial class ThreadProcessor(
             to.Display,
             cc.Select(p => p.Display).ToList(),
             SubjectNormalizer.ReplySubject(latest.Subject),
-            latest.MessageId,
+            MessageIds.IsSynthesized(latest.MessageId) ? "" : latest.MessageId,
             latestSource,
             notePath,
             request.Settings.Model,

@@ -152,6 +152,35 @@ public sealed class InboxScenarioTests
     }
 
     [Fact]
+    public async Task Process_FileWithSettingsAfterIt_ProcessedInPlaceWithThoseSettings()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var elsewhere = Path.Combine(harness.Vault.Root, "elsewhere.eml");
+        File.WriteAllBytes(elsewhere, Mail("p@example.com", "Bob", "bob@example.com", "In place", "Can you?").ToBytes());
+
+        var (code, _, error) = await CommandLineTests.InvokeAsync(harness.Arguments("process", elsewhere));
+
+        Assert.True(code == 0, error);
+        Assert.True(File.Exists(elsewhere));
+        Assert.Single(harness.Drafts());
+        Assert.Empty(harness.Vault.Files("Inbox/_archive"));
+    }
+
+    [Fact]
+    public async Task RunOnce_ForwardedTextWithoutMessageId_DraftHasNoInventedInReplyTo()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        harness.DropText("forward.txt", "From: Bob Builder <bob@example.com>\nTo: Ada Lovelace <ada@example.com>\nSubject: Forwarded question\nDate: Mon, 1 Dec 2025 09:00:00 +0000\n\nCan you confirm the date?\n");
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        var draft = harness.FrontmatterOf(Assert.Single(harness.Drafts()));
+        Assert.Null(draft["in_reply_to"]);
+        Assert.Equal("Bob Builder <bob@example.com>", draft["to"]);
+    }
+
+    [Fact]
     public async Task RunOnce_EveryFileWritten_IsCleanUtf8WithRelativePathsAndNoSecret()
     {
         await using var harness = await DaemonHarness.StartAsync();

@@ -269,8 +269,21 @@ public sealed class LlmClientTests
 
         Assert.Equal(LlmFailureKind.Unavailable, error.Kind);
         Assert.Contains($"The LLM at {options.Endpoint} is not reachable (connection refused", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ollama serve", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ReplyDrafter:Llm:Provider", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Start the model server there", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ReplyDrafter:Llm:Endpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_DefaultOllamaPortDown_SaysHowToStartOllama()
+    {
+        var options = new LlmOptions { Endpoint = "http://127.0.0.1:11434/v1", Deployment = "llama3.1:8b" };
+        using var client = Client(options);
+
+        var problem = await client.ProbeAsync(CancellationToken.None);
+
+        Assert.NotNull(problem);
+        Assert.Contains("ollama serve", problem, StringComparison.Ordinal);
+        Assert.Contains("ollama pull llama3.1:8b", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -238,11 +238,18 @@ public sealed class InboxItemReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_NoDateNoReceived_UsesUnixEpoch()
+    public void Read_NoDateNoReceived_UsesTheFileArrivalTimeAndAStableId()
     {
         var path = _folder.WriteText("nodate.eml", "From: alice@example.com\r\nSubject: No date\r\n\r\nHello\r\n");
+        var arrived = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(path, arrived);
+        var first = ReadSingle(path);
+        File.SetLastWriteTimeUtc(path, arrived.AddDays(1));
 
-        Assert.Equal(DateTimeOffset.UnixEpoch, ReadSingle(path).Date);
+        var again = ReadSingle(path);
+
+        Assert.Equal(new DateTimeOffset(arrived), first.Date);
+        Assert.Equal(first.MessageId, again.MessageId);
     }
 
     [Fact]
