@@ -46,7 +46,7 @@ internal static class StatusCommand
         table.AddRow("Ledger", Markup.Escape(report.Ledger));
         table.AddRow("LLM", report.LlmReachable
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
-            : $"[red]not reachable[/] {Markup.Escape(report.LlmProblem ?? "")}");
+            : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
         table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));

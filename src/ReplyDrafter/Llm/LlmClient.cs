@@ -181,7 +181,12 @@ internal sealed class LlmClient : ILlmClient, IDisposable
                 }
 
                 using var answer = await _httpClient.SendAsync(probe, timeout.Token);
-                return answer.IsSuccessStatusCode ? null : $"{EndpointDisplay}/models answered HTTP {(int)answer.StatusCode}.";
+                if (!answer.IsSuccessStatusCode)
+                {
+                    return $"{EndpointDisplay}/models answered HTTP {(int)answer.StatusCode}.";
+                }
+
+                return IsOllama ? MissingModel(await answer.Content.ReadAsStringAsync(timeout.Token)) : null;
             }
 
             // Azure has no cheap model listing per deployment: one token from the deployment itself.
@@ -368,6 +373,28 @@ internal sealed class LlmClient : ILlmClient, IDisposable
             : IsLocal
                 ? "Start the model server there, or point ReplyDrafter:Llm:Endpoint at a running one."
                 : "Check ReplyDrafter:Llm:Endpoint and the network; waiting items are tried again later.");
+
+    /// <summary>Ollama lists exactly the models it can serve; null when the configured one is among them.</summary>
+    private string? MissingModel(string modelList)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(modelList);
+            if (!document.RootElement.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
+            {
+                return null;
+            }
+
+            var ids = data.EnumerateArray().Select(m => m.TryGetProperty("id", out var id) ? id.GetString() : null).OfType<string>().ToList();
+            return ids.Contains(_options.Deployment, StringComparer.Ordinal)
+                ? null
+                : $"The LLM at {EndpointDisplay} answers but has no model '{_options.Deployment}' (it has: {(ids.Count == 0 ? "none" : string.Join(", ", ids))}). Run `ollama pull {_options.Deployment}` or set ReplyDrafter:Llm:Deployment.";
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Ollama's own port on this machine: the default, where the advice can name the commands.</summary>
     private bool IsOllama => IsLocal && _endpoint.Port == 11434;

@@ -100,7 +100,7 @@ public sealed class StatusTests
         Assert.Contains("127.0.0.1:9", (string?)json["llm_problem"], StringComparison.Ordinal);
 
         var (_, text, _) = await CommandLineTests.InvokeAsync(harness.Arguments("status"));
-        Assert.Contains("NOT reachable: ", text, StringComparison.Ordinal);
+        Assert.Contains("NOT usable: ", text, StringComparison.Ordinal);
     }
 
     [Fact]
