@@ -60,7 +60,8 @@ internal static class PromptRecord
         {
             ["format"] = FormatName,
             ["version"] = FormatVersion,
-            ["created"] = response.Completed.ToString("O", CultureInfo.InvariantCulture),
+            // When the request went out: the answer's time minus the latency (retries included).
+            ["created"] = (response.Completed - response.Latency).ToString("O", CultureInfo.InvariantCulture),
             ["step"] = request.Step,
             ["template"] = new JsonObject
             {
