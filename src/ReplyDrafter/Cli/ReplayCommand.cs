@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -29,7 +28,6 @@ internal static class ReplayCommand
     /// <summary>The <c>status</c> of a replayed draft: it is for comparing, never a draft awaiting review.</summary>
     public const string ReplayStatus = "replay";
 
-    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     public static async Task<int> RunAsync(
         Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, ReplayRequest replay, CancellationToken cancellationToken)
@@ -105,10 +103,10 @@ internal static class ReplayCommand
             ["replayed_at"] = now.ToString("O", CultureInfo.InvariantCulture),
         };
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { [outputPath] = Hashing.Sha256(markdown) };
-        WriteNew(outputFile, markdown);
+        AtomicFile.WriteAllText(outputFile, markdown, overwrite: false);
         try
         {
-            WriteNew(newRecordFile, PromptRecord.ToJson(request, response, provider, [outputPath], document, hashes, replayInfo));
+            AtomicFile.WriteAllText(newRecordFile, PromptRecord.ToJson(request, response, provider, [outputPath], document, hashes, replayInfo), overwrite: false);
         }
         catch
         {
@@ -223,30 +221,6 @@ internal static class ReplayCommand
             {
                 return (output, record);
             }
-        }
-    }
-
-    /// <summary>Writes through a temp file renamed without overwrite: a replay never replaces a file, even one created meanwhile.</summary>
-    private static void WriteNew(string path, string text)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
-
-        // Named like AtomicFile's temp files, so a crash leftover is cleaned at the next start.
-        var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.rdtmp-{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(Utf8NoBom.GetBytes(text));
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: false);
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 

@@ -15,7 +15,8 @@ internal static partial class AtomicFile
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Writes UTF-8 (no BOM) to a temp file in the same folder, flushes to disk, renames over <paramref name="path"/>.</summary>
-    public static void WriteAllText(string path, string text)
+    /// <param name="overwrite">False: an <see cref="IOException"/> rather than replacing a file that exists (even one created meanwhile).</param>
+    public static void WriteAllText(string path, string text, bool overwrite = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(text);
@@ -42,7 +43,7 @@ internal static partial class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(tempPath, fullPath, overwrite: true);
+            File.Move(tempPath, fullPath, overwrite);
         }
         catch
         {

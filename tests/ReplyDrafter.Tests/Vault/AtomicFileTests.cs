@@ -32,6 +32,18 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
+    public void WriteAllText_NoOverwriteOnExistingFile_ThrowsKeepsItAndLeavesNoTempFile()
+    {
+        var path = _folder.Combine("note.md");
+        File.WriteAllText(path, "theirs");
+
+        Assert.ThrowsAny<IOException>(() => AtomicFile.WriteAllText(path, "ours", overwrite: false));
+
+        Assert.Equal("theirs", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
     public void WriteAllText_Success_LeavesNoTempFile()
     {
         var path = _folder.Combine("note.md");
