@@ -3,8 +3,6 @@ namespace ReplyDrafter.Processing;
 /// <summary>Which files in the inbox folder are items, and which are someone's half-written temp files.</summary>
 internal static class InboxItems
 {
-    public static readonly IReadOnlyList<string> Extensions = [".eml", ".mbox", ".md", ".txt"];
-
     /// <summary>Top-level files that are not hidden, partial downloads or editor temp files.</summary>
     public static IEnumerable<string> List(string inbox) =>
         Directory.Exists(inbox)
@@ -19,7 +17,4 @@ internal static class InboxItems
             && !name.EndsWith(".error.md", StringComparison.OrdinalIgnoreCase)
             && Path.GetExtension(name).ToUpperInvariant() is not (".TMP" or ".PART" or ".CRDOWNLOAD" or ".SWP" or ".LOCK");
     }
-
-    public static bool IsSupported(string path) =>
-        Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
 }

@@ -39,14 +39,14 @@ internal sealed partial class InboxProcessor(
         for (var i = 0; i < paths.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            switch (Read(paths[i], moveItems))
+            var (item, itemFailed) = Read(paths[i], moveItems);
+            if (item is not null)
             {
-                case Item item:
-                    items.Add(item);
-                    break;
-                case false:
-                    failed++;
-                    break;
+                items.Add(item);
+            }
+            else if (itemFailed)
+            {
+                failed++;
             }
 
             // Reading is the quick tenth of the work; the LLM calls are the rest.
@@ -113,28 +113,22 @@ internal sealed partial class InboxProcessor(
         return ThreadStatus.Waiting;
     }
 
-    /// <summary>An item to process, true when it needed nothing more (already done), false when it failed.</summary>
-    private object Read(string path, bool moveItems)
+    /// <summary>An item to process; or none, with <c>Failed</c> saying whether it failed or needed nothing (gone, processed before).</summary>
+    private (Item? Item, bool Failed) Read(string path, bool moveItems)
     {
         if (!File.Exists(path))
         {
-            return true;
+            return (null, false);
         }
 
         string hash;
         try
         {
             var info = new FileInfo(path);
-            if (!InboxItems.IsSupported(path))
-            {
-                Fail(path, null, $"ReplyDrafter reads .eml, .mbox, .md and .txt files; this one is '{info.Extension}'.", moveItems);
-                return false;
-            }
-
             if (info.Length > inboxOptions.Value.MaxItemBytes)
             {
                 Fail(path, null, $"The file is {info.Length / (1024 * 1024)} MB, more than the {inboxOptions.Value.MaxItemBytes / (1024 * 1024)} MB limit (ReplyDrafter:Inbox:MaxItemBytes).", moveItems);
-                return false;
+                return (null, true);
             }
 
             hash = Hashing.Sha256File(path);
@@ -142,7 +136,7 @@ internal sealed partial class InboxProcessor(
         catch (IOException ex)
         {
             LogUnreadable(logger, path, ex.Message);
-            return true;
+            return (null, false);
         }
 
         if (ledger.FindItem(hash) is { State: ItemStates.Done })
@@ -154,19 +148,19 @@ internal sealed partial class InboxProcessor(
             }
 
             LogAlreadyDone(logger, path);
-            return true;
+            return (null, false);
         }
 
         try
         {
             var content = InboxItemReader.Read(path, CancellationToken.None);
             var archivePath = moveItems ? UniqueIn(layout.ArchiveFor(Today()), Path.GetFileName(path)) : path;
-            return new Item(path, hash, content, archivePath);
+            return (new Item(path, hash, content, archivePath), false);
         }
         catch (UnreadableItemException ex)
         {
             Fail(path, hash, ex.Message, moveItems);
-            return false;
+            return (null, true);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -174,7 +168,7 @@ internal sealed partial class InboxProcessor(
             LogReadCrashed(logger, path, ex.GetType().Name);
             LogReadCrashedDetail(logger, ex, path);
             Fail(path, hash, "ReplyDrafter could not read this file: " + ex.Message, moveItems);
-            return false;
+            return (null, true);
         }
     }
 
@@ -190,9 +184,8 @@ internal sealed partial class InboxProcessor(
         {
             foreach (var message in group.Messages)
             {
-                var year = message.Date.Year.ToString(CultureInfo.InvariantCulture);
-                var stem = Path.GetFileNameWithoutExtension(SourceCopy.FileName(message));
-                var path = files.Claim("source:" + message.MessageId, "source", Path.Combine(layout.Sources, year), stem, ".md");
+                var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
+                var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
                 files.Write(path, SourceCopy.Render(message));
                 ledger.AddMessage(message, group.ThreadId, SubjectNormalizer.Normalize(message.Subject), path, time.GetUtcNow());
             }
