@@ -34,7 +34,20 @@ public sealed record EmailMessage(
     string? AutomatedReason)
 {
     public bool IsAutomated => AutomatedReason is not null;
+
+    /// <summary>The mailing-list headers, when the message came through a list; null for direct mail.</summary>
+    public MailingList? List { get; init; }
+
+    /// <summary>What could not be read exactly (e.g. an unknown charset in a header), for the log; empty when all was.</summary>
+    public IReadOnlyList<string> ReadNotes { get; init; } = [];
 }
+
+/// <summary>What the list headers (RFC 2369/2919) say about a message that came through a mailing list.</summary>
+/// <param name="Id">List-Id, or null.</param>
+/// <param name="CanPost">A List-Post header with an address: a discussion list, not a newsletter.</param>
+/// <param name="HasUnsubscribe">A List-Unsubscribe header.</param>
+/// <param name="Precedence">The Precedence header in lower case ("list", "bulk"), or null.</param>
+public sealed record MailingList(string? Id, bool CanPost, bool HasUnsubscribe, string? Precedence);
 
 /// <summary>A meeting transcript or other headerless text note.</summary>
 public sealed record TranscriptDocument(string Title, DateOnly? Date, string Text);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using MimeKit;
+using MimeKit.Text;
 using MimeKit.Utils;
 
 namespace ReplyDrafter.Mail;
@@ -61,10 +62,62 @@ internal static partial class MimeMessageConverter
             Date: date,
             Subject: subject,
             Body: body,
-            OwnText: QuoteStripper.OwnText(body),
+            OwnText: QuoteStripper.OwnText(body, cancellationToken),
             Attachments: attachments,
-            AutomatedReason: AutomatedMailDetector.Reason(message.Headers, from.Address, subject, message.Body?.ContentType.MimeType));
+            AutomatedReason: AutomatedMailDetector.Reason(message.Headers, from.Address, subject, message.Body?.ContentType.MimeType))
+        {
+            List = AutomatedMailDetector.ListOf(message.Headers),
+            ReadNotes = UnknownCharsetNotes(message),
+        };
     }
+
+    /// <summary>
+    /// One note per header whose encoded words or RFC 2231 parameters name a charset this process cannot decode.
+    /// MimeKit then reads those bytes as Windows-1252 (<see cref="CreateParserOptions"/>) and the text goes through the
+    /// mojibake repair; the note makes that fallback visible instead of silent.
+    /// </summary>
+    internal static IReadOnlyList<string> UnknownCharsetNotes(MimeMessage message)
+    {
+        List<string>? notes = null;
+        foreach (var header in message.Headers)
+        {
+            if (header.RawValue is not { Length: > 0 } raw || raw.Length > 64 * 1024)
+            {
+                continue;
+            }
+
+            var text = System.Text.Encoding.Latin1.GetString(raw);
+            foreach (var charset in DeclaredCharsets(text))
+            {
+                if (!TextEncodings.IsKnownCharset(charset))
+                {
+                    notes ??= [];
+                    var note = $"{header.Field}: unknown charset '{Truncate(charset, 40)}', read as Windows-1252 and repaired";
+                    if (!notes.Contains(note, StringComparer.Ordinal))
+                    {
+                        notes.Add(note);
+                    }
+                }
+            }
+        }
+
+        return notes ?? (IReadOnlyList<string>)[];
+    }
+
+    private static IEnumerable<string> DeclaredCharsets(string headerValue)
+    {
+        foreach (Match match in EncodedWordCharset().Matches(headerValue))
+        {
+            yield return match.Groups["charset"].Value;
+        }
+
+        foreach (Match match in Rfc2231Charset().Matches(headerValue))
+        {
+            yield return match.Groups["charset"].Value;
+        }
+    }
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
     /// <summary>Caps text at <see cref="MaxBodyChars"/>, marking the cut.</summary>
     public static string Cap(string text, int maxChars, bool alreadyTruncated = false)
@@ -178,8 +231,8 @@ internal static partial class MimeMessageConverter
             attachments.Add(Describe(entity, cancellationToken));
         }
 
-        var body = plain is not null ? ReadText(plain, isHtml: false)
-            : html is not null ? ReadText(html, isHtml: true)
+        var body = plain is not null ? ReadText(plain, isHtml: false, cancellationToken)
+            : html is not null ? ReadText(html, isHtml: true, cancellationToken)
             : string.Empty;
         if (fromMbox)
         {
@@ -189,7 +242,7 @@ internal static partial class MimeMessageConverter
         return (body, attachments);
     }
 
-    private static string ReadText(TextPart part, bool isHtml)
+    private static string ReadText(TextPart part, bool isHtml, CancellationToken cancellationToken)
     {
         if (part.Content is null)
         {
@@ -210,9 +263,14 @@ internal static partial class MimeMessageConverter
         }
 
         var text = Decode(bytes, part.ContentType.Charset);
+        cancellationToken.ThrowIfCancellationRequested();
         if (isHtml)
         {
-            text = HtmlText.ToText(text);
+            text = HtmlText.ToText(text, cancellationToken);
+        }
+        else if (part.IsFlowed)
+        {
+            text = Unflow(text, part.ContentType);
         }
 
         text = Mojibake.Repair(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n')).Trim();
@@ -233,6 +291,17 @@ internal static partial class MimeMessageConverter
         }
 
         return declared.GetString(bytes);
+    }
+
+    /// <summary>Unwraps soft line breaks (with DelSp=yes, the space before each soft break is removed too).</summary>
+    internal static string Unflow(string text, ContentType contentType)
+    {
+        var delSp = contentType.Parameters.TryGetValue("delsp", out string? value)
+            && value.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase);
+        var converter = new FlowedToText { DeleteSpace = delSp };
+
+        // The converter's output keeps a trailing line break; the caller trims.
+        return converter.Convert(text.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     private static bool IsAsciiLabel(string? charset) =>
@@ -285,4 +354,12 @@ internal static partial class MimeMessageConverter
 
     [GeneratedRegex(@"^>(>*From )", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex MboxFromEscape();
+
+    // RFC 2047 "=?charset*lang?B?", the charset without its RFC 2231 language suffix.
+    [GeneratedRegex(@"=\?(?<charset>[^?*\s]{1,64})(?:\*[^?\s]{0,32})?\?[BbQq]\?", RegexOptions.CultureInvariant)]
+    private static partial Regex EncodedWordCharset();
+
+    // RFC 2231 "name*=charset'lang'value" and "name*0*=charset'lang'value".
+    [GeneratedRegex(@"\*(?:0\*)?\s*=\s*""?(?<charset>[A-Za-z0-9_.:+-]{1,64})'[^']{0,32}'", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc2231Charset();
 }

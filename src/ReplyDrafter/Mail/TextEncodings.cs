@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using UtfUnknown;
 
@@ -13,8 +14,26 @@ internal static class TextEncodings
 
     public static UTF8Encoding StrictUtf8 { get; } = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Ensures the provider is registered (a no-op after the first call).</summary>
-    public static void EnsureRegistered() => _ = Windows1252;
+    /// <summary>Ensures the providers are registered (a no-op after the first call).</summary>
+    public static void EnsureRegistered() => RegisterProviders();
+
+    /// <summary>
+    /// Registers the code-pages and UTF-7 providers when the assembly loads, before any MimeKit call. MimeKit caches
+    /// each charset lookup: a message parsed before registration (e.g. by a caller that touches MimeKit first) made
+    /// EUC-KR, ISO-2022-JP, Shift_JIS, GB2312 and Big5 "unknown" for the life of the process, so their encoded words
+    /// fell back to Windows-1252 (Latin-1 look-alikes, raw ESC sequences) while bodies, decoded here, were right.
+    /// </summary>
+    [ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "An application assembly: the providers must be in place before any MimeKit charset lookup is cached.")]
+    internal static void RegisterProviders()
+    {
+        // Registering the same instance again is a no-op.
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Encoding.RegisterProvider(Utf7EncodingProvider.Instance);
+    }
+
+    /// <summary>True when <paramref name="charset"/> names an encoding this process can decode.</summary>
+    public static bool IsKnownCharset(string? charset) => FromCharsetName(charset) is not null;
 
     /// <summary>An encoding by MIME charset name, or null when the label is unknown or bogus.</summary>
     public static Encoding? FromCharsetName(string? charset)
@@ -33,7 +52,7 @@ internal static class TextEncodings
             // ISO-8859-1 and US-ASCII labels are routinely used for Windows-1252 text (WHATWG treats them as such).
             return encoding.CodePage is 28591 or 20127 ? Windows1252 : encoding;
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
             return null;
         }
@@ -117,7 +136,7 @@ internal static class TextEncodings
     private static Encoding GetCodePage(int codePage)
     {
         // .NET only knows UTF-*, ASCII and Latin-1 until the code-pages provider is registered (idempotent).
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        RegisterProviders();
         return Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback);
     }
 }
