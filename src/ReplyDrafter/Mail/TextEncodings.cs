@@ -30,6 +30,7 @@ internal static class TextEncodings
         // Registering the same instance again is a no-op.
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Encoding.RegisterProvider(Utf7EncodingProvider.Instance);
+        Encoding.RegisterProvider(IsoLatinEncodingProvider.Instance);
     }
 
     /// <summary>True when <paramref name="charset"/> names an encoding this process can decode.</summary>
