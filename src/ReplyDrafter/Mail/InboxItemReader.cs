@@ -16,7 +16,35 @@ internal static class InboxItemReader
     // Text files beyond this are read only in part; transcripts are capped far below anyway.
     private const int MaxTextFileBytes = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Parses the file within a time budget: a file that takes longer (a hostile body, a huge mailbox) fails with
+    /// <see cref="UnreadableItemException"/> saying so, so one item cannot hold up the batch. Cancelling
+    /// <paramref name="cancellationToken"/> (shutdown) still throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="path">The inbox file.</param>
+    /// <param name="budget">How long reading may take; the clock is <paramref name="time"/>.</param>
+    /// <param name="time">The clock the budget runs on.</param>
+    /// <param name="cancellationToken">Shutdown.</param>
+    public static InboxItemContent Read(string path, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
+        using var timeout = new CancellationTokenSource(budget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            return Read(path, linked.Token);
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UnreadableItemException(
+                $"Reading this file took longer than {budget.TotalSeconds:0.#} s, so it was stopped; it may be damaged or built to be slow to read.", ex);
+        }
+    }
+
     /// <summary>Parses the file. Throws <see cref="UnreadableItemException"/> with a plain-words reason when it cannot.</summary>
+    /// <param name="path">The inbox file.</param>
+    /// <param name="cancellationToken">Checked throughout parsing, decoding, HTML conversion and quote stripping.</param>
     public static InboxItemContent Read(string path, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

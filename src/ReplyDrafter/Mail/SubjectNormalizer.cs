@@ -18,6 +18,19 @@ internal static partial class SubjectNormalizer
         return normalized.Length == 0 ? "Re:" : "Re: " + normalized;
     }
 
+    /// <summary>
+    /// "Re: " + <see cref="SubjectOrFallback"/>: a reply to a prefixes-only subject takes the thread's earlier subject
+    /// or the first words of the text instead of a bare "Re:".
+    /// </summary>
+    /// <param name="subject">The subject of the message replied to.</param>
+    /// <param name="earlierSubjects">The subjects of the thread's earlier messages, oldest first.</param>
+    /// <param name="text">The own text of the message replied to.</param>
+    public static string ReplySubject(string subject, IEnumerable<string?> earlierSubjects, string? text)
+    {
+        var fallback = SubjectOrFallback(subject, earlierSubjects, text);
+        return fallback.Length == 0 ? "Re:" : "Re: " + fallback;
+    }
+
     /// <summary>True when the subject starts (after any [tag]) with a reply or forward prefix.</summary>
     public static bool IsReplyOrForward(string subject)
     {

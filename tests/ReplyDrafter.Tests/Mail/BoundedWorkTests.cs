@@ -172,3 +172,53 @@ public sealed class BoundedWorkTests : IDisposable
         return _folder.WriteBytes("flowed.eml", stream.ToArray());
     }
 }
+
+public sealed class ReadBudgetTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Read_BudgetAlreadySpent_FailsWithReason()
+    {
+        var path = MimeMessageBuilder.Create().WriteEml(_folder);
+
+        // A budget that has run out before reading starts: the clock is a fake that is advanced, never waited on.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var error = Assert.Throws<UnreadableItemException>(() => InboxItemReader.Read(path, TimeSpan.FromTicks(1), new AdvancingTimeProvider(time), CancellationToken.None));
+
+        Assert.StartsWith("Reading this file took longer than", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_WithinBudget_Reads()
+    {
+        var path = MimeMessageBuilder.Create().Subject("Budget ok").WriteEml(_folder);
+
+        var content = InboxItemReader.Read(path, TimeSpan.FromSeconds(30), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), CancellationToken.None);
+
+        Assert.Equal("Budget ok", Assert.Single(content.Messages).Subject);
+    }
+
+    [Fact]
+    public void Read_ShutdownCancelled_ThrowsCancellationNotUnreadable()
+    {
+        var path = MimeMessageBuilder.Create().WriteEml(_folder);
+        using var shutdown = new CancellationTokenSource();
+        shutdown.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => InboxItemReader.Read(path, TimeSpan.FromSeconds(30), TimeProvider.System, shutdown.Token));
+    }
+
+    /// <summary>A fake clock that moves past any timer as soon as it is created, so the budget is spent at once.</summary>
+    private sealed class AdvancingTimeProvider(Microsoft.Extensions.Time.Testing.FakeTimeProvider inner) : TimeProvider
+    {
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            inner.Advance(dueTime);
+            return timer;
+        }
+    }
+}

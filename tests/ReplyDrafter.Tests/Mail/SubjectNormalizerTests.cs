@@ -79,3 +79,14 @@ public sealed class SubjectFallbackTests
     public void Normalize_MorePrefixes_Stripped(string subject, string expected) =>
         Assert.Equal(expected, SubjectNormalizer.Normalize(subject));
 }
+
+public sealed class ReplySubjectFallbackTests
+{
+    [Fact]
+    public void ReplySubject_PrefixesOnly_UsesEarlierSubject() =>
+        Assert.Equal("Re: Budget", SubjectNormalizer.ReplySubject("Re: RE: Fwd:", ["Budget"], "ok"));
+
+    [Fact]
+    public void ReplySubject_NothingToFallBackTo_BareRe() =>
+        Assert.Equal("Re:", SubjectNormalizer.ReplySubject("AW:", [], ""));
+}
