@@ -25,7 +25,7 @@ internal static class InboxItemReader
     /// <param name="budget">How long reading may take; the clock is <paramref name="time"/>.</param>
     /// <param name="time">The clock the budget runs on.</param>
     /// <param name="cancellationToken">Shutdown.</param>
-    public static InboxItemContent Read(string path, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken)
+    public static InboxItemContent ReadWithin(string path, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);

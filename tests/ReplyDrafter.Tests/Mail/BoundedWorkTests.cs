@@ -186,7 +186,7 @@ public sealed class ReadBudgetTests : IDisposable
 
         // A budget that has run out before reading starts: the clock is a fake that is advanced, never waited on.
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var error = Assert.Throws<UnreadableItemException>(() => InboxItemReader.Read(path, TimeSpan.FromTicks(1), new AdvancingTimeProvider(time), CancellationToken.None));
+        var error = Assert.Throws<UnreadableItemException>(() => InboxItemReader.ReadWithin(path, TimeSpan.FromTicks(1), new AdvancingTimeProvider(time), CancellationToken.None));
 
         Assert.StartsWith("Reading this file took longer than", error.Message, StringComparison.Ordinal);
     }
@@ -196,7 +196,7 @@ public sealed class ReadBudgetTests : IDisposable
     {
         var path = MimeMessageBuilder.Create().Subject("Budget ok").WriteEml(_folder);
 
-        var content = InboxItemReader.Read(path, TimeSpan.FromSeconds(30), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), CancellationToken.None);
+        var content = InboxItemReader.ReadWithin(path, TimeSpan.FromSeconds(30), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(), CancellationToken.None);
 
         Assert.Equal("Budget ok", Assert.Single(content.Messages).Subject);
     }
@@ -208,7 +208,7 @@ public sealed class ReadBudgetTests : IDisposable
         using var shutdown = new CancellationTokenSource();
         shutdown.Cancel();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => InboxItemReader.Read(path, TimeSpan.FromSeconds(30), TimeProvider.System, shutdown.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => InboxItemReader.ReadWithin(path, TimeSpan.FromSeconds(30), TimeProvider.System, shutdown.Token));
     }
 
     /// <summary>A fake clock that moves past any timer as soon as it is created, so the budget is spent at once.</summary>
