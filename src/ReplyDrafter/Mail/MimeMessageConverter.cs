@@ -79,7 +79,9 @@ internal static partial class MimeMessageConverter
     internal static IReadOnlyList<string> UnknownCharsetNotes(MimeMessage message)
     {
         List<string>? notes = null;
-        foreach (var header in message.Headers)
+
+        // The message's headers and each part's (attachment names live on the parts); a bounded number of parts.
+        foreach (var header in message.Headers.Concat(message.BodyParts.Take(1_000).SelectMany(p => p.Headers)))
         {
             if (header.RawValue is not { Length: > 0 } raw || raw.Length > 64 * 1024)
             {
@@ -98,6 +100,16 @@ internal static partial class MimeMessageConverter
                         notes.Add(note);
                     }
                 }
+            }
+        }
+
+        foreach (var part in message.BodyParts.OfType<TextPart>())
+        {
+            var charset = part.ContentType.Charset;
+            if (!part.IsAttachment && (part.IsPlain || part.IsHtml) && !string.IsNullOrWhiteSpace(charset) && !TextEncodings.IsKnownCharset(charset))
+            {
+                notes ??= [];
+                notes.Add($"Body ({part.ContentType.MimeType}): unknown charset '{Truncate(charset.Trim(), 40)}', decoded by detection and repaired");
             }
         }
 

@@ -100,6 +100,9 @@ public sealed class CharsetTests : IDisposable
         Assert.Equal("Grüße", message.Subject);
         Assert.Contains(message.ReadNotes, n => n.StartsWith("Subject: unknown charset 'x-unknown-charset'", StringComparison.Ordinal));
         Assert.Contains(message.ReadNotes, n => n.StartsWith("From: unknown charset", StringComparison.Ordinal));
+        Assert.Contains(message.ReadNotes, n => n.StartsWith("Content-Disposition: unknown charset", StringComparison.Ordinal));
+        Assert.Contains(message.ReadNotes, n => n.StartsWith("Body (text/plain): unknown charset 'x-unknown-charset'", StringComparison.Ordinal));
+        Assert.Equal("Grüße", message.Body);
     }
 
     [Fact]

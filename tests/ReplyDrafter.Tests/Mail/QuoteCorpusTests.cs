@@ -48,6 +48,9 @@ public sealed class QuoteCorpusTests
         Add("outlook-zh-fullwidth", "发件人：Alice Sender <alice@example.com>\n发送时间：2025年12月1日 10:00\n收件人：我\n主题：预算\n\n" + Old, "谢谢，没问题。");
         Add("outlook-zh-tw", "寄件者: Alice Sender <alice@example.com>\n寄件日期: 2025年12月1日 10:00\n收件者: 我\n主旨: 預算\n\n" + Old, "謝謝，沒問題。");
 
+        Add("outlook-en-long-cc", Line + "From: Alice Sender <alice@example.com>\nSent: Monday, December 1, 2025 10:00 AM\nTo: Me <me@example.com>\nCc: Bob <bob@example.com>; Carol <carol@example.com>;\n Dan <dan@example.com>\nSubject: Budget\n\n" + Old);
+        Add("outlook-fr-nbsp", "De\u00A0: Alice Sender <alice@example.com>\nEnvoyé\u00A0: lundi 1 décembre 2025 10:00\nÀ\u00A0: Moi\nObjet\u00A0: Budget\n\n" + Old, "Merci.");
+
         // "-----Original Message-----" and forwarded-message separators.
         Add("original-en", "-----Original Message-----\nFrom: Alice\nSent: Monday\nSubject: Budget\n\n" + Old);
         Add("original-en-short", "-----Original Message-----\n" + Old);
@@ -87,6 +90,9 @@ public sealed class QuoteCorpusTests
         Add("apple-ja", "2025/12/01 10:00、Alice Sender <alice@example.com>のメッセージ:\n\n" + Quote, "ありがとうございます。");
         Add("gmail-zh", "Alice Sender <alice@example.com> 于2025年12月1日周一 上午10:00写道：\n\n" + Quote, "谢谢，没问题。");
         Add("gmail-zh-tw", "Alice Sender <alice@example.com> 於 2025年12月1日 週一 上午10:00寫道：\n\n" + Quote, "謝謝，沒問題。");
+
+        Add("gmail-fr-wrapped-mid-phrase", "Le lun. 1 déc. 2025 à 10:00, Alice Sender <alice@example.com> a\nécrit :\n\n" + Quote, "Merci.");
+        Add("unprefixed-quote-after-attribution", "On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:\n\n" + Old);
 
         // Inline answers between quotes: the attribution goes, the answers stay.
         data.Add("inline-en",
