@@ -45,9 +45,9 @@ internal static partial class MarkdownText
 
     /// <summary>
     /// A wikilink target: only what a note name can hold. Obsidian refuses <c>* " \ / &lt; &gt; : | ?</c> in names,
-    /// so a target holding them can only be a path or a trick; they become spaces, as do brackets, headings
-    /// (<c>#</c>), block references (<c>^</c>), backticks, <c>;</c> (which would end an HTML entity when the target is
-    /// shown as text, as task owners are) and invisible characters. Leading dots (hidden folders such
+    /// so a target holding them can only be a path or a trick; they become spaces, as do backticks, <c>;</c> (which would end an HTML entity when the target is
+    /// shown as text, as task owners are) and invisible characters. Brackets, pipes, headings (<c>#</c>) and
+    /// block references (<c>^</c>) are dropped. Leading dots (hidden folders such
     /// as <c>.obsidian</c>) are dropped. Null when nothing is left.
     /// </summary>
     public static string? WikilinkTarget(string? name)
@@ -55,7 +55,12 @@ internal static partial class MarkdownText
         var builder = new StringBuilder();
         foreach (var c in StripInvisible(TextFolding.SingleLine(name)))
         {
-            builder.Append(c is '[' or ']' or '|' or '#' or '^' or '*' or '"' or '\\' or '/' or '<' or '>' or ':' or '?' or '`' or ';' ? ' ' : c);
+            if (c is '[' or ']' or '|' or '#' or '^')
+            {
+                continue; // link syntax: dropped, as before
+            }
+
+            builder.Append(c is '*' or '"' or '\\' or '/' or '<' or '>' or ':' or '?' or '`' or ';' ? ' ' : c);
         }
 
         var target = NeutralizeComments(TextFolding.SingleLine(builder.ToString())).TrimStart('.', ' ');
