@@ -212,11 +212,11 @@ public sealed class SourceCopyHostileHeaderTests
     {
         // Control characters triple a value's length in YAML; caps tighten until the block fits.
         var ugly = string.Concat(Enumerable.Repeat("\u0001\u0085\u2028\"\\", 400));
-        var parties = Enumerable.Range(0, 5_000).Select(i => new MailParty(ugly, $"p{i}@example.com")).ToArray();
+        var parties = Enumerable.Range(0, 300).Select(i => new MailParty(ugly, $"p{i}@example.com")).ToArray();
         var message = new MessageBuilder()
             .From(ugly, "f@example.com").To(parties).Cc(parties).Subject(ugly + ugly)
-            .References([.. Enumerable.Range(0, 5_000).Select(i => ugly + i)])
-            .Attachments([.. Enumerable.Range(0, 5_000).Select(i => new AttachmentInfo(ugly, ugly, i))])
+            .References([.. Enumerable.Range(0, 300).Select(i => ugly + i)])
+            .Attachments([.. Enumerable.Range(0, 300).Select(i => new AttachmentInfo(ugly, ugly, i))])
             .Build();
 
         var markdown = SourceCopy.Render(message);
