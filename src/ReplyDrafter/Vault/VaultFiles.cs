@@ -32,7 +32,15 @@ internal static partial class AtomicFile
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
 
-        Directory.CreateDirectory(folder);
+        if (unixMode is { } folderMode && !OperatingSystem.IsWindows() && !Directory.Exists(folder))
+        {
+            // A private file's new folder is private too: each read bit brings its search (execute) bit.
+            Directory.CreateDirectory(folder, folderMode | (UnixFileMode)(((int)folderMode & 0b100_100_100) >> 2));
+        }
+        else
+        {
+            Directory.CreateDirectory(folder);
+        }
 
         // Same folder, so the rename stays on one file system and is atomic; dot-prefixed so Obsidian and the
         // inbox watcher ignore it; a fixed marker so a crash leftover is recognisable at the next start.

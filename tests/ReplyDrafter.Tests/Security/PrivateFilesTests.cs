@@ -42,6 +42,17 @@ public sealed class PrivateFilesTests : IDisposable
     }
 
     [Fact]
+    public void AtomicFileWriteAllText_PrivateModeInNewFolder_FolderIs0700()
+    {
+        var path = _folder.Combine("Outbox", "_prompts", "a.prompt.json");
+        Directory.CreateDirectory(_folder.Combine("Outbox"));
+
+        AtomicFile.WriteAllText(path, "{}", unixMode: PrivateFiles.PrivateFileMode);
+
+        Assert.Equal(PrivateFiles.PrivateFolderMode, File.GetUnixFileMode(_folder.Combine("Outbox", "_prompts")));
+    }
+
+    [Fact]
     public void AtomicFileWriteAllText_NoMode_KeepsTheUmaskDefault()
     {
         var path = _folder.Combine("note.md");
