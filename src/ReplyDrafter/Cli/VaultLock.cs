@@ -27,7 +27,14 @@ internal sealed class VaultLock : IDisposable
         ArgumentException.ThrowIfNullOrEmpty(stateFolder);
         PrivateFiles.CreateFolder(stateFolder);
         var lockPath = Path.Combine(stateFolder, FileName);
-        return OperatingSystem.IsWindows() ? TryAcquireWindows(lockPath) : TryAcquireUnix(stateFolder, lockPath);
+        var acquired = OperatingSystem.IsWindows() ? TryAcquireWindows(lockPath) : TryAcquireUnix(stateFolder, lockPath);
+        if (acquired is not null)
+        {
+            // The ledger and logs hold mail text: files an older release left at the umask's 0644 become 0600.
+            PrivateFiles.RestrictTree(stateFolder);
+        }
+
+        return acquired;
     }
 
     public void Dispose()

@@ -74,10 +74,15 @@ public sealed class VaultLockTests : IDisposable
     [Fact]
     public void TryAcquire_StateFolderAndLockFile_ArePrivate()
     {
+        var oldLog = _vault.Write(".replydrafter/logs/old.log", "mail text");
+        File.SetUnixFileMode(State, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(oldLog, (UnixFileMode)0b110_100_100);
+
         using var held = VaultLock.TryAcquire(State);
 
         Assert.Equal(PrivateFiles.PrivateFolderMode, File.GetUnixFileMode(State));
         Assert.Equal(PrivateFiles.PrivateFileMode, File.GetUnixFileMode(Path.Combine(State, VaultLock.FileName)));
+        Assert.Equal(PrivateFiles.PrivateFileMode, File.GetUnixFileMode(oldLog));
     }
 
     public void Dispose() => _vault.Dispose();
