@@ -19,6 +19,16 @@ internal enum InboxEntryKind
 /// <summary>An inbox file opened for reading: the stream and its size, measured on the open file itself.</summary>
 internal sealed record OpenedInboxFile(FileStream Stream, long Length) : IDisposable
 {
+    /// <summary>Lowercase hex SHA-256 of the open file (what <see cref="Vault.Hashing.Sha256File"/> gives for a path),
+    /// read from the start; the stream is left at the start for the reader.</summary>
+    public string Sha256()
+    {
+        Stream.Position = 0;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Stream));
+        Stream.Position = 0;
+        return hash;
+    }
+
     public void Dispose() => Stream.Dispose();
 }
 

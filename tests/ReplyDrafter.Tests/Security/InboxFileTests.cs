@@ -20,6 +20,7 @@ public sealed class InboxFileTests : IDisposable
         using var file = result.File!;
         Assert.Equal(InboxEntryKind.RegularFile, result.Kind);
         Assert.Equal(17, file.Length);
+        Assert.Equal(ReplyDrafter.Vault.Hashing.Sha256File(path), file.Sha256());
         Assert.Equal("Subject: hi\n\nbody", new StreamReader(file.Stream).ReadToEnd());
     }
 
