@@ -22,7 +22,7 @@ internal static class TextFolding
     /// </summary>
     public static string RemoveLatinDiacritics(string text)
     {
-        var decomposed = ReplaceLoneSurrogates(text).Normalize(NormalizationForm.FormD);
+        var decomposed = ForNormalization(text).Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         var previousIsLatin = false;
         foreach (var c in decomposed)
@@ -86,6 +86,42 @@ internal static class TextFolding
     /// <summary>LF line endings only.</summary>
     public static string NormalizeNewlines(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+
+    /// <summary>
+    /// Text <see cref="string.Normalize()"/> accepts: Unicode non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and the last
+    /// two code points of every plane) removed, lone surrogates replaced by U+FFFD. Normalize throws on both, and one
+    /// hostile subject must not stop an inbox.
+    /// </summary>
+    public static string ForNormalization(string text) => RemoveNonCharacters(ReplaceLoneSurrogates(text));
+
+    /// <summary>Removes Unicode non-characters (U+FDD0–U+FDEF and U+xxFFFE/U+xxFFFF in every plane); surrogate pairs are read as one code point.</summary>
+    public static string RemoveNonCharacters(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        StringBuilder? builder = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var paired = char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            var codePoint = paired ? char.ConvertToUtf32(c, text[i + 1]) : c;
+            var width = paired ? 2 : 1;
+            if (IsNonCharacter(codePoint))
+            {
+                builder ??= new StringBuilder(text, 0, i, text.Length);
+            }
+            else
+            {
+                builder?.Append(text, i, width);
+            }
+
+            i += width - 1;
+        }
+
+        return builder?.ToString() ?? text;
+    }
+
+    /// <summary>True for the 66 Unicode non-characters.</summary>
+    public static bool IsNonCharacter(int codePoint) => codePoint is >= 0xFDD0 and <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
 
     /// <summary>Unpaired UTF-16 surrogates (which no UTF-8 file can hold) become U+FFFD.</summary>
     public static string ReplaceLoneSurrogates(string text)

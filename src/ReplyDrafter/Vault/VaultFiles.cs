@@ -16,7 +16,9 @@ internal static partial class AtomicFile
 
     /// <summary>Writes UTF-8 (no BOM) to a temp file in the same folder, flushes to disk, renames over <paramref name="path"/>.</summary>
     /// <param name="overwrite">False: an <see cref="IOException"/> rather than replacing a file that exists (even one created meanwhile).</param>
-    public static void WriteAllText(string path, string text, bool overwrite = true)
+    /// <param name="unixMode">On Unix, the file's permissions (e.g. <see cref="Security.PrivateFiles.PrivateFileMode"/> for
+    /// files holding mail text); null takes the umask's default. Ignored on Windows.</param>
+    public static void WriteAllText(string path, string text, bool overwrite = true, UnixFileMode? unixMode = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(text);
@@ -30,14 +32,28 @@ internal static partial class AtomicFile
             throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
         }
 
-        Directory.CreateDirectory(folder);
+        if (unixMode is { } folderMode && !OperatingSystem.IsWindows() && !Directory.Exists(folder))
+        {
+            // A private file's new folder is private too: each read bit brings its search (execute) bit.
+            Directory.CreateDirectory(folder, folderMode | (UnixFileMode)(((int)folderMode & 0b100_100_100) >> 2));
+        }
+        else
+        {
+            Directory.CreateDirectory(folder);
+        }
 
         // Same folder, so the rename stays on one file system and is atomic; dot-prefixed so Obsidian and the
         // inbox watcher ignore it; a fixed marker so a crash leftover is recognisable at the next start.
         var tempPath = Path.Combine(folder, $".{name}{TempMarker}{RandomNumberGenerator.GetHexString(12, lowercase: true)}");
         try
         {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (unixMode is { } mode && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = mode;
+            }
+
+            using (var stream = new FileStream(tempPath, options))
             {
                 stream.Write(Utf8NoBom.GetBytes(text));
                 stream.Flush(flushToDisk: true);

@@ -9,14 +9,14 @@ public sealed class MarkdownTextTests
     [InlineData("two\nlines", "two lines")]
     [InlineData("# heading", "\\# heading")]
     [InlineData("---", "\\---")]
-    [InlineData("- [ ] task", "\\- [ ] task")]
+    [InlineData("- [ ] task", "\\- \\[ ] task")]
     [InlineData("[ ] task", "\\[ ] task")]
-    [InlineData("[[Jeff Denworth]] agreed", "[[Jeff Denworth]] agreed")]
+    [InlineData("[[Jeff Denworth]] agreed", "\\[\\[Jeff Denworth]] agreed")]
     [InlineData("> quote", "\\> quote")]
     [InlineData("2025. A year", "2025\\. A year")]
     [InlineData("**Bold** start", "**Bold** start")]
     [InlineData("* bullet", "\\* bullet")]
-    [InlineData("```code", "\\```code")]
+    [InlineData("```code", "\\`\\`\\`code")]
     [InlineData("50%% off %% hidden", "50% % off % % hidden")]
     [InlineData("<div>", "\\<div>")]
     public void Inline_ModelText_CannotStartStructure(string text, string expected) =>
@@ -27,7 +27,7 @@ public sealed class MarkdownTextTests
     {
         var text = "First paragraph\n---\n\n\n\n## Action Items\n- [ ] pay invoice #task\n    indented";
 
-        Assert.Equal("First paragraph\n\\---\n\n\\## Action Items\n\\- [ ] pay invoice #task\nindented", MarkdownText.Paragraphs(text));
+        Assert.Equal("First paragraph\n\\---\n\n\\## Action Items\n\\- \\[ ] pay invoice #task\nindented", MarkdownText.Paragraphs(text));
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class MarkdownTextTests
     {
         var text = "Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * [x] done\n--\nsig\n```\n%%\n<!-- open";
 
-        Assert.Equal("Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * \\[x] done\n\\--\nsig\n\\```\n% %\n\\<!-- open", MarkdownText.Verbatim(text));
+        Assert.Equal("Hi,\n\n- point one\n  - nested\n> quoted\n    code\n1. first\n  * \\[x] done\n\\--\nsig\n\\`\\`\\`\n% %\n\\<!-- open", MarkdownText.Verbatim(text));
     }
 
     [Theory]

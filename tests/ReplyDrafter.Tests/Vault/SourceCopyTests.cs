@@ -152,3 +152,86 @@ public sealed partial class SourceCopyTests
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}_\d{6}_\d{4}_[\p{L}\p{M}\p{Nd}_-]+\.md$")]
     private static partial Regex SafeFileName();
 }
+
+/// <summary>Headers a hostile sender can blow up: the frontmatter stays readable, the body keeps them in full.</summary>
+public sealed class SourceCopyHostileHeaderTests
+{
+    [Fact]
+    public void Render_50000CcAddresses_FrontmatterReadsBackAndBodyHasAll()
+    {
+        var cc = Enumerable.Range(0, 50_000).Select(i => new MailParty($"Person {i}", $"p{i}@example.com")).ToArray();
+
+        var markdown = SourceCopy.Render(new MessageBuilder().Cc(cc).Build());
+
+        var read = Frontmatter.Read(markdown);
+        Assert.Equal(SourceCopy.MaxListItems, read.GetStrings("cc").Count);
+        Assert.Equal("Person 0 <p0@example.com>", read.GetStrings("cc")[0]);
+        Assert.Equal(["cc"], read.GetStrings("shortened"));
+        Assert.Contains("p49999@example.com", Frontmatter.Body(markdown), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_50000References_FrontmatterReadsBack()
+    {
+        var references = Enumerable.Range(0, 50_000).Select(i => $"ref{i}@example.com").ToArray();
+
+        var markdown = SourceCopy.Render(new MessageBuilder().References(references).Build());
+
+        var read = Frontmatter.Read(markdown);
+        Assert.Equal(SourceCopy.MaxListItems, read.GetStrings("references").Count);
+        Assert.Contains("ref49999@example.com", Frontmatter.Body(markdown), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_30000Attachments_FrontmatterReadsBack()
+    {
+        var attachments = Enumerable.Range(0, 30_000).Select(i => new AttachmentInfo($"file{i}.pdf", "application/pdf", i)).ToArray();
+
+        var markdown = SourceCopy.Render(new MessageBuilder().Attachments(attachments).Build());
+
+        Assert.Equal(SourceCopy.MaxListItems, Frontmatter.Read(markdown).GetStrings("attachments").Count);
+        Assert.Contains("file29999.pdf", Frontmatter.Body(markdown), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_500000CharMessageId_FrontmatterReadsBackWithShortenedId()
+    {
+        var id = new string('a', 500_000) + "@example.com";
+
+        var markdown = SourceCopy.Render(new MessageBuilder().MessageId(id).InReplyTo(id).Build());
+
+        var read = Frontmatter.Read(markdown);
+        Assert.InRange(read.GetString("message_id")!.Length, 2, SourceCopy.MaxValueChars);
+        Assert.StartsWith("<aaaa", read.GetString("message_id"), StringComparison.Ordinal);
+        Assert.Equal(["message_id", "in_reply_to"], read.GetStrings("shortened"));
+        Assert.Contains(id, Frontmatter.Body(markdown), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EverythingHugeAndFullOfEscapes_StaysUnderTheReadLimit()
+    {
+        // Control characters triple a value's length in YAML; caps tighten until the block fits.
+        var ugly = string.Concat(Enumerable.Repeat("\u0001\u0085\u2028\"\\", 400));
+        var parties = Enumerable.Range(0, 300).Select(i => new MailParty(ugly, $"p{i}@example.com")).ToArray();
+        var message = new MessageBuilder()
+            .From(ugly, "f@example.com").To(parties).Cc(parties).Subject(ugly + ugly)
+            .References([.. Enumerable.Range(0, 300).Select(i => ugly + i)])
+            .Attachments([.. Enumerable.Range(0, 300).Select(i => new AttachmentInfo(ugly, ugly, i))])
+            .Build();
+
+        var markdown = SourceCopy.Render(message);
+
+        var read = Frontmatter.Read(markdown);
+        Assert.NotEmpty(read.GetStrings("to"));
+        Assert.Equal(["from", "to", "cc", "subject", "references", "attachments"], read.GetStrings("shortened"));
+    }
+
+    [Fact]
+    public void Render_OrdinaryMessage_HasNoShortenedField()
+    {
+        var markdown = SourceCopy.Render(new MessageBuilder().Build());
+
+        Assert.False(Frontmatter.Read(markdown).ContainsKey("shortened"));
+        Assert.DoesNotContain("Headers in full", markdown, StringComparison.Ordinal);
+    }
+}
