@@ -57,7 +57,7 @@ internal static class SystemdUnit
     internal static string Quote(string word)
     {
         var escaped = word.Replace("%", "%%", StringComparison.Ordinal).Replace("$", "$$", StringComparison.Ordinal);
-        if (escaped.Length > 0 && escaped.All(c => char.IsAsciiLetterOrDigit(c) || "/._-:=+@,".Contains(c, StringComparison.Ordinal)))
+        if (escaped.Length > 0 && escaped.All(c => char.IsAsciiLetterOrDigit(c) || "/._-:=+@,%$".Contains(c, StringComparison.Ordinal)))
         {
             return escaped;
         }
