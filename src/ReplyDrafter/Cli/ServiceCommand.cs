@@ -32,7 +32,10 @@ internal static class ServiceCommand
             // The unit runs from another working directory: the vault goes in as an absolute path.
             var vaultPath = Path.GetFullPath(common.Vault ?? configured);
             var stop = host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout;
-            output.Write(SystemdUnit.Render(SystemdUnit.CurrentCommand(), vaultPath, SystemdUnit.DefaultWatchdog, stop));
+            var watchdog = SystemdUnit.Watchdog(
+                host.Services.GetRequiredService<IOptions<Llm.LlmOptions>>().Value.TotalBudget,
+                host.Services.GetRequiredService<IOptions<Inbox.InboxOptions>>().Value.RescanInterval);
+            output.Write(SystemdUnit.Render(SystemdUnit.CurrentCommand(), vaultPath, watchdog, stop));
             return 0;
         }
         catch (Exception ex) when (CliHost.Describe(ex) is { } message)

@@ -73,3 +73,9 @@ internal sealed class ServiceReadiness : IDisposable
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }
+
+/// <summary>Progress of a batch as watchdog pings: a long catch-up is alive as long as threads keep finishing.</summary>
+internal sealed class WatchdogProgress(ServiceReadiness readiness) : IProgress<double>
+{
+    public void Report(double value) => readiness.Ping();
+}

@@ -5,8 +5,16 @@ namespace ReplyDrafter.Hosting;
 /// <summary>A systemd user unit for the daemon (<c>replydrafter service print-unit</c>).</summary>
 internal static class SystemdUnit
 {
-    /// <summary>Between pings the worker waits at most one rescan interval plus one batch; a hung loop is restarted.</summary>
-    public static readonly TimeSpan DefaultWatchdog = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// The worker pings at every scan and whenever a thread finishes; the longest silence is one thread's note and draft
+    /// (each within the LLM's total budget) plus a rescan interval, plus two minutes of room. Less would kill a slow
+    /// but healthy catch-up; more would leave a hung loop alone for longer.
+    /// </summary>
+    public static TimeSpan Watchdog(TimeSpan llmTotalBudget, TimeSpan rescanInterval)
+    {
+        var silence = (2 * llmTotalBudget) + rescanInterval;
+        return TimeSpan.FromMinutes(Math.Max(5, Math.Ceiling(silence.TotalMinutes) + 2));
+    }
 
     /// <param name="command">The program and its leading arguments (e.g. <c>dotnet replydrafter.dll</c>).</param>
     /// <param name="vault">The vault; null when the per-user settings name it.</param>

@@ -132,7 +132,7 @@ internal sealed partial class InboxWorker(
     {
         try
         {
-            return await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
+            return await processor.ProcessAsync(ready, moveItems: true, progress: readiness is null ? null : new Hosting.WatchdogProgress(readiness), stopTaking, hardStop);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
