@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using ReplyDrafter.Cli;
 using ReplyDrafter.Tests.TestServer;
+using Microsoft.AspNetCore.Hosting;
 using Spectre.Console.Testing;
 
 namespace ReplyDrafter.Tests.Cli;
@@ -127,6 +128,58 @@ public sealed class InitCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, code);
         Assert.Contains("LLM:", output, StringComparison.Ordinal);
         Assert.Equal("http://127.0.0.1:9/v1", (string?)Settings()["Llm"]!["Endpoint"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_ImapNobodyListening_SavedAndExit1NamingImap()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var (code, output) = await RunAsync(AllFlags() with
+        {
+            ImapHost = "127.0.0.1", ImapPort = port, ImapSecurity = "none", ImapUsername = "ada", ImapPassword = "imap-secret-pw",
+        });
+
+        Assert.Equal(1, code);
+        Assert.Contains("IMAP: cannot reach 127.0.0.1:" + port, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("imap-secret-pw", output, StringComparison.Ordinal);
+        var imap = Settings()["Imap"]!;
+        Assert.Equal(port, (int)imap["Port"]!);
+        Assert.Equal("None", (string?)imap["Security"]);
+        Assert.Equal("imap-secret-pw", (string?)imap["Password"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_InteractiveOllama_ListsPulledModelsToChooseFrom()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var ollama = builder.Build();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(ollama, "/api/tags", () => Microsoft.AspNetCore.Http.Results.Text(
+            """{"models":[{"name":"llama3.1:8b"},{"name":"qwen2.5:7b"}]}""", "application/json"));
+        await ollama.StartAsync();
+        var root = ollama.Urls.Single();
+
+        var (code, output) = await RunAsync(new InitFlags(), interactive: true, script: console =>
+        {
+            console.Input.PushTextWithEnter(VaultRoot);
+            console.Input.PushTextWithEnter("Grace Hopper");
+            console.Input.PushTextWithEnter("grace@example.com");
+            console.Input.PushTextWithEnter("");
+            console.Input.PushTextWithEnter("ollama");
+            console.Input.PushTextWithEnter(root + "/v1");
+            console.Input.PushKey(ConsoleKey.DownArrow);
+            console.Input.PushKey(ConsoleKey.Enter);
+            console.Input.PushTextWithEnter("n");
+        });
+
+        Assert.Contains("qwen2.5:7b", output, StringComparison.Ordinal);
+        Assert.Equal("qwen2.5:7b", (string?)Settings()["Llm"]!["Deployment"]);
+        Assert.Equal(root + "/v1", (string?)Settings()["Llm"]!["Endpoint"]);
+        Assert.Equal(1, code);
     }
 
     [Fact]

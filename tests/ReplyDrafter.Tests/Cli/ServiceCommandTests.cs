@@ -29,6 +29,23 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task PrintUnit_SmallLlmBudget_WatchdogFollowsIt()
+    {
+        var (code, unit, error) = await CommandLineTests.InvokeAsync(
+            "service", "print-unit", "--vault", _vault.Root, "--ReplyDrafter:Llm:TotalBudget=00:01:00", "--ReplyDrafter:Inbox:RescanInterval=00:00:30");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("WatchdogSec=300s", unit.Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    [Theory]
+    [InlineData(6.0, 30.0, 15.0)]
+    [InlineData(1.0, 30.0, 5.0)]
+    [InlineData(20.0, 60.0, 43.0)]
+    public void Watchdog_Budget_OneThreadAndAScanPlusRoom(double budgetMinutes, double rescanSeconds, double expectedMinutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), SystemdUnit.Watchdog(TimeSpan.FromMinutes(budgetMinutes), TimeSpan.FromSeconds(rescanSeconds)));
+
+    [Fact]
     public async Task PrintUnit_NoVaultAnywhere_Exit2()
     {
         var (code, unit, error) = await CommandLineTests.InvokeAsync("service", "print-unit");
