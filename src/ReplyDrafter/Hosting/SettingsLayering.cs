@@ -24,8 +24,9 @@ internal static class SettingsLayering
         var configuration = builder.Configuration;
         userFile ??= SettingsLocations.UserFile();
 
-        // Files go after the program's own JSON files and before environment variables and the command line.
-        var insertAt = LastIndex(configuration.Sources, s => s is JsonConfigurationSource) + 1;
+        // Files go after the program's own appsettings*.json and before user secrets (Development only), environment
+        // variables and the command line.
+        var insertAt = LastIndex(configuration.Sources, s => s is JsonConfigurationSource { Path: { } p } && p.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase)) + 1;
         var files = new List<SettingsFile> { new("user", userFile, File.Exists(userFile)) };
         Insert(configuration, insertAt++, userFile, "the per-user settings file");
 
