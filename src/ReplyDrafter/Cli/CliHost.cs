@@ -36,6 +36,8 @@ internal static class CliHost
             builder.Configuration.AddInMemoryCollection([new("ReplyDrafter:Vault", Path.GetFullPath(vault))]);
         }
 
+        Hosting.SettingsLayering.AddReplyDrafterSettings(builder);
+
         if (run is not null)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(run));

@@ -69,6 +69,8 @@ internal static class ReplyDrafterCommandLine
             new ReplayRequest(result.GetValue(record)!, result.GetValue(model), result.GetValue(temperature), result.GetValue(offline)),
             ct)));
         root.Subcommands.Add(replay);
+        root.Subcommands.Add(InitCommand.Create(vault));
+        root.Subcommands.Add(ServiceCommand.Create(createBuilder, vault));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -20,7 +20,8 @@ internal sealed partial class InboxWorker(
     IOptions<MeOptions> me,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
-    ILogger<InboxWorker> logger) : BackgroundService
+    ILogger<InboxWorker> logger,
+    Hosting.ServiceReadiness? readiness = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -72,17 +73,21 @@ internal sealed partial class InboxWorker(
             LogLlmDown(logger, unreachable);
         }
 
+        readiness?.MarkReady($"Watching {layout.Inbox}");
+
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
         var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
         var retryDelay = firstRetry;
         var llmDown = false;
         while (!stopTaking.IsCancellationRequested)
         {
+            readiness?.Ping();
             var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
             {
                 LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
                 if (stopTaking.IsCancellationRequested)
                 {
                     // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
@@ -127,7 +132,7 @@ internal sealed partial class InboxWorker(
     {
         try
         {
-            return await processor.ProcessAsync(ready, moveItems: true, progress: null, stopTaking, hardStop);
+            return await processor.ProcessAsync(ready, moveItems: true, progress: readiness is null ? null : new Hosting.WatchdogProgress(readiness), stopTaking, hardStop);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -1,0 +1,74 @@
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Llm;
+
+namespace ReplyDrafter.Hosting;
+
+/// <summary>The checks <c>init</c> runs before it saves: does the model answer, does the mailbox let us in.</summary>
+internal static class ConnectionChecks
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The models a local Ollama has pulled (<c>/api/tags</c>); empty when it does not answer.</summary>
+    public static async Task<IReadOnlyList<string>> OllamaModelsAsync(Uri ollama, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            var tags = await http.GetFromJsonAsync<OllamaTags>(new Uri(ollama, "/api/tags"), cancellationToken);
+            return tags?.Models?.Select(m => m.Name).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n!).ToList() ?? [];
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException or NotSupportedException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Through the project's own client and its probe: null when the model answers, else why not.</summary>
+    public static async Task<string?> ProbeLlmAsync(LlmOptions options, CancellationToken cancellationToken)
+    {
+        options.AttemptTimeout = Timeout;
+        if (LlmOptionsValidator.Check(options).FirstOrDefault() is { } invalid)
+        {
+            return invalid;
+        }
+
+        using var client = new LlmClient(Options.Create(options), TimeProvider.System, NullLogger<LlmClient>.Instance);
+        return await client.ProbeAsync(cancellationToken);
+    }
+
+    /// <summary>Connect and log in (certificates validated, as the daemon does); null when it worked, else why not.</summary>
+    public static async Task<string?> ProbeImapAsync(string host, int port, SecureSocketOptions security, string username, string password, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Timeout);
+        using var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(host, port, security, timeout.Token);
+            await client.AuthenticateAsync(username, password, timeout.Token);
+            await client.DisconnectAsync(quit: true, timeout.Token);
+            return null;
+        }
+        catch (AuthenticationException)
+        {
+            return $"{host} refused the login of '{username}' (Gmail and Outlook.com need an app password).";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"{host}:{port} did not answer within {Timeout.TotalSeconds:0} s.";
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SslHandshakeException or ImapProtocolException or ImapCommandException or NotSupportedException)
+        {
+            return $"cannot reach {host}:{port} ({e.Message.ReplaceLineEndings(" ")}).";
+        }
+    }
+
+    private sealed record OllamaTags([property: JsonPropertyName("models")] IReadOnlyList<OllamaModel>? Models);
+
+    private sealed record OllamaModel([property: JsonPropertyName("name")] string? Name);
+}

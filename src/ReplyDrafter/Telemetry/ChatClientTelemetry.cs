@@ -1,0 +1,22 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ReplyDrafter.Telemetry;
+
+/// <summary>
+/// GenAI spans and metrics (<c>gen_ai.*</c>: operation, model, token usage) for every LLM call, through
+/// Microsoft.Extensions.AI's OpenTelemetry chat client. Prompts and answers stay out unless
+/// <c>ReplyDrafter:Telemetry:IncludeContent</c> is true.
+/// </summary>
+internal sealed class ChatClientTelemetry(IOptions<TelemetryOptions> options, ILoggerFactory? loggerFactory = null)
+{
+    /// <summary>Wraps a chat client; the caller owns the result (disposing it disposes <paramref name="inner"/>).</summary>
+    public IChatClient Wrap(IChatClient inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        return inner.AsBuilder()
+            .UseOpenTelemetry(loggerFactory, ReplyDrafterTelemetry.LlmSourceName, client => client.EnableSensitiveData = options.Value.IncludeContent)
+            .Build();
+    }
+}
