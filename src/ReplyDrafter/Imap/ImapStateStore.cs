@@ -1,0 +1,68 @@
+using Microsoft.Data.Sqlite;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>Where a folder's reading stands: the UIDVALIDITY it was read under and the last UID handed over.</summary>
+public sealed record ImapFolderState(uint UidValidity, uint LastUid);
+
+/// <summary>
+/// The source's progress per (account, folder), in a small SQLite file of its own (e.g. <c>.replydrafter/imap.db</c>),
+/// written after each message the consumer accepted, so a crash re-delivers at most that message.
+/// </summary>
+public sealed class ImapStateStore
+{
+    private readonly string connectionString;
+
+    public ImapStateStore(string databasePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE IF NOT EXISTS imap_folder_state (
+                account TEXT NOT NULL,
+                folder TEXT NOT NULL,
+                uid_validity INTEGER NOT NULL,
+                last_uid INTEGER NOT NULL,
+                PRIMARY KEY (account, folder));
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    public ImapFolderState? Get(string account, string folder)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT uid_validity, last_uid FROM imap_folder_state WHERE account = $a AND folder = $f";
+        command.Parameters.AddWithValue("$a", account);
+        command.Parameters.AddWithValue("$f", folder);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ImapFolderState((uint)reader.GetInt64(0), (uint)reader.GetInt64(1)) : null;
+    }
+
+    public void Set(string account, string folder, ImapFolderState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO imap_folder_state (account, folder, uid_validity, last_uid) VALUES ($a, $f, $v, $u)
+            ON CONFLICT (account, folder) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid
+            """;
+        command.Parameters.AddWithValue("$a", account);
+        command.Parameters.AddWithValue("$f", folder);
+        command.Parameters.AddWithValue("$v", (long)state.UidValidity);
+        command.Parameters.AddWithValue("$u", (long)state.LastUid);
+        command.ExecuteNonQuery();
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+}
