@@ -27,7 +27,9 @@ public sealed class DovecotGroup : ICollectionFixture<DovecotServer>
 public sealed class DovecotServer : IAsyncLifetime
 {
     private const string MailUid = "65534";
-    private readonly Lock usersGate = new();
+    /// <summary>Users are written before Dovecot starts: a passwd-file changed within the second of its last read is not re-read at once.</summary>
+    private const int UserPool = 64;
+    private readonly List<DovecotUser> users = [];
     private Process? process;
     private int userCount;
 
@@ -55,8 +57,8 @@ public sealed class DovecotServer : IAsyncLifetime
         Directory.CreateDirectory(Path.Combine(Root, "base"));
         Directory.CreateDirectory(Path.Combine(Root, "state"));
         Directory.CreateDirectory(MailRoot);
-        File.WriteAllText(UsersPath, "");
         bool root = Environment.UserName == "root";
+        WriteUsers(root);
         if (root)
         {
             // Dovecot refuses to read mail as root: the mail processes run as nobody, who must own the maildirs.
@@ -123,16 +125,10 @@ public sealed class DovecotServer : IAsyncLifetime
     /// <summary>A fresh user with an empty mailbox (INBOX only).</summary>
     public DovecotUser NewUser()
     {
-        string name = $"u{Interlocked.Increment(ref userCount)}";
-        string password = $"pw-{Guid.NewGuid():N}";
-        string home = Path.Combine(MailRoot, name);
-        var (uid, gid) = Environment.UserName == "root" ? (MailUid, MailUid) : (Id("-u"), Id("-g"));
-        lock (usersGate)
-        {
-            File.AppendAllText(UsersPath, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}::\n");
-        }
-
-        return new DovecotUser(name, password, Path.Combine(home, "Maildir"));
+        int index = Interlocked.Increment(ref userCount) - 1;
+        return index < users.Count
+            ? users[index]
+            : throw new InvalidOperationException($"The Dovecot fixture made {users.Count} users; raise UserPool.");
     }
 
     public ImapOptions Options(DovecotUser user, params string[] folders)
@@ -187,6 +183,22 @@ public sealed class DovecotServer : IAsyncLifetime
     public void SetUidValidity(DovecotUser user, string folder, uint value) =>
         Run(FindOnPath("doveadm")!, "-c", ConfigPath, "mailbox", "update", "-u", user.Name, "--uid-validity", value.ToString(CultureInfo.InvariantCulture), folder);
 
+    private void WriteUsers(bool root)
+    {
+        var (uid, gid) = root ? (MailUid, MailUid) : (Id("-u"), Id("-g"));
+        var lines = new StringBuilder();
+        for (int i = 1; i <= UserPool; i++)
+        {
+            string name = $"u{i}";
+            string password = $"pw-{Guid.NewGuid():N}";
+            string home = Path.Combine(MailRoot, name);
+            lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}::\n");
+            users.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
+        }
+
+        File.WriteAllText(UsersPath, lines.ToString());
+    }
+
     private string Config(bool root)
     {
         string internalUser = root ? "dovecot" : Environment.UserName;
@@ -237,8 +249,12 @@ public sealed class DovecotServer : IAsyncLifetime
               }
               chroot =
             }
+            # No growing per-IP delay after failed logins (the wrong-password tests fail on purpose).
             service anvil {
               chroot =
+              unix_listener anvil-auth-penalty {
+                mode = 0
+              }
             }
 
             """

@@ -23,9 +23,9 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
         var (message, flags) = Assert.Single(await DraftsAsync(user));
         Assert.True(flags.HasFlag(MessageFlags.Draft));
         Assert.Equal(result.MessageId, message.MessageId);
-        Assert.Equal("Me Myself <me@example.com>", message.From.ToString());
-        Assert.Equal("Alice <alice@example.com>", message.To.ToString());
-        Assert.Equal("Bob <bob@example.com>", message.Cc.ToString());
+        Assert.Equal(("Me Myself", "me@example.com"), Only(message.From));
+        Assert.Equal(("Alice", "alice@example.com"), Only(message.To));
+        Assert.Equal(("Bob", "bob@example.com"), Only(message.Cc));
         Assert.Equal("Re: Meeting", message.Subject);
         Assert.Equal("q2@example.com", message.InReplyTo);
         Assert.Equal(["q1@example.com", "q2@example.com"], message.References);
@@ -142,6 +142,12 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
 
         Assert.Equal("Entwuerfe", result.Folder);
         Assert.Single(await DraftsAsync(user, "Entwuerfe"));
+    }
+
+    private static (string? Name, string Address) Only(InternetAddressList list)
+    {
+        var mailbox = Assert.IsType<MailboxAddress>(Assert.Single(list));
+        return (mailbox.Name, mailbox.Address);
     }
 
     internal static DraftReply Draft(string response) => new(
