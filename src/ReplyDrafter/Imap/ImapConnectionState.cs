@@ -38,8 +38,8 @@ public sealed record ImapConnectionSnapshot(ImapConnectionStatus Status, string?
 /// <summary>Shared, thread-safe connection state: the source writes it, <c>status</c> reads it, tests wait on it.</summary>
 public sealed class ImapConnectionState(TimeProvider time)
 {
-    private readonly Lock gate = new();
-    private ImapConnectionSnapshot current = new(ImapConnectionStatus.NotStarted, null, null, time.GetUtcNow());
+    private readonly Lock _gate = new();
+    private ImapConnectionSnapshot _current = new(ImapConnectionStatus.NotStarted, null, null, time.GetUtcNow());
 
     /// <summary>Raised after every change, outside the lock, on the source's thread.</summary>
     public event Action<ImapConnectionSnapshot>? Changed;
@@ -48,9 +48,9 @@ public sealed class ImapConnectionState(TimeProvider time)
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return current;
+                return _current;
             }
         }
     }
@@ -60,10 +60,10 @@ public sealed class ImapConnectionState(TimeProvider time)
     internal void Set(ImapConnectionStatus status, string? reason = null, DateTimeOffset? retryAt = null)
     {
         ImapConnectionSnapshot next;
-        lock (gate)
+        lock (_gate)
         {
             next = new ImapConnectionSnapshot(status, reason, retryAt, time.GetUtcNow());
-            current = next;
+            _current = next;
         }
 
         Changed?.Invoke(next);

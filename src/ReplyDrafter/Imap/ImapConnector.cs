@@ -8,9 +8,9 @@ namespace ReplyDrafter.Imap;
 /// <summary>Opens authenticated IMAP connections from <see cref="ImapOptions"/>: certificate pin, password file, clear login errors.</summary>
 public sealed class ImapConnector(IOptions<ImapOptions> options)
 {
-    private readonly ImapOptions settings = options.Value;
+    private readonly ImapOptions _settings = options.Value;
 
-    public ImapOptions Options => settings;
+    public ImapOptions Options => _settings;
 
     /// <summary>Connected and logged in. Throws <see cref="ImapLoginException"/> for what only the user can fix; network errors as they come.</summary>
     public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
@@ -18,7 +18,7 @@ public sealed class ImapConnector(IOptions<ImapOptions> options)
         var client = new ImapClient();
         try
         {
-            var pin = CertificatePin.Parse(settings.TrustedCertificateSha256);
+            var pin = CertificatePin.Parse(_settings.TrustedCertificateSha256);
             if (pin is not null)
             {
                 client.ServerCertificateValidationCallback = pin.Validate;
@@ -26,13 +26,13 @@ public sealed class ImapConnector(IOptions<ImapOptions> options)
 
             try
             {
-                await client.ConnectAsync(settings.Host.Trim(), settings.EffectivePort, settings.Security, cancellationToken);
+                await client.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
             }
             catch (SslHandshakeException e)
             {
                 throw new ImapLoginException(
                     ImapLoginFailure.Certificate,
-                    $"The certificate of IMAP server {settings.Host}:{settings.EffectivePort} is not trusted" +
+                    $"The certificate of IMAP server {_settings.Host}:{_settings.EffectivePort} is not trusted" +
                     (pin is null
                         ? $"; for a self-hosted server with its own certificate set {ImapOptions.Section}:TrustedCertificateSha256 to its SHA-256."
                         : $" and does not match {ImapOptions.Section}:TrustedCertificateSha256."),
@@ -41,11 +41,11 @@ public sealed class ImapConnector(IOptions<ImapOptions> options)
 
             try
             {
-                await client.AuthenticateAsync(settings.Username.Trim(), ReadPassword(), cancellationToken);
+                await client.AuthenticateAsync(_settings.Username.Trim(), ReadPassword(), cancellationToken);
             }
             catch (AuthenticationException e)
             {
-                throw new ImapLoginException(ImapLoginFailure.Credentials, LoginRefused(settings, e.Message), e);
+                throw new ImapLoginException(ImapLoginFailure.Credentials, LoginRefused(_settings, e.Message), e);
             }
 
             return client;
@@ -81,33 +81,33 @@ public sealed class ImapConnector(IOptions<ImapOptions> options)
         return client.GetFolder(use);
     }
 
-    internal static string LoginRefused(ImapOptions settings, string serverReason)
+    internal static string LoginRefused(ImapOptions imap, string serverReason)
     {
-        string host = settings.Host.Trim().ToLowerInvariant();
+        string host = imap.Host.Trim().ToLowerInvariant();
         string hint = host.EndsWith("gmail.com", StringComparison.Ordinal) || host.EndsWith("googlemail.com", StringComparison.Ordinal)
             ? " Gmail needs an app password (Google Account > Security > 2-Step Verification > App passwords), not the account password."
             : host.EndsWith("outlook.com", StringComparison.Ordinal) || host.EndsWith("hotmail.com", StringComparison.Ordinal) || host.EndsWith("live.com", StringComparison.Ordinal)
-                ? " Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password."
+                ? " Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password; where Microsoft requires OAuth2 instead, IMAP cannot be used yet."
                 : "";
-        return $"IMAP login to {settings.Host.Trim()}:{settings.EffectivePort} as '{settings.Username.Trim()}' was refused ({serverReason.Trim().TrimEnd('.')}); check {ImapOptions.Section}:Username and Password.{hint}";
+        return $"IMAP login to {imap.Host.Trim()}:{imap.EffectivePort} as '{imap.Username.Trim()}' was refused ({serverReason.Trim().TrimEnd('.')}); check {ImapOptions.Section}:Username and Password.{hint}";
     }
 
     private string ReadPassword()
     {
-        if (string.IsNullOrWhiteSpace(settings.PasswordFile))
+        if (string.IsNullOrWhiteSpace(_settings.PasswordFile))
         {
-            return settings.Password ?? "";
+            return _settings.Password ?? "";
         }
 
         try
         {
-            return File.ReadAllText(settings.PasswordFile).TrimEnd('\r', '\n');
+            return File.ReadAllText(_settings.PasswordFile).TrimEnd('\r', '\n');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ImapLoginException(
                 ImapLoginFailure.Settings,
-                $"{ImapOptions.Section}:PasswordFile '{settings.PasswordFile}' cannot be read: {e.Message}",
+                $"{ImapOptions.Section}:PasswordFile '{_settings.PasswordFile}' cannot be read: {e.Message}",
                 e);
         }
     }

@@ -10,12 +10,29 @@ namespace ReplyDrafter.Imap;
 /// between APPEND and the caller's commit adds no second copy), and removes our older draft of the same thread only
 /// while it is untouched: still there, same Message-ID, same body. Anything the user edited, moved or deleted stays.
 /// </summary>
-public sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger)
+public sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger) : IDisposable
 {
-    private int warnedNoDrafts;
+    // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private int _warnedNoDrafts;
+
+    public void Dispose() => _oneAtATime.Dispose();
 
     /// <param name="supersedes">Our Message-ID of the thread's previous draft, from the ledger; null for a first draft.</param>
     public async Task<DraftAppendResult> WriteAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await WriteOneAsync(draft, supersedes, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<DraftAppendResult> WriteOneAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
     {
         var message = DraftMessageBuilder.Build(draft, connector.Options.QuoteOriginal);
         string messageId = message.MessageId!;
@@ -23,7 +40,7 @@ public sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWr
         var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
         if (drafts is null)
         {
-            if (Interlocked.Exchange(ref warnedNoDrafts, 1) == 0)
+            if (Interlocked.Exchange(ref _warnedNoDrafts, 1) == 0)
             {
                 ImapLog.NoDraftsFolder(logger);
             }

@@ -21,8 +21,8 @@ public sealed class ImapMailboxSource(
     /// <summary>RFC 2177: servers may drop an IDLE after 30 minutes, so it is re-issued well before 29.</summary>
     internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(25);
 
-    private readonly ImapOptions settings = connector.Options;
-    private readonly HashSet<string> missingFolders = new(StringComparer.Ordinal);
+    private readonly ImapOptions _settings = connector.Options;
+    private readonly HashSet<string> _missingFolders = new(StringComparer.Ordinal);
 
     public ImapConnectionState State => state;
 
@@ -95,13 +95,18 @@ public sealed class ImapMailboxSource(
             state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
             throw;
         }
+        catch (Exception e)
+        {
+            state.Set(ImapConnectionStatus.Failed, Reason(e));
+            throw;
+        }
     }
 
-    private string Server => $"{settings.Host.Trim()}:{settings.EffectivePort}";
+    private string Server => $"{_settings.Host.Trim()}:{_settings.EffectivePort}";
 
     private async Task WatchAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp, CancellationToken cancellationToken)
     {
-        var folders = settings.WatchedFolders;
+        var folders = _settings.WatchedFolders;
         bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
         string watching = string.Join(", ", folders);
         ImapLog.Connected(logger, Server, watching, idle ? "IDLE" : "polling");
@@ -114,20 +119,20 @@ public sealed class ImapMailboxSource(
             if (!idle)
             {
                 state.Set(ImapConnectionStatus.Polling);
-                await Task.Delay(settings.PollInterval, time, cancellationToken);
+                await Task.Delay(_settings.PollInterval, time, cancellationToken);
                 continue;
             }
 
             var watched = await client.GetFolderAsync(folders[0], cancellationToken);
             await watched.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-            var saved = store.Get(settings.Account, folders[0]);
+            var saved = store.Get(_settings.Account, folders[0]);
             if (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > saved.LastUid))
             {
                 continue; // arrived between the catch-up and this SELECT
             }
 
             // Several folders: the others are checked at least every PollInterval.
-            var limit = folders.Count > 1 && settings.PollInterval < IdleRefresh ? settings.PollInterval : IdleRefresh;
+            var limit = folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
             using var done = new CancellationTokenSource(limit, time);
             void OnArrival(object? sender, EventArgs e) => done.Cancel();
             watched.CountChanged += OnArrival;
@@ -146,7 +151,7 @@ public sealed class ImapMailboxSource(
     private async Task<int> CatchUpAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
     {
         int count = 0;
-        foreach (var name in settings.WatchedFolders)
+        foreach (var name in _settings.WatchedFolders)
         {
             IMailFolder folder;
             try
@@ -155,7 +160,7 @@ public sealed class ImapMailboxSource(
             }
             catch (FolderNotFoundException)
             {
-                if (missingFolders.Add(name))
+                if (_missingFolders.Add(name))
                 {
                     ImapLog.FolderMissing(logger, name);
                 }
@@ -173,7 +178,7 @@ public sealed class ImapMailboxSource(
     {
         await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         uint validity = folder.UidValidity;
-        var saved = store.Get(settings.Account, name);
+        var saved = store.Get(_settings.Account, name);
         uint last;
         IList<IMessageSummary> summaries;
         const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate;
@@ -185,7 +190,7 @@ public sealed class ImapMailboxSource(
             }
 
             // SINCE is by day (the server's INTERNALDATE); the exact cut is made on the fetched dates.
-            var since = time.GetUtcNow() - settings.Since;
+            var since = time.GetUtcNow() - _settings.Since;
             var found = await folder.SearchAsync(SearchQuery.DeliveredAfter(since.UtcDateTime.Date.AddDays(-1)), cancellationToken);
             summaries = found.Count == 0 ? [] : await folder.FetchAsync(found, Items, cancellationToken);
             summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= since).ToList();
@@ -206,9 +211,9 @@ public sealed class ImapMailboxSource(
             // GetMessageAsync fetches BODY.PEEK[]: \Seen is not set.
             var message = await folder.GetMessageAsync(summary.UniqueId, cancellationToken);
             var internalDate = summary.InternalDate ?? time.GetUtcNow();
-            await consumer(new ImapMessage(settings.Account, name, validity, summary.UniqueId.Id, internalDate, message), cancellationToken);
+            await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message), cancellationToken);
             last = summary.UniqueId.Id;
-            store.Set(settings.Account, name, new ImapFolderState(validity, last));
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last));
         }
 
         // Everything below UIDNEXT was either read now or lies outside the window: start after it next time.
@@ -219,7 +224,7 @@ public sealed class ImapMailboxSource(
 
         if (saved is null || saved.UidValidity != validity || saved.LastUid != last)
         {
-            store.Set(settings.Account, name, new ImapFolderState(validity, last));
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last));
         }
 
         return todo.Count;
@@ -228,7 +233,7 @@ public sealed class ImapMailboxSource(
     private TimeSpan Backoff(int failures)
     {
         double factor = Math.Pow(2, Math.Min(failures, 20));
-        double capped = Math.Min(settings.ReconnectMaxDelay.TotalMilliseconds, settings.ReconnectDelay.TotalMilliseconds * factor);
+        double capped = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectDelay.TotalMilliseconds * factor);
         // Jitter in [50%, 100%] so many clients do not come back in step after a server restart.
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }

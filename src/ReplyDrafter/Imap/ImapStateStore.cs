@@ -11,13 +11,13 @@ public sealed record ImapFolderState(uint UidValidity, uint LastUid);
 /// </summary>
 public sealed class ImapStateStore
 {
-    private readonly string connectionString;
+    private readonly string _connectionString;
 
     public ImapStateStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = false }.ToString();
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
@@ -61,7 +61,7 @@ public sealed class ImapStateStore
 
     private SqliteConnection Open()
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(_connectionString);
         connection.Open();
         return connection;
     }

@@ -29,9 +29,9 @@ public sealed class DovecotServer : IAsyncLifetime
     private const string MailUid = "65534";
     /// <summary>Users are written before Dovecot starts: a passwd-file changed within the second of its last read is not re-read at once.</summary>
     private const int UserPool = 64;
-    private readonly List<DovecotUser> users = [];
-    private Process? process;
-    private int userCount;
+    private readonly List<DovecotUser> _users = [];
+    private Process? _process;
+    private int _userCount;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "replydrafter-dovecot", Guid.NewGuid().ToString("N"));
 
@@ -76,18 +76,18 @@ public sealed class DovecotServer : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        process = Process.Start(start) ?? throw new InvalidOperationException("Dovecot did not start.");
+        _process = Process.Start(start) ?? throw new InvalidOperationException("Dovecot did not start.");
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
 
         // Readiness: both listeners accept, or Dovecot exited (bad config, missing privileges).
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (!(await AcceptsAsync(Port) && await AcceptsAsync(TlsPort)))
         {
-            if (process.HasExited || DateTime.UtcNow > deadline)
+            if (_process.HasExited || DateTime.UtcNow > deadline)
             {
                 string log = File.Exists(LogPath) ? await File.ReadAllTextAsync(LogPath) : "";
                 string said;
@@ -97,7 +97,7 @@ public sealed class DovecotServer : IAsyncLifetime
                 }
 
                 throw new InvalidOperationException(
-                    $"Dovecot could not start on 127.0.0.1:{Port} ({(process.HasExited ? "exited with " + process.ExitCode : "not listening after 20 s")}). Output: {said} Log: {log}");
+                    $"Dovecot could not start on 127.0.0.1:{Port} ({(_process.HasExited ? "exited with " + _process.ExitCode : "not listening after 20 s")}). Output: {said} Log: {log}");
             }
 
             await Task.Delay(50);
@@ -106,13 +106,13 @@ public sealed class DovecotServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (process is { HasExited: false })
+        if (_process is { HasExited: false })
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
         }
 
-        process?.Dispose();
+        _process?.Dispose();
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -125,10 +125,10 @@ public sealed class DovecotServer : IAsyncLifetime
     /// <summary>A fresh user with an empty mailbox (INBOX only).</summary>
     public DovecotUser NewUser()
     {
-        int index = Interlocked.Increment(ref userCount) - 1;
-        return index < users.Count
-            ? users[index]
-            : throw new InvalidOperationException($"The Dovecot fixture made {users.Count} users; raise UserPool.");
+        int index = Interlocked.Increment(ref _userCount) - 1;
+        return index < _users.Count
+            ? _users[index]
+            : throw new InvalidOperationException($"The Dovecot fixture made {_users.Count} users; raise UserPool.");
     }
 
     public ImapOptions Options(DovecotUser user, params string[] folders)
@@ -193,7 +193,7 @@ public sealed class DovecotServer : IAsyncLifetime
             string password = $"pw-{Guid.NewGuid():N}";
             string home = Path.Combine(MailRoot, name);
             lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}::\n");
-            users.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
+            _users.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
         }
 
         File.WriteAllText(UsersPath, lines.ToString());

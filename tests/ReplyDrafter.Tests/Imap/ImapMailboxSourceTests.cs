@@ -199,6 +199,67 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
     }
 
     [Fact]
+    public async Task RunAsync_SecondFolder_IsCheckedEveryPollIntervalBesideIdle()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Work");
+        var options = server.Options(user, "INBOX", "Work");
+        options.PollInterval = TimeSpan.FromMinutes(3);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("work@x"), DateTimeOffset.UtcNow);
+        var delivered = harness.WaitForDeliveredAsync(1);
+        time.Advance(options.PollInterval);
+        await delivered;
+
+        var message = Assert.Single(harness.Delivered);
+        Assert.Equal(("Work", "work@x"), (message.Folder, message.Message.MessageId));
+        Assert.NotNull(harness.Store.Get(options.Account, "INBOX"));
+        Assert.Equal(1u, harness.Store.Get(options.Account, "Work")!.LastUid);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerUnreachable_KeepsRetryingWithoutThrowing()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.Port = ClosedPort();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await reconnecting;
+
+        var again = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
+        while (!again.IsCompleted)
+        {
+            time.Advance(options.ReconnectMaxDelay);
+            await Task.WhenAny(again, Task.Delay(20));
+        }
+
+        await again;
+        Assert.False(run.IsCompleted);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ImapConnectionStatus.Stopped, harness.State.Current.Status);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task RunAsync_WrongPassword_StopsOnceWithAClearReasonAndNoRetry()
     {
         var user = server.NewUser();
