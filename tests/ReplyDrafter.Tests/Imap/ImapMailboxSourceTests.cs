@@ -214,15 +214,17 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
 
         await server.AppendAsync(user, "Work", SourceHarness.Mail("work@x"), DateTimeOffset.UtcNow);
         var delivered = harness.WaitForDeliveredAsync(1);
+        var idleAgain = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
         time.Advance(options.PollInterval);
         await delivered;
 
         var message = Assert.Single(harness.Delivered);
         Assert.Equal(("Work", "work@x"), (message.Folder, message.Message.MessageId));
-        Assert.NotNull(harness.Store.Get(options.Account, "INBOX"));
-        Assert.Equal(1u, harness.Store.Get(options.Account, "Work")!.LastUid);
+        await idleAgain; // the state is written before the source idles again
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(harness.Store.Get(options.Account, "INBOX"));
+        Assert.Equal(1u, harness.Store.Get(options.Account, "Work")!.LastUid);
     }
 
     [Fact]
