@@ -180,6 +180,7 @@ public sealed class ImapMailboxSource(
         uint validity = folder.UidValidity;
         var saved = store.Get(_settings.Account, name);
         uint last;
+        DateTimeOffset windowStart;
         IList<IMessageSummary> summaries;
         const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate;
         if (saved is null || saved.UidValidity != validity)
@@ -190,20 +191,22 @@ public sealed class ImapMailboxSource(
             }
 
             // SINCE is by day (the server's INTERNALDATE); the exact cut is made on the fetched dates.
-            var since = time.GetUtcNow() - _settings.Since;
-            var found = await folder.SearchAsync(SearchQuery.DeliveredAfter(since.UtcDateTime.Date.AddDays(-1)), cancellationToken);
+            windowStart = DateTimeOffset.FromUnixTimeSeconds((time.GetUtcNow() - _settings.Since).ToUnixTimeSeconds());
+            var found = await folder.SearchAsync(SearchQuery.DeliveredAfter(windowStart.UtcDateTime.Date.AddDays(-1)), cancellationToken);
             summaries = found.Count == 0 ? [] : await folder.FetchAsync(found, Items, cancellationToken);
-            summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= since).ToList();
             last = 0;
         }
         else
         {
             last = saved.LastUid;
+            windowStart = saved.WindowStart;
             summaries = last == uint.MaxValue
                 ? []
                 : await folder.FetchAsync(new UniqueIdRange(new UniqueId(validity, last + 1), UniqueId.MaxValue), Items, cancellationToken);
         }
 
+        // Also after a crash halfway through the first window: older mail with a higher UID (an import, a copy) stays unread.
+        summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= windowStart).ToList();
         var todo = summaries.Where(s => s.UniqueId.Id > last).OrderBy(s => s.UniqueId.Id).ToList();
         ImapLog.CatchingUp(logger, name, todo.Count, last);
         foreach (var summary in todo)
@@ -213,7 +216,7 @@ public sealed class ImapMailboxSource(
             var internalDate = summary.InternalDate ?? time.GetUtcNow();
             await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message), cancellationToken);
             last = summary.UniqueId.Id;
-            store.Set(_settings.Account, name, new ImapFolderState(validity, last));
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
         }
 
         // Everything below UIDNEXT was either read now or lies outside the window: start after it next time.
@@ -222,9 +225,9 @@ public sealed class ImapMailboxSource(
             last = next.Id - 1;
         }
 
-        if (saved is null || saved.UidValidity != validity || saved.LastUid != last)
+        if (saved is null || saved.UidValidity != validity || saved.LastUid != last || saved.WindowStart != windowStart)
         {
-            store.Set(_settings.Account, name, new ImapFolderState(validity, last));
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
         }
 
         return todo.Count;

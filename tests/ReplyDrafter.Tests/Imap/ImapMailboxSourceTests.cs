@@ -81,7 +81,8 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         Assert.Equal(2, again);
         Assert.Equal(["w1@x", "w2@x", "w1@x", "w2@x"], harness.Delivered.Select(m => m.Message.MessageId));
         Assert.Equal(before + 1000, harness.Delivered[^1].UidValidity);
-        Assert.Equal(new ImapFolderState(before + 1000, 2), harness.Store.Get(harness.Options.Account, "Work"));
+        var state = harness.Store.Get(harness.Options.Account, "Work")!;
+        Assert.Equal((before + 1000, 2u), (state.UidValidity, state.LastUid));
     }
 
     [Fact]
@@ -115,6 +116,22 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
 
         // A restart reads nothing old either: the state starts after the window.
         Assert.Equal(0, await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default));
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_MailDatedBeforeTheFirstWindowArrivesLater_IsNotRead()
+    {
+        var user = server.NewUser();
+        using var harness = new SourceHarness(server.Options(user));
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        // An import or a copy keeps its old arrival date but gets a new, higher UID.
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("imported@x"), DateTimeOffset.UtcNow.AddDays(-60));
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("fresh@x"), DateTimeOffset.UtcNow);
+        await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        Assert.Equal(["fresh@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        Assert.Equal(2u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
     }
 
     [Fact]
