@@ -31,7 +31,10 @@ public sealed class DovecotServer : IAsyncLifetime
     private const int UserPool = 64;
     private readonly List<DovecotUser> _users = [];
     private Process? _process;
+    private const int PlainUserPool = 4;
+    private readonly List<DovecotUser> _plainUsers = [];
     private int _userCount;
+    private int _plainUserCount;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "replydrafter-dovecot", Guid.NewGuid().ToString("N"));
 
@@ -131,6 +134,15 @@ public sealed class DovecotServer : IAsyncLifetime
             : throw new InvalidOperationException($"The Dovecot fixture made {_users.Count} users; raise UserPool.");
     }
 
+    /// <summary>A fresh user whose server session offers bare IMAP4rev1: no IDLE, no UIDPLUS, no SPECIAL-USE.</summary>
+    public DovecotUser NewPlainImapUser()
+    {
+        int index = Interlocked.Increment(ref _plainUserCount) - 1;
+        return index < _plainUsers.Count
+            ? _plainUsers[index]
+            : throw new InvalidOperationException($"The Dovecot fixture made {_plainUsers.Count} plain users; raise PlainUserPool.");
+    }
+
     public ImapOptions Options(DovecotUser user, params string[] folders)
     {
         var options = new ImapOptions
@@ -194,6 +206,15 @@ public sealed class DovecotServer : IAsyncLifetime
             string home = Path.Combine(MailRoot, name);
             lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}::\n");
             _users.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
+        }
+
+        for (int i = 1; i <= PlainUserPool; i++)
+        {
+            string name = $"plain{i}";
+            string password = $"pw-{Guid.NewGuid():N}";
+            string home = Path.Combine(MailRoot, name);
+            lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}:: userdb_imap_capability=IMAP4rev1\n");
+            _plainUsers.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
         }
 
         File.WriteAllText(UsersPath, lines.ToString());

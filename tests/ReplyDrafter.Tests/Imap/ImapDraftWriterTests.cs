@@ -65,6 +65,25 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
     }
 
     [Fact]
+    public async Task WriteAsync_ServerWithoutUidPlus_OlderDraftOnlyMarkedDeletedNothingElseExpunged()
+    {
+        var user = server.NewPlainImapUser();
+        await server.CreateFolderAsync(user, "Drafts");
+        var options = server.Options(user);
+        options.DraftsFolder = "Drafts"; // no SPECIAL-USE on this server
+        using var writer = new ImapDraftWriter(new ImapConnector(Options.Create(options)), NullLogger<ImapDraftWriter>.Instance);
+        var older = await writer.WriteAsync(Draft("Maybe."), null, default);
+
+        var newer = await writer.WriteAsync(Draft("Yes."), older.MessageId, default);
+
+        Assert.True(newer.ReplacedPrevious);
+        var drafts = await DraftsAsync(user);
+        Assert.Equal(2, drafts.Count); // a plain EXPUNGE could remove what the user marked deleted: not sent
+        Assert.True(drafts.Single(d => d.Message.MessageId == older.MessageId).Flags.HasFlag(MessageFlags.Deleted));
+        Assert.False(drafts.Single(d => d.Message.MessageId == newer.MessageId).Flags.HasFlag(MessageFlags.Deleted));
+    }
+
+    [Fact]
     public async Task WriteAsync_OlderDraftEditedKeepingItsMessageId_IsLeftAlone()
     {
         var (user, writer) = await DraftsUserAsync();

@@ -245,6 +245,34 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
     }
 
     [Fact]
+    public async Task RunAsync_ServerWithoutIdle_PollsEveryPollInterval()
+    {
+        var user = server.NewPlainImapUser();
+        var options = server.Options(user);
+        options.PollInterval = TimeSpan.FromSeconds(45);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var polling = harness.WaitForStateAsync(ImapConnectionStatus.Polling);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await polling;
+
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("polled@x"), DateTimeOffset.UtcNow);
+        Assert.Empty(harness.Delivered);
+        var delivered = harness.WaitForDeliveredAsync(1);
+        var pollingAgain = harness.WaitForStateAsync(ImapConnectionStatus.Polling, next: true);
+        time.Advance(options.PollInterval);
+        await delivered;
+        await pollingAgain;
+
+        Assert.Equal("polled@x", Assert.Single(harness.Delivered).Message.MessageId);
+        Assert.DoesNotContain(ImapConnectionStatus.Idle, harness.History);
+        Assert.Equal("connected, polling", harness.State.Describe());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task RunAsync_ServerUnreachable_KeepsRetryingWithoutThrowing()
     {
         var user = server.NewUser();
