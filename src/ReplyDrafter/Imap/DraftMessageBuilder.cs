@@ -7,7 +7,7 @@ using MimeKit.Text;
 namespace ReplyDrafter.Imap;
 
 /// <summary>Builds the MIME reply a mail client shows threaded in its Drafts folder, ready to edit and send.</summary>
-public static class DraftMessageBuilder
+internal static class DraftMessageBuilder
 {
     /// <summary>Carries the SHA-256 of the body we wrote: a draft whose body no longer matches was edited by the user.</summary>
     public const string BodyHashHeader = "X-ReplyDrafter-Body-Sha256";

@@ -7,7 +7,7 @@ namespace ReplyDrafter.Imap;
 /// (never from the LLM). <see cref="MessageId"/> null: a stable id derived from the content, so writing the same draft
 /// again finds the first copy instead of adding a second.
 /// </summary>
-public sealed record DraftReply(
+internal sealed record DraftReply(
     MailboxAddress From,
     IReadOnlyList<MailboxAddress> To,
     IReadOnlyList<MailboxAddress> Cc,
@@ -21,9 +21,9 @@ public sealed record DraftReply(
     string? MessageId = null);
 
 /// <summary>The message being answered, quoted below the draft as <c>On &lt;date&gt;, &lt;name&gt; wrote:</c>.</summary>
-public sealed record QuotedOriginal(DateTimeOffset Date, string Name, string Text);
+internal sealed record QuotedOriginal(DateTimeOffset Date, string Name, string Text);
 
-public enum DraftAppendOutcome
+internal enum DraftAppendOutcome
 {
     /// <summary>Appended to the Drafts folder now.</summary>
     Appended,
@@ -37,4 +37,4 @@ public enum DraftAppendOutcome
 
 /// <param name="MessageId">Our Message-ID of the draft (record it in the ledger to supersede it later).</param>
 /// <param name="ReplacedPrevious">True when an older, untouched draft of ours for the thread was removed.</param>
-public sealed record DraftAppendResult(DraftAppendOutcome Outcome, string MessageId, string? Folder, bool ReplacedPrevious);
+internal sealed record DraftAppendResult(DraftAppendOutcome Outcome, string MessageId, string? Folder, bool ReplacedPrevious);

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace ReplyDrafter.Imap;
 
-public enum ImapConnectionStatus
+internal enum ImapConnectionStatus
 {
     NotStarted,
     Connecting,
@@ -16,7 +16,7 @@ public enum ImapConnectionStatus
 }
 
 /// <summary>One snapshot of what the IMAP source is doing, for <c>status</c>.</summary>
-public sealed record ImapConnectionSnapshot(ImapConnectionStatus Status, string? Reason, DateTimeOffset? RetryAt, DateTimeOffset Since)
+internal sealed record ImapConnectionSnapshot(ImapConnectionStatus Status, string? Reason, DateTimeOffset? RetryAt, DateTimeOffset Since)
 {
     public string Describe(DateTimeOffset now) => Status switch
     {
@@ -36,7 +36,7 @@ public sealed record ImapConnectionSnapshot(ImapConnectionStatus Status, string?
 }
 
 /// <summary>Shared, thread-safe connection state: the source writes it, <c>status</c> reads it, tests wait on it.</summary>
-public sealed class ImapConnectionState(TimeProvider time)
+internal sealed class ImapConnectionState(TimeProvider time)
 {
     private readonly Lock _gate = new();
     private ImapConnectionSnapshot _current = new(ImapConnectionStatus.NotStarted, null, null, time.GetUtcNow());

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace ReplyDrafter.Imap;
 
 /// <summary>Opens authenticated IMAP connections from <see cref="ImapOptions"/>: certificate pin, password file, clear login errors.</summary>
-public sealed class ImapConnector(IOptions<ImapOptions> options)
+internal sealed class ImapConnector(IOptions<ImapOptions> options)
 {
     private readonly ImapOptions _settings = options.Value;
 

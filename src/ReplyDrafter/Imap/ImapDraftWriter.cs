@@ -10,7 +10,7 @@ namespace ReplyDrafter.Imap;
 /// between APPEND and the caller's commit adds no second copy), and removes our older draft of the same thread only
 /// while it is untouched: still there, same Message-ID, same body. Anything the user edited, moved or deleted stays.
 /// </summary>
-public sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger) : IDisposable
+internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger) : IDisposable
 {
     // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND.
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);

@@ -1,6 +1,6 @@
 namespace ReplyDrafter.Imap;
 
-public enum ImapLoginFailure
+internal enum ImapLoginFailure
 {
     /// <summary>The server refused the user name or password.</summary>
     Credentials,
@@ -13,7 +13,7 @@ public enum ImapLoginFailure
 }
 
 /// <summary>A failure retrying cannot fix: the user must change a setting. <see cref="Exception.Message"/> is one line for the user.</summary>
-public sealed class ImapLoginException : Exception
+internal sealed class ImapLoginException : Exception
 {
     public ImapLoginException(ImapLoginFailure failure, string message, Exception? inner = null)
         : base(message, inner) => Failure = failure;

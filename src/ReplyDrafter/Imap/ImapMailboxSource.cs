@@ -11,7 +11,7 @@ namespace ReplyDrafter.Imap;
 /// (the pipeline drops duplicates by Message-ID). Watches with IDLE where the server has it, polls otherwise, and
 /// survives any drop of the connection with capped, jittered backoff.
 /// </summary>
-public sealed class ImapMailboxSource(
+internal sealed class ImapMailboxSource(
     ImapConnector connector,
     ImapStateStore store,
     ImapConnectionState state,

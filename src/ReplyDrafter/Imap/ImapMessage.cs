@@ -3,7 +3,7 @@ using MimeKit;
 namespace ReplyDrafter.Imap;
 
 /// <summary>One message read from a watched folder; <see cref="Message"/> was fetched with BODY.PEEK (left unread).</summary>
-public sealed record ImapMessage(
+internal sealed record ImapMessage(
     string Account,
     string Folder,
     uint UidValidity,

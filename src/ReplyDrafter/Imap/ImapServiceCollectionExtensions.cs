@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace ReplyDrafter.Imap;
 
-public static class ImapServiceCollectionExtensions
+internal static class ImapServiceCollectionExtensions
 {
     /// <summary>
     /// Binds and validates <c>ReplyDrafter:Imap</c> (at start; nothing is checked while Host is empty) and registers the

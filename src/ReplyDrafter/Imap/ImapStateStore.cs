@@ -6,13 +6,13 @@ namespace ReplyDrafter.Imap;
 /// Where a folder's reading stands: the UIDVALIDITY it was read under, the last UID handed over, and the start of the
 /// <c>Since</c> window of the first scan (mail that arrived before it is never read, even with a higher UID).
 /// </summary>
-public sealed record ImapFolderState(uint UidValidity, uint LastUid, DateTimeOffset WindowStart);
+internal sealed record ImapFolderState(uint UidValidity, uint LastUid, DateTimeOffset WindowStart);
 
 /// <summary>
 /// The source's progress per (account, folder), in a small SQLite file of its own (e.g. <c>.replydrafter/imap.db</c>),
 /// written after each message the consumer accepted, so a crash re-delivers at most that message.
 /// </summary>
-public sealed class ImapStateStore
+internal sealed class ImapStateStore
 {
     private readonly string _connectionString;
 
