@@ -1,0 +1,114 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>Opens authenticated IMAP connections from <see cref="ImapOptions"/>: certificate pin, password file, clear login errors.</summary>
+internal sealed class ImapConnector(IOptions<ImapOptions> options)
+{
+    private readonly ImapOptions _settings = options.Value;
+
+    public ImapOptions Options => _settings;
+
+    /// <summary>Connected and logged in. Throws <see cref="ImapLoginException"/> for what only the user can fix; network errors as they come.</summary>
+    public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var client = new ImapClient();
+        try
+        {
+            var pin = CertificatePin.Parse(_settings.TrustedCertificateSha256);
+            if (pin is not null)
+            {
+                client.ServerCertificateValidationCallback = pin.Validate;
+            }
+
+            try
+            {
+                await client.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
+            }
+            catch (SslHandshakeException e)
+            {
+                throw new ImapLoginException(
+                    ImapLoginFailure.Certificate,
+                    $"The certificate of IMAP server {_settings.Host}:{_settings.EffectivePort} is not trusted" +
+                    (pin is null
+                        ? $"; for a self-hosted server with its own certificate set {ImapOptions.Section}:TrustedCertificateSha256 to its SHA-256."
+                        : $" and does not match {ImapOptions.Section}:TrustedCertificateSha256."),
+                    e);
+            }
+
+            try
+            {
+                await client.AuthenticateAsync(_settings.Username.Trim(), ReadPassword(), cancellationToken);
+            }
+            catch (AuthenticationException e)
+            {
+                throw new ImapLoginException(ImapLoginFailure.Credentials, LoginRefused(_settings, e.Message), e);
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The configured folder, else the one the server marks with <paramref name="use"/>; null when neither exists.</summary>
+    public static async Task<IMailFolder?> FindFolderAsync(ImapClient client, string? configured, SpecialFolder use, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            try
+            {
+                return await client.GetFolderAsync(configured.Trim(), cancellationToken);
+            }
+            catch (FolderNotFoundException)
+            {
+                return null;
+            }
+        }
+
+        if ((client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) == 0)
+        {
+            return null;
+        }
+
+        return client.GetFolder(use);
+    }
+
+    internal static string LoginRefused(ImapOptions imap, string serverReason)
+    {
+        string host = imap.Host.Trim().ToLowerInvariant();
+        string hint = host.EndsWith("gmail.com", StringComparison.Ordinal) || host.EndsWith("googlemail.com", StringComparison.Ordinal)
+            ? " Gmail needs an app password (Google Account > Security > 2-Step Verification > App passwords), not the account password."
+            : host.EndsWith("outlook.com", StringComparison.Ordinal) || host.EndsWith("hotmail.com", StringComparison.Ordinal) || host.EndsWith("live.com", StringComparison.Ordinal)
+                ? " Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password; where Microsoft requires OAuth2 instead, IMAP cannot be used yet."
+                : "";
+        return $"IMAP login to {imap.Host.Trim()}:{imap.EffectivePort} as '{imap.Username.Trim()}' was refused ({serverReason.Trim().TrimEnd('.')}); check {ImapOptions.Section}:Username and Password.{hint}";
+    }
+
+    private string ReadPassword()
+    {
+        if (string.IsNullOrWhiteSpace(_settings.PasswordFile))
+        {
+            return _settings.Password ?? "";
+        }
+
+        try
+        {
+            return File.ReadAllText(_settings.PasswordFile).TrimEnd('\r', '\n');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ImapLoginException(
+                ImapLoginFailure.Settings,
+                $"{ImapOptions.Section}:PasswordFile '{_settings.PasswordFile}' cannot be read: {e.Message}",
+                e);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.Extensions.Logging;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>
+/// Appends a draft reply to the Drafts folder exactly once (the Message-ID is looked up before APPEND, so a crash
+/// between APPEND and the caller's commit adds no second copy), and removes our older draft of the same thread only
+/// while it is untouched: still there, same Message-ID, same body. Anything the user edited, moved or deleted stays.
+/// </summary>
+internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger) : IDisposable
+{
+    // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private int _warnedNoDrafts;
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    /// <param name="supersedes">Our Message-ID of the thread's previous draft, from the ledger; null for a first draft.</param>
+    public async Task<DraftAppendResult> WriteAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await WriteOneAsync(draft, supersedes, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<DraftAppendResult> WriteOneAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
+    {
+        var message = DraftMessageBuilder.Build(draft, connector.Options.QuoteOriginal);
+        string messageId = message.MessageId!;
+        using var client = await connector.ConnectAsync(cancellationToken);
+        var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
+        if (drafts is null)
+        {
+            if (Interlocked.Exchange(ref _warnedNoDrafts, 1) == 0)
+            {
+                ImapLog.NoDraftsFolder(logger);
+            }
+
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return new DraftAppendResult(DraftAppendOutcome.NoDraftsFolder, messageId, null, ReplacedPrevious: false);
+        }
+
+        await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        var outcome = DraftAppendOutcome.AlreadyPresent;
+        if ((await FindAsync(drafts, messageId, cancellationToken)).Count == 0)
+        {
+            await drafts.AppendAsync(message, MessageFlags.Draft, cancellationToken);
+            outcome = DraftAppendOutcome.Appended;
+        }
+
+        bool replaced = false;
+        if (!string.IsNullOrWhiteSpace(supersedes))
+        {
+            string old = supersedes.Trim().TrimStart('<').TrimEnd('>');
+            if (!string.Equals(old, messageId, StringComparison.Ordinal))
+            {
+                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken);
+            }
+        }
+
+        ImapLog.DraftWritten(logger, messageId, outcome, drafts.FullName, replaced);
+        await client.DisconnectAsync(quit: true, cancellationToken);
+        return new DraftAppendResult(outcome, messageId, drafts.FullName, replaced);
+    }
+
+    /// <summary>UIDs whose Message-ID is exactly <paramref name="messageId"/> (HEADER search matches substrings).</summary>
+    internal static async Task<IList<IMessageSummary>> FindAsync(IMailFolder folder, string messageId, CancellationToken cancellationToken)
+    {
+        var uids = await folder.SearchAsync(SearchQuery.HeaderContains("Message-ID", messageId), cancellationToken);
+        if (uids.Count == 0)
+        {
+            return [];
+        }
+
+        var summaries = await folder.FetchAsync(uids, MessageSummaryItems.UniqueId | MessageSummaryItems.Envelope | MessageSummaryItems.Flags, cancellationToken);
+        return summaries.Where(s => string.Equals(s.Envelope?.MessageId, messageId, StringComparison.Ordinal)).ToList();
+    }
+
+    private async Task<bool> RemoveIfUntouchedAsync(ImapClient client, IMailFolder drafts, string messageId, CancellationToken cancellationToken)
+    {
+        var candidates = await FindAsync(drafts, messageId, cancellationToken);
+        var untouched = new List<UniqueId>();
+        foreach (var candidate in candidates)
+        {
+            if (candidate.Flags?.HasFlag(MessageFlags.Draft) != true)
+            {
+                continue;
+            }
+
+            // Some clients keep the Message-ID when saving an edit: the body hash we wrote tells an edit apart.
+            var copy = await drafts.GetMessageAsync(candidate.UniqueId, cancellationToken);
+            if (string.Equals(copy.Headers[DraftMessageBuilder.BodyHashHeader], DraftMessageBuilder.BodyHash(copy.TextBody), StringComparison.Ordinal))
+            {
+                untouched.Add(candidate.UniqueId);
+            }
+        }
+
+        if (untouched.Count == 0)
+        {
+            ImapLog.DraftLeftAlone(logger, messageId);
+            return false;
+        }
+
+        await drafts.StoreAsync(untouched, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, cancellationToken);
+        if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus))
+        {
+            // UID EXPUNGE removes only these; a plain EXPUNGE could remove what the user marked deleted.
+            await drafts.ExpungeAsync(untouched, cancellationToken);
+        }
+
+        return true;
+    }
+}

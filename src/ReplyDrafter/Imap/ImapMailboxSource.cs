@@ -1,0 +1,250 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using Microsoft.Extensions.Logging;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>
+/// Reads the watched folders (read-only, BODY.PEEK: nothing is marked read or moved) and hands each new message to a
+/// consumer; the folder's state advances only after the consumer returned for that message, so a crash re-delivers it
+/// (the pipeline drops duplicates by Message-ID). Watches with IDLE where the server has it, polls otherwise, and
+/// survives any drop of the connection with capped, jittered backoff.
+/// </summary>
+internal sealed class ImapMailboxSource(
+    ImapConnector connector,
+    ImapStateStore store,
+    ImapConnectionState state,
+    TimeProvider time,
+    ILogger<ImapMailboxSource> logger)
+{
+    /// <summary>RFC 2177: servers may drop an IDLE after 30 minutes, so it is re-issued well before 29.</summary>
+    internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(25);
+
+    private readonly ImapOptions _settings = connector.Options;
+    private readonly HashSet<string> _missingFolders = new(StringComparer.Ordinal);
+
+    public ImapConnectionState State => state;
+
+    /// <summary>
+    /// Watches until <paramref name="cancellationToken"/> ends it, or until a login failure only the user can fix
+    /// (then <see cref="State"/> says why and this returns). Never throws for a network error.
+    /// </summary>
+    public async Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        int failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            state.Set(ImapConnectionStatus.Connecting);
+            try
+            {
+                using var client = await connector.ConnectAsync(cancellationToken);
+                await WatchAsync(client, consumer, () => failures = 0, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (ImapLoginException e)
+            {
+                state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
+                ImapLog.LoginFailed(logger, e.Message);
+                return;
+            }
+            catch (Exception e)
+            {
+                // Network loss, BYE, a server restart, a timeout, or a consumer failure: all are retried the same way.
+                var delay = Backoff(failures++);
+                string reason = Reason(e);
+                state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
+                ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, time, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        state.Set(ImapConnectionStatus.Stopped);
+    }
+
+    /// <summary>
+    /// One pass over every watched folder, then disconnect (<c>run --once</c>). Login failures throw
+    /// <see cref="ImapLoginException"/>; network errors throw as they come. Returns how many messages were handed over.
+    /// </summary>
+    public async Task<int> CatchUpOnceAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        state.Set(ImapConnectionStatus.Connecting);
+        try
+        {
+            using var client = await connector.ConnectAsync(cancellationToken);
+            state.Set(ImapConnectionStatus.CatchingUp);
+            int count = await CatchUpAsync(client, consumer, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            state.Set(ImapConnectionStatus.Stopped);
+            return count;
+        }
+        catch (ImapLoginException e)
+        {
+            state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
+            throw;
+        }
+        catch (Exception e)
+        {
+            state.Set(ImapConnectionStatus.Failed, Reason(e));
+            throw;
+        }
+    }
+
+    private string Server => $"{_settings.Host.Trim()}:{_settings.EffectivePort}";
+
+    private async Task WatchAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp, CancellationToken cancellationToken)
+    {
+        var folders = _settings.WatchedFolders;
+        bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        string watching = string.Join(", ", folders);
+        ImapLog.Connected(logger, Server, watching, idle ? "IDLE" : "polling");
+        while (true)
+        {
+            state.Set(ImapConnectionStatus.CatchingUp);
+            await CatchUpAsync(client, consumer, cancellationToken);
+            caughtUp();
+
+            if (!idle)
+            {
+                state.Set(ImapConnectionStatus.Polling);
+                await Task.Delay(_settings.PollInterval, time, cancellationToken);
+                continue;
+            }
+
+            var watched = await client.GetFolderAsync(folders[0], cancellationToken);
+            await watched.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+            var saved = store.Get(_settings.Account, folders[0]);
+            if (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > saved.LastUid))
+            {
+                continue; // arrived between the catch-up and this SELECT
+            }
+
+            // Several folders: the others are checked at least every PollInterval.
+            var limit = folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
+            using var done = new CancellationTokenSource(limit, time);
+            void OnArrival(object? sender, EventArgs e) => done.Cancel();
+            watched.CountChanged += OnArrival;
+            try
+            {
+                state.Set(ImapConnectionStatus.Idle);
+                await client.IdleAsync(done.Token, cancellationToken);
+            }
+            finally
+            {
+                watched.CountChanged -= OnArrival;
+            }
+        }
+    }
+
+    private async Task<int> CatchUpAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    {
+        int count = 0;
+        foreach (var name in _settings.WatchedFolders)
+        {
+            IMailFolder folder;
+            try
+            {
+                folder = await client.GetFolderAsync(name, cancellationToken);
+            }
+            catch (FolderNotFoundException)
+            {
+                if (_missingFolders.Add(name))
+                {
+                    ImapLog.FolderMissing(logger, name);
+                }
+
+                continue;
+            }
+
+            count += await CatchUpFolderAsync(folder, name, consumer, cancellationToken);
+        }
+
+        return count;
+    }
+
+    private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    {
+        await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+        uint validity = folder.UidValidity;
+        var saved = store.Get(_settings.Account, name);
+        uint last;
+        DateTimeOffset windowStart;
+        IList<IMessageSummary> summaries;
+        const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate;
+        if (saved is null || saved.UidValidity != validity)
+        {
+            if (saved is not null)
+            {
+                ImapLog.UidValidityChanged(logger, name, saved.UidValidity, validity);
+            }
+
+            // SINCE is by day (the server's INTERNALDATE); the exact cut is made on the fetched dates.
+            windowStart = DateTimeOffset.FromUnixTimeSeconds((time.GetUtcNow() - _settings.Since).ToUnixTimeSeconds());
+            var found = await folder.SearchAsync(SearchQuery.DeliveredAfter(windowStart.UtcDateTime.Date.AddDays(-1)), cancellationToken);
+            summaries = found.Count == 0 ? [] : await folder.FetchAsync(found, Items, cancellationToken);
+            last = 0;
+        }
+        else
+        {
+            last = saved.LastUid;
+            windowStart = saved.WindowStart;
+            summaries = last == uint.MaxValue
+                ? []
+                : await folder.FetchAsync(new UniqueIdRange(new UniqueId(validity, last + 1), UniqueId.MaxValue), Items, cancellationToken);
+        }
+
+        // Also after a crash halfway through the first window: older mail with a higher UID (an import, a copy) stays unread.
+        summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= windowStart).ToList();
+        var todo = summaries.Where(s => s.UniqueId.Id > last).OrderBy(s => s.UniqueId.Id).ToList();
+        ImapLog.CatchingUp(logger, name, todo.Count, last);
+        foreach (var summary in todo)
+        {
+            // GetMessageAsync fetches BODY.PEEK[]: \Seen is not set.
+            var message = await folder.GetMessageAsync(summary.UniqueId, cancellationToken);
+            var internalDate = summary.InternalDate ?? time.GetUtcNow();
+            await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message), cancellationToken);
+            last = summary.UniqueId.Id;
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
+        }
+
+        // Everything below UIDNEXT was either read now or lies outside the window: start after it next time.
+        if (folder.UidNext is { } next && next.Id - 1 > last)
+        {
+            last = next.Id - 1;
+        }
+
+        if (saved is null || saved.UidValidity != validity || saved.LastUid != last || saved.WindowStart != windowStart)
+        {
+            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
+        }
+
+        return todo.Count;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        double factor = Math.Pow(2, Math.Min(failures, 20));
+        double capped = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectDelay.TotalMilliseconds * factor);
+        // Jitter in [50%, 100%] so many clients do not come back in step after a server restart.
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        ImapProtocolException => "protocol error or BYE: " + e.Message,
+        ServiceNotConnectedException => "disconnected",
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}

@@ -1,0 +1,57 @@
+using MailKit.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ReplyDrafter.Imap;
+
+internal static class ImapServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds and validates <c>ReplyDrafter:Imap</c> (at start; nothing is checked while Host is empty) and registers the
+    /// connector, the mailbox source, the drafts writer, the connection state and the state store at
+    /// <paramref name="stateDatabasePath"/> (e.g. the vault's <c>.replydrafter/imap.db</c>). Starts nothing by itself.
+    /// </summary>
+    public static IServiceCollection AddImap(this IServiceCollection services, Func<IServiceProvider, string> stateDatabasePath)
+    {
+        ArgumentNullException.ThrowIfNull(stateDatabasePath);
+        services.AddOptions<ImapOptions>()
+            .Configure<IConfiguration>(Bind)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ImapConnector>();
+        services.TryAddSingleton<ImapConnectionState>();
+        services.TryAddSingleton(sp => new ImapStateStore(stateDatabasePath(sp)));
+        services.TryAddSingleton<ImapMailboxSource>();
+        services.TryAddSingleton<ImapDraftWriter>();
+        return services;
+    }
+
+    /// <summary>The binder's message for a bad enum is cryptic; this one names the key and the allowed values.</summary>
+    private static void Bind(ImapOptions options, IConfiguration configuration)
+    {
+        var section = configuration.GetSection(ImapOptions.Section);
+        string? security = section[nameof(ImapOptions.Security)];
+        if (!string.IsNullOrWhiteSpace(security) &&
+            (!Enum.TryParse<SecureSocketOptions>(security.Trim(), ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) ||
+             parsed == SecureSocketOptions.StartTlsWhenAvailable || int.TryParse(security, out _)))
+        {
+            throw new OptionsValidationException(
+                Options.DefaultName,
+                typeof(ImapOptions),
+                [$"{ImapOptions.Section}:Security must be Auto, SslOnConnect, StartTls or None (got '{security}')."]);
+        }
+
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The binder's message names the key and the type ("... at 'ReplyDrafter:Imap:Port' to type 'System.Int32'").
+            throw new OptionsValidationException(Options.DefaultName, typeof(ImapOptions), [e.Message]);
+        }
+    }
+}

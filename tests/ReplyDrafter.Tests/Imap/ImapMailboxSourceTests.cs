@@ -1,0 +1,329 @@
+using MailKit;
+using Microsoft.Extensions.Time.Testing;
+using ReplyDrafter.Imap;
+
+namespace ReplyDrafter.Tests.Imap;
+
+[Collection(DovecotGroup.Name)]
+public sealed class ImapMailboxSourceTests(DovecotServer server)
+{
+    private static readonly DateTimeOffset Recent = DateTimeOffset.UtcNow.AddHours(-2);
+
+    [Fact]
+    public async Task CatchUpOnceAsync_AfterDowntime_FetchesOnlyUidsAfterTheLastOne()
+    {
+        var user = server.NewUser();
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("a@x"), Recent);
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("b@x"), Recent);
+        using var harness = new SourceHarness(server.Options(user));
+
+        Assert.Equal(2, await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default));
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("c@x"), Recent);
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("d@x"), Recent);
+        harness.NewSource();
+        Assert.Equal(2, await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default));
+
+        Assert.Equal(["a@x", "b@x", "c@x", "d@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        Assert.Equal([1u, 2u, 3u, 4u], harness.Delivered.Select(m => m.Uid));
+        Assert.All(harness.Delivered, m => Assert.Equal(Recent.ToUnixTimeSeconds(), m.InternalDate.ToUnixTimeSeconds()));
+        Assert.Equal(4u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_ReadsMessages_LeavesThemUnreadAndInPlace()
+    {
+        var user = server.NewUser();
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("unread@x"), Recent);
+        using var harness = new SourceHarness(server.Options(user));
+
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        Assert.Single(harness.Delivered);
+        using var client = await server.ConnectAsync(user);
+        await client.Inbox.OpenAsync(FolderAccess.ReadOnly);
+        var summaries = await client.Inbox.FetchAsync(0, -1, MessageSummaryItems.Flags);
+        var only = Assert.Single(summaries);
+        Assert.False(only.Flags!.Value.HasFlag(MessageFlags.Seen), "reading must not set \\Seen");
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_ConsumerFails_StateNotAdvancedAndMessageRedelivered()
+    {
+        var user = server.NewUser();
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("one@x"), Recent);
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("two@x"), Recent);
+        using var harness = new SourceHarness(server.Options(user));
+        harness.Fail = m => m.Message.MessageId == "two@x" ? new InvalidOperationException("pipeline crashed") : null;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default));
+        Assert.Equal(1u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+
+        harness.Fail = _ => null;
+        await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
+        Assert.Equal(["one@x", "two@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        Assert.Equal(2u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_UidValidityChanged_RescansTheWindowUnderTheNewValidity()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Work");
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("w1@x"), Recent);
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("w2@x"), Recent);
+        using var harness = new SourceHarness(server.Options(user, "Work"));
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+        uint before = harness.Store.Get(harness.Options.Account, "Work")!.UidValidity;
+
+        server.SetUidValidity(user, "Work", before + 1000);
+        int again = await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        Assert.Equal(2, again);
+        Assert.Equal(["w1@x", "w2@x", "w1@x", "w2@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        Assert.Equal(before + 1000, harness.Delivered[^1].UidValidity);
+        var state = harness.Store.Get(harness.Options.Account, "Work")!;
+        Assert.Equal((before + 1000, 2u), (state.UidValidity, state.LastUid));
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_ThousandsOfOldMessages_FetchesOnlyTheSinceWindow()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Archive");
+        const int Old = 3000;
+        // Old mail written straight into the maildir: Dovecot takes a file's mtime as its INTERNALDATE.
+        string cur = Path.Combine(user.FolderPath("Archive"), "cur");
+        var now = DateTimeOffset.UtcNow;
+        for (int i = 0; i < Old; i++)
+        {
+            string file = Path.Combine(cur, $"{1_600_000_000 + i}.M{i}P1.test:2,");
+            File.WriteAllText(file, $"From: old@example.com\r\nMessage-ID: <old-{i}@x>\r\nSubject: old {i}\r\n\r\nold\r\n");
+            File.SetLastWriteTimeUtc(file, now.AddDays(-8 - (i % 300)).UtcDateTime);
+        }
+
+        await server.AppendAsync(user, "Archive", SourceHarness.Mail("new-1@x"), now.AddDays(-6));
+        await server.AppendAsync(user, "Archive", SourceHarness.Mail("new-2@x"), now.AddHours(-1));
+        using var harness = new SourceHarness(server.Options(user, "Archive"));
+
+        int fetched = await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        Assert.Equal(2, fetched);
+        Assert.Equal(["new-1@x", "new-2@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        using var client = await server.ConnectAsync(user);
+        var archive = await client.GetFolderAsync("Archive");
+        await archive.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(Old + 2, archive.Count);
+
+        // A restart reads nothing old either: the state starts after the window.
+        Assert.Equal(0, await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default));
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_MailDatedBeforeTheFirstWindowArrivesLater_IsNotRead()
+    {
+        var user = server.NewUser();
+        using var harness = new SourceHarness(server.Options(user));
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        // An import or a copy keeps its old arrival date but gets a new, higher UID.
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("imported@x"), DateTimeOffset.UtcNow.AddDays(-60));
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("fresh@x"), DateTimeOffset.UtcNow);
+        await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        Assert.Equal(["fresh@x"], harness.Delivered.Select(m => m.Message.MessageId));
+        Assert.Equal(2u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+    }
+
+    [Fact]
+    public async Task RunAsync_MessageArrivesWhileIdle_IsDeliveredThroughIdle()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.PollInterval = TimeSpan.FromHours(1);
+        using var harness = new SourceHarness(options, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("live@x"), DateTimeOffset.UtcNow);
+        await harness.WaitForDeliveredAsync(1);
+
+        Assert.Equal("live@x", Assert.Single(harness.Delivered).Message.MessageId);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ImapConnectionStatus.Stopped, harness.State.Current.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_IdleRunsFor25Minutes_IsReissuedBeforeTheServerDropsIt()
+    {
+        var user = server.NewUser();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(server.Options(user), time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        var reissued = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
+        time.Advance(ImapMailboxSource.IdleRefresh);
+        await reissued;
+
+        Assert.Equal(2, harness.History.Count(s => s == ImapConnectionStatus.Idle));
+        Assert.DoesNotContain(ImapConnectionStatus.Reconnecting, harness.History);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionKickedMidIdle_BacksOffReconnectsAndCatchesUp()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.ReconnectDelay = TimeSpan.FromMinutes(1);
+        options.ReconnectMaxDelay = TimeSpan.FromMinutes(10);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
+        server.Kick(user);
+        await reconnecting;
+        var snapshot = harness.State.Current;
+        Assert.InRange(snapshot.RetryAt!.Value - time.GetUtcNow(), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1));
+        Assert.StartsWith("reconnecting in ", harness.State.Describe(), StringComparison.Ordinal);
+
+        // Mail that arrives while the source is away is caught up after the (fake-time) backoff.
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("while-away@x"), DateTimeOffset.UtcNow);
+        var back = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
+        var delivered = harness.WaitForDeliveredAsync(1);
+        while (!delivered.IsCompleted)
+        {
+            // The backoff timer may not be registered yet when the state changes: advance until it fires.
+            time.Advance(TimeSpan.FromMinutes(1));
+            await Task.WhenAny(delivered, Task.Delay(20));
+        }
+
+        await delivered;
+        await back;
+        Assert.Equal("while-away@x", Assert.Single(harness.Delivered).Message.MessageId);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_SecondFolder_IsCheckedEveryPollIntervalBesideIdle()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Work");
+        var options = server.Options(user, "INBOX", "Work");
+        options.PollInterval = TimeSpan.FromMinutes(3);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("work@x"), DateTimeOffset.UtcNow);
+        var delivered = harness.WaitForDeliveredAsync(1);
+        var idleAgain = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
+        time.Advance(options.PollInterval);
+        await delivered;
+
+        var message = Assert.Single(harness.Delivered);
+        Assert.Equal(("Work", "work@x"), (message.Folder, message.Message.MessageId));
+        await idleAgain; // the state is written before the source idles again
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotNull(harness.Store.Get(options.Account, "INBOX"));
+        Assert.Equal(1u, harness.Store.Get(options.Account, "Work")!.LastUid);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerWithoutIdle_PollsEveryPollInterval()
+    {
+        var user = server.NewPlainImapUser();
+        var options = server.Options(user);
+        options.PollInterval = TimeSpan.FromSeconds(45);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var polling = harness.WaitForStateAsync(ImapConnectionStatus.Polling);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await polling;
+
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("polled@x"), DateTimeOffset.UtcNow);
+        Assert.Empty(harness.Delivered);
+        var delivered = harness.WaitForDeliveredAsync(1);
+        var pollingAgain = harness.WaitForStateAsync(ImapConnectionStatus.Polling, next: true);
+        time.Advance(options.PollInterval);
+        await delivered;
+        await pollingAgain;
+
+        Assert.Equal("polled@x", Assert.Single(harness.Delivered).Message.MessageId);
+        Assert.DoesNotContain(ImapConnectionStatus.Idle, harness.History);
+        Assert.Equal("connected, polling", harness.State.Describe());
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerUnreachable_KeepsRetryingWithoutThrowing()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.Port = ClosedPort();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await reconnecting;
+
+        var again = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
+        while (!again.IsCompleted)
+        {
+            time.Advance(options.ReconnectMaxDelay);
+            await Task.WhenAny(again, Task.Delay(20));
+        }
+
+        await again;
+        Assert.False(run.IsCompleted);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(ImapConnectionStatus.Stopped, harness.State.Current.Status);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
+    public async Task RunAsync_WrongPassword_StopsOnceWithAClearReasonAndNoRetry()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.Password = "wrong";
+        using var harness = new SourceHarness(options, new FakeTimeProvider(DateTimeOffset.UtcNow));
+
+        await harness.Source.RunAsync(harness.ConsumeAsync, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var state = harness.State.Current;
+        Assert.Equal(ImapConnectionStatus.AuthFailed, state.Status);
+        Assert.Contains($"127.0.0.1:{server.Port}", state.Reason, StringComparison.Ordinal);
+        Assert.Contains($"'{user.Name}'", state.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong", state.Reason, StringComparison.Ordinal);
+        Assert.Single(harness.History, s => s == ImapConnectionStatus.Connecting);
+        Assert.StartsWith("auth failed: ", harness.State.Describe(), StringComparison.Ordinal);
+        var once = await Assert.ThrowsAsync<ImapLoginException>(() => harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default));
+        Assert.Equal(ImapLoginFailure.Credentials, once.Failure);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ReplyDrafter.Imap;
+using ReplyDrafter.Tests.TestData;
+
+namespace ReplyDrafter.Tests.Imap;
+
+/// <summary>A mailbox source on one Dovecot user, with its own state file, recording what it hands over.</summary>
+internal sealed class SourceHarness : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N"));
+    private readonly ConcurrentQueue<ImapMessage> _delivered = new();
+    private readonly Lock _gate = new();
+    private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(ImapConnectionStatus Status, TaskCompletionSource Done)> _stateWaiters = [];
+
+    public SourceHarness(ImapOptions options, TimeProvider? time = null)
+    {
+        Options = options;
+        Time = time ?? TimeProvider.System;
+        Store = new ImapStateStore(Path.Combine(_folder, ".replydrafter", "imap.db"));
+        State = new ImapConnectionState(Time);
+        State.Changed += OnStateChanged;
+        Source = NewSource();
+    }
+
+    public ImapOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ImapStateStore Store { get; }
+
+    public ImapConnectionState State { get; }
+
+    public ImapMailboxSource Source { get; private set; }
+
+    public ConcurrentQueue<ImapConnectionStatus> History { get; } = new();
+
+    public IReadOnlyList<ImapMessage> Delivered => [.. _delivered];
+
+    /// <summary>Set to make the consumer fail (the message must then not count as read).</summary>
+    public Func<ImapMessage, Exception?> Fail { get; set; } = _ => null;
+
+    /// <summary>A new source on the same state file: a restart of the daemon.</summary>
+    public ImapMailboxSource NewSource() =>
+        Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options)), Store, State, Time, NullLogger<ImapMailboxSource>.Instance);
+
+    public Task ConsumeAsync(ImapMessage message, CancellationToken cancellationToken)
+    {
+        if (Fail(message) is { } failure)
+        {
+            throw failure;
+        }
+
+        _delivered.Enqueue(message);
+        lock (_gate)
+        {
+            foreach (var waiter in _waiters.Where(w => _delivered.Count >= w.Count))
+            {
+                waiter.Done.TrySetResult();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Completes once <paramref name="count"/> messages were handed over in total (10 s guard, not a sleep).</summary>
+    public Task WaitForDeliveredAsync(int count)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _waiters.Add((count, done));
+            if (_delivered.Count >= count)
+            {
+                done.TrySetResult();
+            }
+        }
+
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Completes at the next change to <paramref name="status"/>, or now when it is already current.</summary>
+    public Task WaitForStateAsync(ImapConnectionStatus status, bool next = false)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _stateWaiters.Add((status, done));
+        }
+
+        if (!next && State.Current.Status == status)
+        {
+            done.TrySetResult();
+        }
+
+        return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public static MimeMessage Mail(string messageId, string subject = "Question") =>
+        MimeMessageBuilder.Create().MessageId(messageId).Subject(subject).PlainBody("Could you answer this?").Build();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private void OnStateChanged(ImapConnectionSnapshot snapshot)
+    {
+        History.Enqueue(snapshot.Status);
+        lock (_gate)
+        {
+            foreach (var waiter in _stateWaiters.Where(w => w.Status == snapshot.Status))
+            {
+                waiter.Done.TrySetResult();
+            }
+        }
+    }
+}
