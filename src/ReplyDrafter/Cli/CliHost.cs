@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Inbox;
-using ReplyDrafter.Processing;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;

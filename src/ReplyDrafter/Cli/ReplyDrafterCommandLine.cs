@@ -2,7 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Inbox;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
 

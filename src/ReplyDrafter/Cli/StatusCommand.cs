@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Llm;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 using Spectre.Console;
 
 namespace ReplyDrafter.Cli;
