@@ -30,14 +30,10 @@ public static class ReplyDrafterHostingExtensions
                 .Filter.ByExcluding(e => progress.IsShowing && e.Level < Serilog.Events.LogEventLevel.Warning);
         });
 
-        services.AddOptions<ReplyDrafterOptions>().BindConfiguration(ReplyDrafterOptions.Section).ValidateOnStart();
-        services.AddOptions<MeOptions>().BindConfiguration(MeOptions.Section).ValidateOnStart();
-        services.AddOptions<FolderOptions>().BindConfiguration(FolderOptions.Section).ValidateOnStart();
-        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReplyDrafterOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MeOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FolderOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxOptions>, ReplyDrafterOptionsValidation>());
+        services.AddOptionsWithValidateOnStart<ReplyDrafterOptions, ReplyDrafterOptionsValidator>().BindConfiguration(ReplyDrafterOptions.Section);
+        services.AddOptionsWithValidateOnStart<MeOptions, MeOptionsValidator>().BindConfiguration(MeOptions.Section);
+        services.AddOptionsWithValidateOnStart<FolderOptions, FolderOptionsValidator>().BindConfiguration(FolderOptions.Section);
+        services.AddOptionsWithValidateOnStart<InboxOptions, InboxOptionsValidator>().BindConfiguration(InboxOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<InboxOptions>>((host, inbox) =>
             host.ShutdownTimeout = inbox.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
 
