@@ -78,6 +78,7 @@ internal static class CliHost
     public static string? Describe(Exception exception) => exception switch
     {
         UsageException usage => usage.Message,
+        Ledger.LedgerVersionException version => version.Message,
         OptionsValidationException validation => string.Join(" ", validation.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
             string.Join(" ", aggregate.InnerExceptions.Select(e => Describe(e))),

@@ -101,6 +101,9 @@ internal static class ReplyDrafterCommandLine
             using var vaultLock = VaultLock.TryAcquire(layout.State)
                 ?? throw new UsageException($"Another ReplyDrafter is already working on this vault ({layout.Root}); stop it first.");
             CliHost.PrepareVault(layout);
+
+            // Opening the ledger checks its schema version: a newer one stops here with one line, before any work.
+            _ = host.Services.GetRequiredService<Ledger.Ledger>();
             await host.RunAsync();
             return request.ExitCode;
         }

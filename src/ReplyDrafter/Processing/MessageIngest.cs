@@ -76,8 +76,10 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
                 {
                     var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
                     var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
-                    files.Write(path, SourceCopy.Render(message));
-                    ledger.AddMessage(message, group.ThreadId, SubjectNormalizer.Normalize(message.Subject), path, time.GetUtcNow());
+                    var subject = SubjectNormalizer.Normalize(message.Subject);
+
+                    // One commit for the copy's hash and the message: a crash before it leaves the claim, which the rerun reuses.
+                    files.Write(path, SourceCopy.Render(message), () => ledger.AddMessage(message, group.ThreadId, subject, path, time.GetUtcNow()));
                 }
                 catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
                 {

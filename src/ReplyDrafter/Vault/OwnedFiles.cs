@@ -34,7 +34,8 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
         ledger.ReserveFile(relativePath, ownerKey, kind, time.GetUtcNow());
 
     /// <summary>Writes a claimed path atomically, then records what was written.</summary>
-    public void Write(string relativePath, string content)
+    /// <param name="alsoRecord">Ledger writes that describe this file, committed in the same transaction as its hash.</param>
+    public void Write(string relativePath, string content, Action? alsoRecord = null)
     {
         // Rewriting a file the ledger has a hash for: a crash after the rename but before the new hash is recorded
         // would leave text that matches no hash, which reads as a user edit, and the rerun would write a second file
@@ -45,7 +46,12 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
         }
 
         AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
-        ledger.CompleteFile(relativePath, Hashing.Sha256(content));
+        var sha256 = Hashing.Sha256(content);
+        ledger.InTransaction(() =>
+        {
+            ledger.CompleteFile(relativePath, sha256);
+            alsoRecord?.Invoke();
+        });
     }
 
     /// <summary>True when the file is as ReplyDrafter wrote it (or gone, or its write never completed).</summary>
