@@ -54,7 +54,8 @@ internal sealed partial class ThreadProcessor(
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
         {
             // A bug must not stall the inbox: this thread's items fail with the reason; the others keep flowing.
-            LogThreadCrashed(logger, ex, work.ThreadId);
+            LogThreadCrashed(logger, work.ThreadId, ex.GetType().Name);
+            LogThreadCrashedDetail(logger, ex, work.ThreadId);
             return new ThreadResult(work.ThreadId, ThreadStatus.Failed, $"ReplyDrafter hit an unexpected error on this thread ({ex.GetType().Name}: {ex.Message}). The log in .replydrafter/logs has the details.");
         }
     }
@@ -215,7 +216,11 @@ internal sealed partial class ThreadProcessor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "No draft for \"{Subject}\": {Reason}")]
     private static partial void LogNoDraft(ILogger logger, string subject, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Thread {ThreadId} failed unexpectedly")]
-    private static partial void LogThreadCrashed(ILogger logger, Exception exception, string threadId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Thread {ThreadId} failed unexpectedly ({ExceptionType}); its items go to the failed folder")]
+    private static partial void LogThreadCrashed(ILogger logger, string threadId, string exceptionType);
+
+    // The console is the user's: the stack trace goes to the debug log only.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Thread {ThreadId} failed unexpectedly")]
+    private static partial void LogThreadCrashedDetail(ILogger logger, Exception exception, string threadId);
 
 }

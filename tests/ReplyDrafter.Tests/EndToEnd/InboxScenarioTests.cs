@@ -11,15 +11,6 @@ public sealed class InboxScenarioTests
 {
     private const string Me = DaemonHarness.MyEmail;
 
-    private static MimeMessageBuilder Mail(string id, string fromName, string fromAddress, string subject, string body, int day = 1, int hour = 9) =>
-        MimeMessageBuilder.Create()
-            .MessageId(id)
-            .From(fromName, fromAddress)
-            .To(DaemonHarness.MyName, Me)
-            .Subject(subject)
-            .Date(new DateTimeOffset(2025, 12, day, hour, 0, 0, TimeSpan.Zero))
-            .PlainBody(body);
-
     [Fact]
     public async Task RunOnce_MixedInbox_DraftsExactlyTheMailThatNeedsAnAnswer()
     {
@@ -332,4 +323,7 @@ public sealed class InboxScenarioTests
             Assert.DoesNotContain(FakeLlmServer.ApiKey, json.RootElement.GetRawText(), StringComparison.Ordinal);
         }
     }
+
+    private static MimeMessageBuilder Mail(string id, string fromName, string fromAddress, string subject, string body, int day = 1, int hour = 9) =>
+        MimeMessageBuilder.ToMe(id, subject, body, fromName, fromAddress, new DateTimeOffset(2025, 12, day, hour, 0, 0, TimeSpan.Zero));
 }
