@@ -16,6 +16,6 @@ internal static class FailedItemNote
             Nothing else was affected. To try again, fix what is described above and move the file back into the inbox
             folder.
             """;
-        return explanation.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
+        return Vault.TextFolding.NormalizeNewlines(explanation) + "\n";
     }
 }
