@@ -28,6 +28,12 @@ public static class ReplyDrafterHostingExtensions
             logger
                 .ReadFrom.Configuration(WithLogFolder(builder.Configuration))
                 .Filter.ByExcluding(e => progress.IsShowing && e.Level < Serilog.Events.LogEventLevel.Warning);
+
+            // A command run with its own writers (tests, side by side) gets its log lines there too.
+            if (provider.GetService<Cli.CliConsole>() is { Captured: true } console)
+            {
+                logger.WriteTo.Sink(new Cli.CliLogSink(console.Error));
+            }
         });
 
         services.AddOptionsWithValidateOnStart<ReplyDrafterOptions, ReplyDrafterOptionsValidator>().BindConfiguration(ReplyDrafterOptions.Section);

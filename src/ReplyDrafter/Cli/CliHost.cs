@@ -35,6 +35,7 @@ internal static class CliHost
             builder.Configuration.AddInMemoryCollection([new("ReplyDrafter:Vault", Path.GetFullPath(vault))]);
         }
 
+        builder.Services.Replace(ServiceDescriptor.Singleton(common.Console));
         if (run is not null)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(run));
@@ -89,5 +90,5 @@ internal static class CliHost
     };
 }
 
-/// <summary>Options every command takes.</summary>
-internal sealed record CommonArguments(string? Vault, string[] ConfigurationArgs);
+/// <summary>Options every command takes, and where it writes.</summary>
+internal sealed record CommonArguments(string? Vault, string[] ConfigurationArgs, CliConsole Console);

@@ -66,7 +66,7 @@ internal static class ReplayCommand
             }
             catch (LlmException e)
             {
-                Console.Error.WriteLine("replydrafter: replay: " + e.Message);
+                common.Console.Error.WriteLine("replydrafter: replay: " + e.Message);
                 return LlmFailed;
             }
 
@@ -107,12 +107,12 @@ internal static class ReplayCommand
         }
         catch (FormatException e)
         {
-            Console.Error.WriteLine($"replydrafter: replay: the model's new answer did not fit the {request.Step} format: {OneLine(e.Message)}");
+            common.Console.Error.WriteLine($"replydrafter: replay: the model's new answer did not fit the {request.Step} format: {OneLine(e.Message)}");
             return LlmFailed;
         }
 
         var (baseline, against) = Baseline(layout, record, produced, recorded);
-        Report(replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
+        Report(common.Console, replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
         return 0;
     }
 
@@ -226,6 +226,7 @@ internal static class ReplayCommand
     }
 
     private static void Report(
+        CliConsole console,
         ReplayRequest replay,
         PromptRecordData record,
         LlmRequest request,
@@ -238,10 +239,10 @@ internal static class ReplayCommand
         string against,
         string body)
     {
-        var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var colour = !console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         var before = record.Request.Settings;
         var after = request.Settings;
-        var output = Console.Out;
+        var output = console.Out;
         var how = replay.Offline
             ? "offline (no LLM call; re-rendered from the recorded answer)"
             : $"online ({provider.Provider} at {ReplayDiff.Printable(provider.EndpointHost)})";

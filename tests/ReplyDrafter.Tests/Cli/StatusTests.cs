@@ -5,7 +5,6 @@ using ReplyDrafter.Tests.TestData;
 namespace ReplyDrafter.Tests.Cli;
 
 /// <summary><c>status</c> on real vaults: what is waiting, done, failed and pending, and whether the LLM answers.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class StatusTests
 {
     private static async Task ProcessAsync(DaemonHarness harness)

@@ -6,7 +6,6 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.EndToEnd;
 
 /// <summary>The whole path a user runs: files in the inbox, <c>run --once</c>, notes, drafts and records in the vault.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class InboxScenarioTests
 {
     private const string Me = DaemonHarness.MyEmail;
