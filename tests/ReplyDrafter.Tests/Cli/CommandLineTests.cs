@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Cli;
 
@@ -17,6 +18,9 @@ public sealed class CommandLineTests : IDisposable
             static settings =>
             {
                 var builder = Host.CreateApplicationBuilder(settings);
+
+                // One clock for every command of a test: "today" cannot change between `run` and `status`.
+                builder.Services.AddSingleton<TimeProvider>(NoonClock.Shared);
                 builder.AddReplyDrafter();
                 return builder;
             },
