@@ -19,6 +19,8 @@ internal sealed partial class InboxFolderSource(
     TimeProvider time,
     ILogger<InboxFolderSource> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _reported = new(StringComparer.Ordinal);
+
     /// <summary>The files as items; <c>Failed</c> counts those that failed on reading (already put aside with their reason).</summary>
     /// <param name="moveItems">False for <c>process FILE...</c>: the files are processed where they are and left there.</param>
     public (IReadOnlyList<IntakeItem> Items, int Failed) Read(IReadOnlyList<string> paths, bool moveItems, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -185,7 +187,12 @@ internal sealed partial class InboxFolderSource(
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                LogCannotPutAside(logger, path, ex.Message);
+                // Said once per file and reason: the daemon meets the same stuck file on every rescan.
+                if (_reported.TryAdd(path, ex.Message) || _reported[path] != ex.Message)
+                {
+                    _reported[path] = ex.Message;
+                    LogCannotPutAside(logger, path, ex.Message);
+                }
             }
         }
 
