@@ -70,12 +70,12 @@ internal static class CostReport
         }).ToList();
         var unstripped = messages.Select(m => m with { OwnText = m.Body }).ToList();
 
-        var note = Request(ThreadProcessor.NoteStep, messages, prompts, llm);
-        var draft = Addressing.WhyNoDraft(messages[^1], Me) is null ? Request(ThreadProcessor.DraftStep, messages, prompts, llm) : null;
+        var note = Request(Notes.NoteStep.StepName, messages, prompts, llm);
+        var draft = Addressing.WhyNoDraft(messages[^1], Me) is null ? Request(Drafts.DraftStep.StepName, messages, prompts, llm) : null;
         var noteCost = CallCost.Of(note, tokenizer);
         var draftCost = draft is null ? null : CallCost.Of(draft, tokenizer);
-        var unstrippedTokens = CallCost.Of(Request(ThreadProcessor.NoteStep, unstripped, prompts, llm), tokenizer).Tokens
-            + (draft is null ? 0 : CallCost.Of(Request(ThreadProcessor.DraftStep, unstripped, prompts, llm), tokenizer).Tokens);
+        var unstrippedTokens = CallCost.Of(Request(Notes.NoteStep.StepName, unstripped, prompts, llm), tokenizer).Tokens
+            + (draft is null ? 0 : CallCost.Of(Request(Drafts.DraftStep.StepName, unstripped, prompts, llm), tokenizer).Tokens);
 
         return new ThreadCost(
             size,
@@ -88,12 +88,12 @@ internal static class CostReport
             unstrippedTokens);
     }
 
-    /// <summary>The request <see cref="ThreadProcessor"/> builds for a step, with the same variables.</summary>
+    /// <summary>The request the thread pipeline builds for a step, with the same variables.</summary>
     private static LlmRequest Request(string step, List<EmailMessage> messages, PromptLibrary prompts, LlmOptions llm)
     {
         var subject = SubjectNormalizer.Normalize(messages[0].Subject);
         var thread = ThreadText.Format(messages, llm.MaxInputChars);
-        var variables = step == ThreadProcessor.NoteStep
+        var variables = step == Notes.NoteStep.StepName
             ? new Dictionary<string, string>
             {
                 ["me_name"] = Me.Name,

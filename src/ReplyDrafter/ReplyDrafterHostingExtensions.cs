@@ -3,9 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
 using ReplyDrafter.Llm;
+using ReplyDrafter.Notes;
 using ReplyDrafter.Processing;
+using ReplyDrafter.Steps;
+using ReplyDrafter.Vault;
 using Serilog;
 
 namespace ReplyDrafter;
@@ -18,18 +22,24 @@ public static class ReplyDrafterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        services.AddSerilog((_, logger) => logger
-            .ReadFrom.Configuration(WithLogFolder(builder.Configuration))
-            .Filter.ByExcluding(e => Cli.TerminalProgress.IsActive && e.Level < Serilog.Events.LogEventLevel.Warning));
+        services.AddSerilog((provider, logger) =>
+        {
+            var progress = provider.GetRequiredService<IBatchProgress>();
+            logger
+                .ReadFrom.Configuration(WithLogFolder(builder.Configuration))
+                .Filter.ByExcluding(e => progress.IsShowing && e.Level < Serilog.Events.LogEventLevel.Warning);
 
-        services.AddOptions<ReplyDrafterOptions>().BindConfiguration(ReplyDrafterOptions.Section).ValidateOnStart();
-        services.AddOptions<MeOptions>().BindConfiguration(MeOptions.Section).ValidateOnStart();
-        services.AddOptions<FolderOptions>().BindConfiguration(FolderOptions.Section).ValidateOnStart();
-        services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReplyDrafterOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MeOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FolderOptions>, ReplyDrafterOptionsValidation>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<InboxOptions>, ReplyDrafterOptionsValidation>());
+            // A command run with its own writers (tests, side by side) gets its log lines there too.
+            if (provider.GetService<Cli.CliConsole>() is { Captured: true } console)
+            {
+                logger.WriteTo.Sink(new Cli.CliLogSink(console.Error));
+            }
+        });
+
+        services.AddOptionsWithValidateOnStart<ReplyDrafterOptions, ReplyDrafterOptionsValidator>().BindConfiguration(ReplyDrafterOptions.Section);
+        services.AddOptionsWithValidateOnStart<MeOptions, MeOptionsValidator>().BindConfiguration(MeOptions.Section);
+        services.AddOptionsWithValidateOnStart<FolderOptions, FolderOptionsValidator>().BindConfiguration(FolderOptions.Section);
+        services.AddOptionsWithValidateOnStart<InboxOptions, InboxOptionsValidator>().BindConfiguration(InboxOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<InboxOptions>>((host, inbox) =>
             host.ShutdownTimeout = inbox.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
 
@@ -37,13 +47,34 @@ public static class ReplyDrafterHostingExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new RunRequest());
+        services.TryAddSingleton<IBatchProgress, Cli.TerminalProgress>();
         services.AddSingleton<VaultLayout>();
         services.AddSingleton(sp => new Ledger.Ledger(sp.GetRequiredService<VaultLayout>().LedgerPath));
-        services.AddSingleton<Ledger.OwnedFiles>();
+        services.AddSingleton<OwnedFiles>();
+        services.AddSingleton<PeopleCache>();
+
+        // Steps: each is registered as itself (the pipeline calls it) and as IThreadStep (replay finds it by name).
+        services.AddSingleton<StepCaller>();
+        services.AddSingleton<StepWriter>();
+        services.AddThreadStep<NoteStep>();
+        services.AddThreadStep<DraftStep>();
+
+        // Sources feed the batch runner; sinks receive each written draft (none besides the Outbox yet).
+        services.AddSingleton<MessageIngest>();
         services.AddSingleton<ThreadProcessor>();
-        services.AddSingleton<InboxProcessor>();
+        services.AddSingleton<BatchRunner>();
+        services.AddSingleton<InboxFolderSource>();
         services.AddHostedService<InboxWorker>();
         return builder;
+    }
+
+    /// <summary>Registers a step for the pipeline (as itself) and for <c>replay</c> (among the <see cref="IThreadStep"/>s).</summary>
+    private static IServiceCollection AddThreadStep<TStep>(this IServiceCollection services)
+        where TStep : class, IThreadStep
+    {
+        services.AddSingleton<TStep>();
+        services.AddSingleton<IThreadStep>(sp => sp.GetRequiredService<TStep>());
+        return services;
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Tests;
 

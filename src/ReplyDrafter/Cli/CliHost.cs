@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Inbox;
-using ReplyDrafter.Processing;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
@@ -38,6 +37,7 @@ internal static class CliHost
 
         Hosting.SettingsLayering.AddReplyDrafterSettings(builder);
 
+        builder.Services.Replace(ServiceDescriptor.Singleton(common.Console));
         if (run is not null)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(run));
@@ -81,6 +81,7 @@ internal static class CliHost
     public static string? Describe(Exception exception) => exception switch
     {
         UsageException usage => usage.Message,
+        Ledger.LedgerVersionException version => version.Message,
         OptionsValidationException validation => string.Join(" ", validation.Failures),
         AggregateException aggregate when aggregate.InnerExceptions.All(e => Describe(e) is not null) =>
             string.Join(" ", aggregate.InnerExceptions.Select(e => Describe(e))),
@@ -91,5 +92,5 @@ internal static class CliHost
     };
 }
 
-/// <summary>Options every command takes.</summary>
-internal sealed record CommonArguments(string? Vault, string[] ConfigurationArgs);
+/// <summary>Options every command takes, and where it writes.</summary>
+internal sealed record CommonArguments(string? Vault, string[] ConfigurationArgs, CliConsole Console);

@@ -4,10 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ReplyDrafter.Drafts;
 using ReplyDrafter.Llm;
-using ReplyDrafter.Notes;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Steps;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
@@ -25,10 +23,6 @@ internal static class ReplayCommand
 {
     public const int LlmFailed = 1;
 
-    /// <summary>The <c>status</c> of a replayed draft: it is for comparing, never a draft awaiting review.</summary>
-    public const string ReplayStatus = "replay";
-
-
     public static async Task<int> RunAsync(
         Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, ReplayRequest replay, CancellationToken cancellationToken)
     {
@@ -39,9 +33,13 @@ internal static class ReplayCommand
         var time = host.Services.GetRequiredService<TimeProvider>();
 
         var (recordFile, shown) = Locate(replay.RecordPath, layout);
+        var steps = host.Services.GetServices<IThreadStep>().ToList();
         var record = Read(recordFile, shown);
+        var step = steps.FirstOrDefault(s => s.Name == record.Request.Step)
+            ?? throw new UsageException($"replay: '{shown}' records step '{record.Request.Step}', which this build cannot render.");
         var produced = record.ProducedFiles[0];
-        var recorded = Recorded.From(record, shown);
+        var recorded = new Recorded(step, record.Document!, shown);
+        recorded.Check();
 
         var original = record.Request;
         var request = original with
@@ -68,7 +66,7 @@ internal static class ReplayCommand
             }
             catch (LlmException e)
             {
-                Console.Error.WriteLine("replydrafter: replay: " + e.Message);
+                common.Console.Error.WriteLine("replydrafter: replay: " + e.Message);
                 return LlmFailed;
             }
 
@@ -76,23 +74,9 @@ internal static class ReplayCommand
         }
 
         var now = time.GetLocalNow();
-        var folder = OutputFolder(layout, produced, request.Step);
+        var folder = OutputFolder(layout, produced, step);
         var stem = Path.GetFileNameWithoutExtension(produced) + ".replay-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)
             + (replay.Model is { } model ? "-" + Slug.Make(model, 40) : "");
-        var (outputFile, newRecordFile) = FreeNames(folder, layout.PromptRecords, stem, Path.GetExtension(produced) is { Length: > 0 } ext ? ext : ".md");
-        var (outputPath, newRecordPath) = (layout.Relative(outputFile), layout.Relative(newRecordFile));
-
-        string markdown;
-        JsonNode document;
-        try
-        {
-            (markdown, document) = recorded.Render(response.Value, request.Settings, newRecordPath, now, () => PeopleDirectory.Load(layout.Root, layout.OwnFolders));
-        }
-        catch (FormatException e)
-        {
-            Console.Error.WriteLine($"replydrafter: replay: the model's new answer did not fit the {request.Step} format: {OneLine(e.Message)}");
-            return LlmFailed;
-        }
 
         var replayInfo = new JsonObject
         {
@@ -102,20 +86,33 @@ internal static class ReplayCommand
             ["temperature_override"] = replay.Temperature,
             ["replayed_at"] = now.ToString("O", CultureInfo.InvariantCulture),
         };
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { [outputPath] = Hashing.Sha256(markdown) };
-        AtomicFile.WriteAllText(outputFile, markdown, overwrite: false);
+        string outputPath, newRecordPath, markdown = "";
         try
         {
-            AtomicFile.WriteAllText(newRecordFile, PromptRecord.ToJson(request, response, provider, [outputPath], document, hashes, replayInfo), overwrite: false);
+            var writer = host.Services.GetRequiredService<StepWriter>();
+            (outputPath, newRecordPath) = writer.WriteNew(
+                folder,
+                stem,
+                Path.GetExtension(produced) is { Length: > 0 } ext ? ext : ".md",
+                recordPath =>
+                {
+                    var file = recorded.Render(response.Value, new ReplayContext(request.Settings, recordPath, now, () => PeopleDirectory.Load(layout.Root, layout.OwnFolders)));
+                    markdown = file.Markdown;
+                    return file;
+                },
+                request,
+                response,
+                provider,
+                replayInfo);
         }
-        catch
+        catch (FormatException e)
         {
-            File.Delete(outputFile);
-            throw;
+            common.Console.Error.WriteLine($"replydrafter: replay: the model's new answer did not fit the {request.Step} format: {OneLine(e.Message)}");
+            return LlmFailed;
         }
 
         var (baseline, against) = Baseline(layout, record, produced, recorded);
-        Report(replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
+        Report(common.Console, replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
         return 0;
     }
 
@@ -182,11 +179,6 @@ internal static class ReplayCommand
             throw new UsageException($"replay: '{shown}': {OneLine(e.Message)}");
         }
 
-        if (record.Request.Step is not (ThreadProcessor.NoteStep or ThreadProcessor.DraftStep))
-        {
-            throw new UsageException($"replay: '{shown}' records step '{record.Request.Step}', which this build cannot render.");
-        }
-
         if (record.ProducedFiles.Count == 0)
         {
             throw new UsageException($"replay: '{shown}': The prompt record is damaged: 'produced_files' is empty.");
@@ -202,26 +194,12 @@ internal static class ReplayCommand
     }
 
     /// <summary>The original file's folder, or the step's folder when a record names a place outside the vault.</summary>
-    private static string OutputFolder(VaultLayout layout, string produced, string step)
+    private static string OutputFolder(VaultLayout layout, string produced, IThreadStep step)
     {
         var original = layout.Absolute(produced);
         return IsInside(layout.Root, original) && Path.GetDirectoryName(original) is { } folder
             ? folder
-            : step == ThreadProcessor.NoteStep ? layout.Notes : layout.Outbox;
-    }
-
-    private static (string Output, string Record) FreeNames(string folder, string records, string stem, string extension)
-    {
-        for (var n = 1; ; n++)
-        {
-            var name = n == 1 ? stem : $"{stem}-{n}";
-            var output = Path.Combine(folder, name + extension);
-            var record = Path.Combine(records, name + ".prompt.json");
-            if (!File.Exists(output) && !File.Exists(record))
-            {
-                return (output, record);
-            }
-        }
+            : step.Folder(layout);
     }
 
     /// <summary>The original file's body when it is as written; else a fresh rendering of the recorded answer, saying why.</summary>
@@ -248,6 +226,7 @@ internal static class ReplayCommand
     }
 
     private static void Report(
+        CliConsole console,
         ReplayRequest replay,
         PromptRecordData record,
         LlmRequest request,
@@ -260,10 +239,10 @@ internal static class ReplayCommand
         string against,
         string body)
     {
-        var colour = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
+        var colour = !console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         var before = record.Request.Settings;
         var after = request.Settings;
-        var output = Console.Out;
+        var output = console.Out;
         var how = replay.Offline
             ? "offline (no LLM call; re-rendered from the recorded answer)"
             : $"online ({provider.Provider} at {ReplayDiff.Printable(provider.EndpointHost)})";
@@ -311,58 +290,28 @@ internal static class ReplayCommand
 
     private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
-    /// <summary>The recorded document, and how to render it again with an answer.</summary>
-    private sealed class Recorded
+    /// <summary>The recorded document, and how its step renders it again.</summary>
+    private sealed class Recorded(IThreadStep step, JsonNode document, string shown)
     {
-        private readonly NoteDocument? _note;
-        private readonly DraftDocument? _draft;
+        /// <summary>The original file as the current renderer would write it.</summary>
+        public string RenderOriginal() => Guard(() => step.RenderRecorded(document)).Markdown;
 
-        private Recorded(NoteDocument? note, DraftDocument? draft) => (_note, _draft) = (note, draft);
+        /// <summary>The document with the (new) answer, rendered by the current renderer.</summary>
+        public StepFile Render(JsonElement answer, ReplayContext context) => step.Rerender(document, answer, context);
 
-        public static Recorded From(PromptRecordData record, string shown)
+        /// <summary>Checks the recorded document reads at all: a damaged one is a usage error, not a failed answer.</summary>
+        public void Check() => Guard(() => step.RenderRecorded(document));
+
+        private StepFile Guard(Func<StepFile> render)
         {
             try
             {
-                return record.Request.Step == ThreadProcessor.NoteStep
-                    ? new Recorded(PromptRecord.DocumentFromJson<NoteDocument>(record.Document!), null)
-                    : new Recorded(null, PromptRecord.DocumentFromJson<DraftDocument>(record.Document!));
+                return render();
             }
             catch (FormatException e)
             {
                 throw new UsageException($"replay: '{shown}': {OneLine(e.Message)}");
             }
-        }
-
-        /// <summary>The original file as the current renderer would write it.</summary>
-        public string RenderOriginal() => _note is not null ? NoteRenderer.Render(_note) : DraftRenderer.Render(_draft!);
-
-        /// <summary>The document with the (new) answer, rendered by the current renderer.</summary>
-        /// <remarks>Names are canonicalized as processing does; participants from the headers stay (the recorded ones
-        /// already include them).</remarks>
-        public (string Markdown, JsonNode Document) Render(JsonElement answer, LlmSettings settings, string promptFile, DateTimeOffset now, Func<PeopleDirectory> people)
-        {
-            if (_note is not null)
-            {
-                var content = NoteContent.FromJson(answer).WithCanonicalNames(people().Canonical);
-                var note = _note with
-                {
-                    Content = content,
-                    Participants = _note.Participants.Concat(content.Participants).Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
-                    PromptFile = promptFile,
-                };
-                return (NoteRenderer.Render(note), PromptRecord.DocumentToJson(note));
-            }
-
-            var draft = _draft! with
-            {
-                Content = DraftContent.FromJson(answer),
-                Created = now,
-                AiModel = settings.Model,
-                AiTemperature = settings.Temperature,
-                PromptFile = promptFile,
-                Status = ReplayStatus,
-            };
-            return (DraftRenderer.Render(draft), PromptRecord.DocumentToJson(draft));
         }
     }
 }

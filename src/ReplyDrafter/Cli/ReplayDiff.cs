@@ -89,5 +89,5 @@ internal static class ReplayDiff
             }
         });
 
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
+    private static string Normalize(string text) => Vault.TextFolding.NormalizeNewlines(text);
 }

@@ -2,15 +2,20 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Inbox;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
 
 /// <summary>The <c>replydrafter</c> commands (SPEC §6). Configuration and usage errors exit with 2 and one line.</summary>
 internal static class ReplyDrafterCommandLine
 {
-    public static async Task<int> InvokeAsync(string[] args, Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder)
+    public static Task<int> InvokeAsync(string[] args, Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder) =>
+        InvokeAsync(args, createBuilder, CliConsole.Process());
+
+    /// <summary>The commands, writing to <paramref name="console"/> instead of the process's console.</summary>
+    public static async Task<int> InvokeAsync(string[] args, Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CliConsole console)
     {
+        ArgumentNullException.ThrowIfNull(console);
         var vault = new Option<string?>("--vault") { Description = "The vault folder (overrides ReplyDrafter:Vault).", Recursive = true, HelpName = "DIR" };
         var root = new RootCommand("ReplyDrafter: thread notes and draft replies from your inbox, into your vault. Nothing is ever sent.")
         {
@@ -21,7 +26,7 @@ internal static class ReplyDrafterCommandLine
         var once = new Option<bool>("--once") { Description = "Process everything waiting, then exit (0 all succeeded, 1 some failed)." };
         var run = new Command("run", "Watch the inbox until stopped (Ctrl-C / SIGTERM).") { once };
         run.TreatUnmatchedTokensAsErrors = false;
-        run.SetAction((result, _) => RunHostAsync(createBuilder, Common(result, vault), new RunRequest { Mode = result.GetValue(once) ? RunMode.Once : RunMode.Daemon }));
+        run.SetAction((result, _) => RunHostAsync(createBuilder, Common(result, vault, console), new RunRequest { Mode = result.GetValue(once) ? RunMode.Once : RunMode.Daemon }));
         root.Subcommands.Add(run);
 
         var files = new Argument<string[]>("FILE") { Arity = ArgumentArity.OneOrMore, Description = "Files to process (.eml, .mbox, .md, .txt); they are not moved." };
@@ -35,15 +40,15 @@ internal static class ReplyDrafterCommandLine
             var paths = tokens.Where(t => !IsSetting(t)).Select(Path.GetFullPath).ToList();
             if (paths.Count == 0)
             {
-                return Task.FromResult(Usage("process: name at least one FILE."));
+                return Task.FromResult(Usage(console, "process: name at least one FILE."));
             }
 
             if (paths.FirstOrDefault(p => !File.Exists(p)) is { } missing)
             {
-                return Task.FromResult(Usage($"process: no such file '{missing}'."));
+                return Task.FromResult(Usage(console, $"process: no such file '{missing}'."));
             }
 
-            var common = Common(result, vault);
+            var common = Common(result, vault, console);
             return RunHostAsync(createBuilder, common with { ConfigurationArgs = [.. common.ConfigurationArgs, .. settings] }, new RunRequest { Mode = RunMode.Files, Files = paths });
         });
         root.Subcommands.Add(process);
@@ -51,7 +56,7 @@ internal static class ReplyDrafterCommandLine
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
         var status = new Command("status", "What is waiting, done, failed (and why), drafts pending, and whether the LLM answers.") { json };
         status.TreatUnmatchedTokensAsErrors = false;
-        status.SetAction((result, ct) => Guard(() => StatusCommand.RunAsync(createBuilder, Common(result, vault), result.GetValue(json), ct)));
+        status.SetAction((result, ct) => Guard(console, () => StatusCommand.RunAsync(createBuilder, Common(result, vault, console), result.GetValue(json), ct)));
         root.Subcommands.Add(status);
 
         var record = new Argument<string>("PROMPT.json") { Description = "A prompt record (a note's or draft's prompt_file), absolute or vault-relative." };
@@ -63,9 +68,9 @@ internal static class ReplyDrafterCommandLine
             record, model, temperature, offline,
         };
         replay.TreatUnmatchedTokensAsErrors = false;
-        replay.SetAction((result, ct) => Guard(() => ReplayCommand.RunAsync(
+        replay.SetAction((result, ct) => Guard(console, () => ReplayCommand.RunAsync(
             createBuilder,
-            Common(result, vault),
+            Common(result, vault, console),
             new ReplayRequest(result.GetValue(record)!, result.GetValue(model), result.GetValue(temperature), result.GetValue(offline)),
             ct)));
         root.Subcommands.Add(replay);
@@ -75,23 +80,23 @@ internal static class ReplyDrafterCommandLine
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            return Usage(parsed.Errors[0].Message + " (see 'replydrafter --help')");
+            return Usage(console, parsed.Errors[0].Message + " (see 'replydrafter --help')");
         }
 
         if (parsed.UnmatchedTokens.FirstOrDefault(t => !IsSetting(t)) is { } stray)
         {
-            return Usage($"unknown argument '{stray}' (settings look like --ReplyDrafter:Llm:Endpoint=URL; see 'replydrafter --help')");
+            return Usage(console, $"unknown argument '{stray}' (settings look like --ReplyDrafter:Llm:Endpoint=URL; see 'replydrafter --help')");
         }
 
         // The host owns Ctrl-C / SIGTERM so in-flight work gets its grace period.
-        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+        return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = console.Out, Error = console.Error });
     }
 
     /// <summary>A configuration override such as <c>--ReplyDrafter:Llm:Endpoint=URL</c>.</summary>
     private static bool IsSetting(string token) => token.StartsWith("--", StringComparison.Ordinal) && token.Contains(':', StringComparison.Ordinal);
 
-    private static CommonArguments Common(ParseResult result, Option<string?> vault) =>
-        new(result.GetValue(vault), [.. result.UnmatchedTokens]);
+    private static CommonArguments Common(ParseResult result, Option<string?> vault, CliConsole console) =>
+        new(result.GetValue(vault), [.. result.UnmatchedTokens], console);
 
     private static async Task<int> RunHostAsync(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest request)
     {
@@ -103,17 +108,20 @@ internal static class ReplyDrafterCommandLine
             using var vaultLock = VaultLock.TryAcquire(layout.State)
                 ?? throw new UsageException($"Another ReplyDrafter is already working on this vault ({layout.Root}); stop it first.");
             CliHost.PrepareVault(layout);
+
+            // Opening the ledger checks its schema version: a newer one stops here with one line, before any work.
+            _ = host.Services.GetRequiredService<Ledger.Ledger>();
             await host.RunAsync();
             return request.ExitCode;
         }
         catch (Exception ex) when (CliHost.Describe(ex) is { } message)
         {
-            return Usage(message);
+            return Usage(common.Console, message);
         }
     }
 
     /// <summary>Turns configuration and usage failures of a one-shot command into exit code 2 and one line.</summary>
-    private static async Task<int> Guard(Func<Task<int>> command)
+    private static async Task<int> Guard(CliConsole console, Func<Task<int>> command)
     {
         try
         {
@@ -121,13 +129,13 @@ internal static class ReplyDrafterCommandLine
         }
         catch (Exception ex) when (CliHost.Describe(ex) is { } message)
         {
-            return Usage(message);
+            return Usage(console, message);
         }
     }
 
-    internal static int Usage(string message)
+    internal static int Usage(CliConsole console, string message)
     {
-        Console.Error.WriteLine("replydrafter: " + message);
+        console.Error.WriteLine("replydrafter: " + message);
         return CliHost.ConfigurationError;
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Llm;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 using Spectre.Console;
 
 namespace ReplyDrafter.Cli;
@@ -24,21 +24,21 @@ internal static class StatusCommand
 
         if (json)
         {
-            Console.Out.WriteLine(report.ToJson());
+            common.Console.Out.WriteLine(report.ToJson());
         }
-        else if (!Console.IsOutputRedirected)
+        else if (!common.Console.IsOutputRedirected)
         {
-            WriteTable(report);
+            WriteTable(report, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(common.Console.Out) }));
         }
         else
         {
-            Console.Out.Write(report.ToText());
+            common.Console.Out.Write(report.ToText());
         }
 
         return 0;
     }
 
-    private static void WriteTable(StatusReport report)
+    private static void WriteTable(StatusReport report, IAnsiConsole console)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn("").AddColumn("");
         table.HideHeaders();
@@ -51,7 +51,7 @@ internal static class StatusCommand
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));
         table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 
     private static string Lines(int count, IEnumerable<string> lines, string? colour = null)

@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ReplyDrafter.Drafts;
+using ReplyDrafter.Inbox;
 using ReplyDrafter.Ledger;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
 

@@ -1,3 +1,4 @@
+using ReplyDrafter.Inbox;
 using Spectre.Console;
 
 namespace ReplyDrafter.Cli;
@@ -6,26 +7,31 @@ namespace ReplyDrafter.Cli;
 /// A progress bar for long <c>run --once</c> / <c>process</c> batches when a person watches a terminal. While it is on
 /// screen, log lines below Warning are held back (they would tear the bar); redirected output gets plain log lines.
 /// </summary>
-internal static class TerminalProgress
+internal sealed class TerminalProgress(IAnsiConsole console, bool interactive) : IBatchProgress
 {
     private const int MinimumItems = 5;
-    private static int s_active;
+    private int _active;
+
+    /// <summary>The process's own terminal: a bar only when neither output is redirected.</summary>
+    public TerminalProgress()
+        : this(AnsiConsole.Console, !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+    {
+    }
 
     /// <summary>True while a bar is drawn: the logging filter reads it.</summary>
-    public static bool IsActive => Volatile.Read(ref s_active) != 0;
+    public bool IsShowing => Volatile.Read(ref _active) != 0;
 
-    public static bool IsInteractive => !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-
-    public static async Task<T> RunAsync<T>(int items, Func<IProgress<double>?, Task<T>> work)
+    public async Task<T> RunAsync<T>(int items, Func<IProgress<double>?, Task<T>> work)
     {
-        if (items < MinimumItems || !IsInteractive || Interlocked.Exchange(ref s_active, 1) != 0)
+        ArgumentNullException.ThrowIfNull(work);
+        if (items < MinimumItems || !interactive || Interlocked.Exchange(ref _active, 1) != 0)
         {
             return await work(null);
         }
 
         try
         {
-            return await AnsiConsole.Progress()
+            return await console.Progress()
                 .AutoClear(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
@@ -38,7 +44,7 @@ internal static class TerminalProgress
         }
         finally
         {
-            Volatile.Write(ref s_active, 0);
+            Volatile.Write(ref _active, 0);
         }
     }
 }

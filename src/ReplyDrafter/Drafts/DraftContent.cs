@@ -9,8 +9,8 @@ public sealed record DraftContent(IReadOnlyList<string> KeyPoints, string Body)
     /// <summary>Reads <c>{ key_points: [string], body: string }</c>; <see cref="FormatException"/> when the body is missing or a value has the wrong type.</summary>
     public static DraftContent FromJson(JsonElement value)
     {
-        var root = new JsonFields(value, "draft");
-        return new DraftContent(root.Strings("key_points"), root.RequiredString("body"));
+        var answer = AnswerJson.Read(value, AnswerJsonContext.Default.DraftAnswer, "draft");
+        return new DraftContent(AnswerJson.Strings(answer.KeyPoints), AnswerJson.Required(answer.Body, "draft.body"));
     }
 }
 

@@ -16,7 +16,7 @@ internal static class DraftRenderer
     public static string Render(DraftDocument draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        if (!NoteContent.Urgencies.Contains(draft.Urgency, StringComparer.Ordinal))
+        if (!NoteVocabulary.Shipped.Urgencies.Contains(draft.Urgency, StringComparer.Ordinal))
         {
             throw new ArgumentException($"Unknown urgency '{draft.Urgency}'.", nameof(draft));
         }

@@ -4,15 +4,19 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Inbox;
 
 /// <summary>
 /// Watches the inbox folder (file watcher plus periodic rescan, since watchers drop events) and hands complete files
-/// to the <see cref="InboxProcessor"/>. While the LLM is unreachable, items wait in the inbox and are retried.
+/// to the <see cref="BatchRunner"/> through the <see cref="InboxFolderSource"/>. While the LLM is unreachable, items
+/// wait in the inbox and are retried.
 /// </summary>
 internal sealed partial class InboxWorker(
-    InboxProcessor processor,
+    InboxFolderSource source,
+    BatchRunner runner,
+    IBatchProgress display,
     VaultLayout layout,
     ILlmClient llm,
     RunRequest request,
@@ -24,6 +28,8 @@ internal sealed partial class InboxWorker(
     Hosting.ServiceReadiness? readiness = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
+
+    private string? _lastCrash;
 
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
@@ -52,7 +58,8 @@ internal sealed partial class InboxWorker(
         }
         catch (Exception ex)
         {
-            LogBatchCrashed(logger, ex, ex.Message);
+            LogBatchCrashed(logger, ex.Message);
+            LogBatchCrashedDetail(logger, ex);
             request.ExitCode = 1;
         }
         finally
@@ -127,18 +134,38 @@ internal sealed partial class InboxWorker(
         return 0;
     }
 
-    /// <summary>One batch; an unexpected failure (a full disk, a vault folder gone) is logged and retried at the next scan.</summary>
+    /// <summary>
+    /// One batch; an unexpected failure (a full disk, a vault folder gone) is logged and retried at the next scan. The
+    /// same failure again is logged at Debug only, so a daemon that cannot write does not fill the log every rescan.
+    /// </summary>
     private async Task<BatchOutcome?> TryProcessAsync(IReadOnlyList<string> ready, CancellationToken stopTaking, CancellationToken hardStop)
     {
         try
         {
-            return await processor.ProcessAsync(ready, moveItems: true, progress: readiness is null ? null : new Hosting.WatchdogProgress(readiness), stopTaking, hardStop);
+            var outcome = await ProcessAsync(ready, moveItems: true, progress: readiness is null ? null : new Hosting.WatchdogProgress(readiness), stopTaking, hardStop);
+            _lastCrash = null;
+            return outcome;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogBatchCrashed(logger, ex, ex.Message);
+            if (_lastCrash != ex.Message)
+            {
+                LogBatchCrashed(logger, ex.Message);
+            }
+
+            _lastCrash = ex.Message;
+            LogBatchCrashedDetail(logger, ex);
             return null;
         }
+    }
+
+    /// <summary>Reading is the quick tenth of the work; the LLM calls are the rest.</summary>
+    private async Task<BatchOutcome> ProcessAsync(
+        IReadOnlyList<string> paths, bool moveItems, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken hardStop)
+    {
+        var (items, failed) = source.Read(paths, moveItems, progress is null ? null : new Scaled(progress, 0, 0.1), hardStop);
+        var outcome = await runner.ProcessAsync(items, progress is null ? null : new Scaled(progress, 0.1, 0.9), stopTaking, hardStop);
+        return outcome with { Failed = outcome.Failed + failed };
     }
 
     /// <summary><c>run --once</c> and <c>process</c>: everything given, retrying an unreachable LLM for a bounded time.</summary>
@@ -160,7 +187,7 @@ internal sealed partial class InboxWorker(
                 }
             }
 
-            var outcome = await Cli.TerminalProgress.RunAsync(pending.Count, progress => processor.ProcessAsync(pending, moveItems, progress, stopTaking, hardStop));
+            var outcome = await display.RunAsync(pending.Count, progress => ProcessAsync(pending, moveItems, progress, stopTaking, hardStop));
             failed += outcome.Failed;
             LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
             if (outcome.Waiting == 0)
@@ -238,7 +265,10 @@ internal sealed partial class InboxWorker(
     private static partial void LogWatching(ILogger logger, string inbox, TimeSpan interval);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The batch stopped on an unexpected error ({Reason}); its items stay in the inbox and are tried again")]
-    private static partial void LogBatchCrashed(ILogger logger, Exception exception, string reason);
+    private static partial void LogBatchCrashed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The batch stopped on an unexpected error")]
+    private static partial void LogBatchCrashedDetail(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch: {Done} done, {Failed} failed, {Waiting} waiting")]
     private static partial void LogBatch(ILogger logger, int done, int failed, int waiting);
@@ -263,4 +293,9 @@ internal sealed partial class InboxWorker(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox watcher problem ({Reason}); the periodic rescan goes on")]
     private static partial void LogWatcherError(ILogger logger, string reason);
+
+    private sealed class Scaled(IProgress<double> inner, double start, double share) : IProgress<double>
+    {
+        public void Report(double value) => inner.Report(start + (share * value));
+    }
 }

@@ -7,14 +7,21 @@ namespace ReplyDrafter.Ledger;
 /// <summary>
 /// The journal in <c>.replydrafter/ledger.db</c> (SQLite, WAL, synchronous FULL): which inbox items, messages, threads
 /// and output files exist, so a restart neither redoes nor duplicates work. Every write commits after the file it
-/// describes has been renamed into place.
+/// describes has been renamed into place. The schema's version is <c>PRAGMA user_version</c>; an older ledger is
+/// migrated on open, a newer one is refused (<see cref="LedgerVersionException"/>).
 /// </summary>
 internal sealed class Ledger : IDisposable
 {
-    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+    /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
+    public const int SchemaVersion = 1;
 
     private readonly string _connectionString;
     private readonly Lock _writeLock = new();
+
+    // The connection of a transaction under way (see InTransaction); only the thread holding _writeLock uses it.
+    private SqliteConnection? _batch;
+    private SqliteTransaction? _batchTransaction;
+    private int _batchThread;
 
     public Ledger(string databasePath)
     {
@@ -28,19 +35,18 @@ internal sealed class Ledger : IDisposable
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        Execute(connection, Schema);
+        Migrate(connection, databasePath);
     }
 
     public string DatabasePath { get; }
 
+    /// <summary>Schema version 1, created whole for a new ledger.</summary>
     private const string Schema = """
-        PRAGMA journal_mode = WAL;
         CREATE TABLE IF NOT EXISTS items (
             content_hash TEXT PRIMARY KEY,
             file_name    TEXT NOT NULL,
             state        TEXT NOT NULL,
             detail       TEXT,
-            thread_ids   TEXT NOT NULL DEFAULT '[]',
             updated_at   TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS messages (
             message_id   TEXT PRIMARY KEY,
@@ -97,13 +103,13 @@ internal sealed class Ledger : IDisposable
             VALUES ($m, $t, $s, $d, $p, $j, $a)
             """,
             ("$m", message.MessageId), ("$t", threadId), ("$s", subjectNormalized.ToUpperInvariant()), ("$d", Iso(message.Date)),
-            ("$p", sourcePath), ("$j", JsonSerializer.Serialize(message, s_json)), ("$a", Iso(now)));
+            ("$p", sourcePath), ("$j", JsonSerializer.Serialize(new StoredMessageJson(StoredMessageJson.CurrentVersion, message), LedgerJsonContext.Default.StoredMessageJson)), ("$a", Iso(now)));
 
     /// <summary>Every message of a thread, oldest first, with its vault-relative source copy.</summary>
     public IReadOnlyList<StoredMessage> ThreadMessages(string threadId) =>
         Query(
             "SELECT json, source_path FROM messages WHERE thread_id = $t ORDER BY date, message_id",
-            r => new StoredMessage(JsonSerializer.Deserialize<EmailMessage>(r.GetString(0), s_json)!, r.GetString(1)),
+            r => new StoredMessage(ReadMessage(r.GetString(0)), r.GetString(1)),
             ("$t", threadId));
 
     public ThreadRecord? FindThread(string threadId) =>
@@ -155,7 +161,85 @@ internal sealed class Ledger : IDisposable
     /// <summary>Gives up ownership: the file was deleted, or the user took it over by editing it.</summary>
     public void ReleaseFile(string path) => Write("DELETE FROM files WHERE path = $p", ("$p", path));
 
+    /// <summary>
+    /// Runs <paramref name="writes"/> as one transaction (one commit, one fsync) on this thread. Only for writes that
+    /// describe files already in place: a crash before the commit loses them all together, which must leave the same
+    /// state a crash before the first of them would.
+    /// </summary>
+    public void InTransaction(Action writes)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        lock (_writeLock)
+        {
+            if (_batch is not null)
+            {
+                writes();
+                return;
+            }
+
+            using var connection = Open();
+            using var transaction = connection.BeginTransaction();
+            (_batch, _batchTransaction, _batchThread) = (connection, transaction, Environment.CurrentManagedThreadId);
+            try
+            {
+                writes();
+                transaction.Commit();
+            }
+            finally
+            {
+                (_batch, _batchTransaction, _batchThread) = (null, null, 0);
+            }
+        }
+    }
+
     public void Dispose() => SqliteConnection.ClearAllPools();
+
+    // ---- schema versions -------------------------------------------------------------------------------------------
+
+    private static void Migrate(SqliteConnection connection, string databasePath)
+    {
+        using (var check = connection.CreateCommand())
+        {
+            // Current already: nothing is written (replay and status open the ledger without changing it).
+            check.CommandText = "PRAGMA user_version";
+            if (Convert.ToInt32(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == SchemaVersion)
+            {
+                return;
+            }
+        }
+
+        using var transaction = connection.BeginTransaction();
+        var version = Convert.ToInt32(ScalarOn(connection, transaction, "PRAGMA user_version"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new LedgerVersionException(
+                $"The ledger {databasePath} has schema version {version}, newer than this ReplyDrafter understands (up to {SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.");
+        }
+
+        if (version == 0 && ScalarOn(connection, transaction, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'items'") is not null)
+        {
+            // The unversioned ledger of earlier builds: an unused column, and message JSON without a version.
+            if (ScalarOn(connection, transaction, "SELECT name FROM pragma_table_info('items') WHERE name = 'thread_ids'") is not null)
+            {
+                ExecuteOn(connection, transaction, "ALTER TABLE items DROP COLUMN thread_ids;");
+            }
+
+            ExecuteOn(connection, transaction, "UPDATE messages SET json = json_object('version', 1, 'message', json(json)) WHERE json_type(json, '$.version') IS NULL;");
+        }
+
+        ExecuteOn(connection, transaction, Schema);
+        ExecuteOn(connection, transaction, $"PRAGMA user_version = {SchemaVersion};");
+        transaction.Commit();
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+    }
+
+    private static EmailMessage ReadMessage(string json)
+    {
+        var stored = JsonSerializer.Deserialize(json, LedgerJsonContext.Default.StoredMessageJson);
+        return stored is { Version: StoredMessageJson.CurrentVersion, Message: { } message }
+            ? message
+            : throw new InvalidDataException($"A message in the ledger has an unknown format (version {stored?.Version}).");
+    }
 
     // ---- plumbing --------------------------------------------------------------------------------------------------
 
@@ -171,8 +255,9 @@ internal sealed class Ledger : IDisposable
     {
         lock (_writeLock)
         {
-            using var connection = Open();
-            using var command = connection.CreateCommand();
+            using var own = _batch is null ? Open() : null;
+            using var command = (own ?? _batch!).CreateCommand();
+            command.Transaction = own is null ? _batchTransaction : null;
             command.CommandText = sql;
             foreach (var (name, value) in parameters)
             {
@@ -188,8 +273,11 @@ internal sealed class Ledger : IDisposable
 
     private List<T> Query<T>(string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
+        // Inside a transaction, this thread reads what it wrote so far; every other reader sees the last commit.
+        var inBatch = _batch is not null && _batchThread == Environment.CurrentManagedThreadId;
+        using var own = inBatch ? null : Open();
+        using var command = (own ?? _batch!).CreateCommand();
+        command.Transaction = own is null ? _batchTransaction : null;
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -208,6 +296,22 @@ internal sealed class Ledger : IDisposable
 
     private static ItemRecord ReadItem(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Str(r, 3), DateTimeOffset.Parse(r.GetString(4), System.Globalization.CultureInfo.InvariantCulture));
+
+    private static void ExecuteOn(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? ScalarOn(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

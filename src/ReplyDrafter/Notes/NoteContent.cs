@@ -25,32 +25,32 @@ public sealed record NoteContent(
     IReadOnlyList<string> Related,
     ReplyAssessment Reply)
 {
-    public static readonly IReadOnlyList<string> Kinds = ["projects", "people", "meeting", "topics"];
-    public static readonly IReadOnlyList<string> Priorities = ["highest", "high", "medium", "low", "none"];
-    public static readonly IReadOnlyList<string> Urgencies = ["urgent", "high", "normal", "low"];
+    /// <summary>Reads the validated JSON answer against the shipped template's vocabulary.</summary>
+    public static NoteContent FromJson(JsonElement value) => FromJson(value, NoteVocabulary.Shipped);
 
     /// <summary>Reads the validated JSON answer; throws <see cref="FormatException"/> when a value is out of range.</summary>
     /// <remarks>Strings are trimmed and empty list entries dropped; nothing else is repaired. A due date that is not
     /// <c>YYYY-MM-DD</c> means no due date; missing optional fields read as empty.</remarks>
-    public static NoteContent FromJson(JsonElement value)
+    internal static NoteContent FromJson(JsonElement value, NoteVocabulary vocabulary)
     {
-        var root = new JsonFields(value, "note");
-        var reply = root.Object("reply");
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var answer = AnswerJson.Read(value, AnswerJsonContext.Default.NoteAnswer, "note");
+        var reply = answer.Reply ?? throw new FormatException("'note.reply' is missing.");
         return new NoteContent(
-            Title: root.RequiredString("title"),
-            Kind: root.Enum("kind", Kinds),
-            Project: root.OptionalString("project"),
-            Person: root.OptionalString("person"),
-            Summary: root.RequiredString("summary"),
-            Participants: root.Strings("participants"),
-            ActionItems: root.Objects("action_items").Select(ReadActionItem).ToList(),
-            Decisions: root.Strings("decisions"),
-            KeyInformation: root.Strings("key_information"),
-            Related: root.Strings("related"),
+            Title: AnswerJson.Required(answer.Title, "note.title"),
+            Kind: AnswerJson.OneOf(answer.Kind, vocabulary.Kinds, "note.kind"),
+            Project: AnswerJson.Optional(answer.Project),
+            Person: AnswerJson.Optional(answer.Person),
+            Summary: AnswerJson.Required(answer.Summary, "note.summary"),
+            Participants: AnswerJson.Strings(answer.Participants),
+            ActionItems: (answer.ActionItems ?? []).Select((item, i) => ReadActionItem(item, i, vocabulary)).ToList(),
+            Decisions: AnswerJson.Strings(answer.Decisions),
+            KeyInformation: AnswerJson.Strings(answer.KeyInformation),
+            Related: AnswerJson.Strings(answer.Related),
             Reply: new ReplyAssessment(
-                Needed: reply.Bool("needed"),
-                Urgency: reply.Enum("urgency", Urgencies),
-                Reason: reply.OptionalString("reason") ?? string.Empty));
+                Needed: reply.Needed ?? throw new FormatException("'note.reply.needed' must be true or false."),
+                Urgency: AnswerJson.OneOf(reply.Urgency, vocabulary.Urgencies, "note.reply.urgency"),
+                Reason: AnswerJson.Optional(reply.Reason) ?? string.Empty));
     }
 
     /// <summary>The same content with every person name replaced by its canonical spelling (e.g. <see cref="PeopleDirectory.Canonical"/>).</summary>
@@ -66,9 +66,14 @@ public sealed record NoteContent(
         };
     }
 
-    private static ActionItem ReadActionItem(JsonFields item) => new(
-        Task: item.RequiredString("task"),
-        Owner: item.OptionalString("owner") ?? string.Empty,
-        Due: item.Date("due"),
-        Priority: item.OptionalString("priority") is null ? "none" : item.Enum("priority", Priorities));
+    private static ActionItem ReadActionItem(ActionItemAnswer? item, int index, NoteVocabulary vocabulary)
+    {
+        var field = $"note.action_items[{index}]";
+        var answer = item ?? throw new FormatException($"'{field}' is null.");
+        return new ActionItem(
+            Task: AnswerJson.Required(answer.Task, field + ".task"),
+            Owner: AnswerJson.Optional(answer.Owner) ?? string.Empty,
+            Due: AnswerJson.Date(answer.Due),
+            Priority: AnswerJson.Optional(answer.Priority) is null ? "none" : AnswerJson.OneOf(answer.Priority, vocabulary.Priorities, field + ".priority"));
+    }
 }

@@ -36,7 +36,7 @@ internal static class NoteRenderer
     {
         ArgumentNullException.ThrowIfNull(note);
         var content = note.Content;
-        if (!NoteContent.Kinds.Contains(content.Kind, StringComparer.Ordinal))
+        if (!NoteVocabulary.Shipped.Kinds.Contains(content.Kind, StringComparer.Ordinal))
         {
             throw new ArgumentException($"Unknown note kind '{content.Kind}'.", nameof(note));
         }

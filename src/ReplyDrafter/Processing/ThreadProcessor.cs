@@ -5,6 +5,7 @@ using ReplyDrafter.Drafts;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Notes;
+using ReplyDrafter.Steps;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Processing;
@@ -12,18 +13,17 @@ namespace ReplyDrafter.Processing;
 /// <summary>Brings one thread's note up to date and, when the latest message calls for it, writes its draft reply.</summary>
 internal sealed partial class ThreadProcessor(
     Ledger.Ledger ledger,
-    Ledger.OwnedFiles files,
+    OwnedFiles files,
     VaultLayout layout,
-    PromptLibrary prompts,
+    NoteStep noteStep,
+    DraftStep draftStep,
+    StepWriter writer,
+    IEnumerable<IDraftSink> sinks,
     ILlmClient llm,
     IOptions<MeOptions> me,
-    IOptions<LlmOptions> llmOptions,
     TimeProvider time,
     ILogger<ThreadProcessor> logger)
 {
-    public const string NoteStep = "thread-note";
-    public const string DraftStep = "draft-reply";
-
     public async Task<ThreadResult> ProcessAsync(ThreadWork work, PeopleDirectory people, CancellationToken cancellationToken)
     {
         try
@@ -54,7 +54,8 @@ internal sealed partial class ThreadProcessor(
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
         {
             // A bug must not stall the inbox: this thread's items fail with the reason; the others keep flowing.
-            LogThreadCrashed(logger, ex, work.ThreadId);
+            LogThreadCrashed(logger, work.ThreadId, ex.GetType().Name);
+            LogThreadCrashedDetail(logger, ex, work.ThreadId);
             return new ThreadResult(work.ThreadId, ThreadStatus.Failed, $"ReplyDrafter hit an unexpected error on this thread ({ex.GetType().Name}: {ex.Message}). The log in .replydrafter/logs has the details.");
         }
     }
@@ -77,7 +78,7 @@ internal sealed partial class ThreadProcessor(
         var ids = messages.Select(m => m.MessageId).ToList();
         var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
 
-        var (noteRequest, noteResponse) = await AskAsync(NoteStep, ids, maxChars =>
+        var noteAnswer = await noteStep.AskAsync(ids, maxChars =>
         {
             var thread = ThreadText.Format(messages, maxChars);
             return new Dictionary<string, string>
@@ -92,12 +93,12 @@ internal sealed partial class ThreadProcessor(
                 ["thread"] = thread,
             };
         }, cancellationToken);
-        var content = NoteContent.FromJson(noteResponse.Value).WithCanonicalNames(people.Canonical);
+        var content = noteAnswer.Value.WithCanonicalNames(people.Canonical);
 
         var date = DateOnly.FromDateTime(latest.Date.DateTime);
         var notePath = files.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
         var participants = headerPeople.Concat(content.Participants).Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        WriteWithRecord(notePath, new NoteDocument(content, date, participants, "email", latestSource, RecordPathFor(notePath), me.Value.Name), noteRequest, noteResponse);
+        writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "email", latestSource, writer.RecordPathFor(notePath), me.Value.Name)), noteAnswer.Request, noteAnswer.Response, llm.Provider);
         LogNoteWritten(logger, notePath, messages.Count);
 
         var why = Addressing.WhyNoDraft(latest, me.Value) ?? (content.Reply.Needed ? null : "the model judged no reply is needed");
@@ -105,15 +106,24 @@ internal sealed partial class ThreadProcessor(
         string? draftFor = thread.DraftFor;
         if (draftPath is not null && draftFor != latest.MessageId && files.DeleteIfUntouched(draftPath))
         {
-            files.DeleteIfUntouched(RecordPathFor(draftPath));
+            files.DeleteIfUntouched(writer.RecordPathFor(draftPath));
             LogDraftSuperseded(logger, draftPath);
             (draftPath, draftFor) = (null, null);
+            foreach (var sink in sinks)
+            {
+                await sink.WithdrawAsync(threadId, cancellationToken);
+            }
         }
 
         if (why is null)
         {
-            draftPath = await WriteDraftAsync(threadId, messages, latestSource, notePath, subject, content, today, cancellationToken);
+            var document = await WriteDraftAsync(threadId, messages, latestSource, notePath, subject, content, today, cancellationToken);
+            draftPath = document.Path;
             draftFor = latest.MessageId;
+            foreach (var sink in sinks)
+            {
+                await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages), cancellationToken);
+            }
         }
         else
         {
@@ -123,12 +133,12 @@ internal sealed partial class ThreadProcessor(
         ledger.SaveThread(new Ledger.ThreadRecord(threadId, version, notePath, draftPath, draftFor), time.GetUtcNow());
     }
 
-    private async Task<string> WriteDraftAsync(
+    private async Task<(string Path, DraftDocument Draft)> WriteDraftAsync(
         string threadId, List<EmailMessage> messages, string latestSource, string notePath, string subject, NoteContent note, DateOnly today, CancellationToken cancellationToken)
     {
         var latest = messages[^1];
         var (to, cc) = Addressing.ReplyAll(latest, me.Value);
-        var (request, response) = await AskAsync(DraftStep, messages.Select(m => m.MessageId).ToList(), maxChars => new Dictionary<string, string>
+        var answer = await draftStep.AskAsync(messages.Select(m => m.MessageId).ToList(), maxChars => new Dictionary<string, string>
         {
             ["me_name"] = me.Value.Name,
             ["me_style"] = me.Value.Style,
@@ -140,7 +150,6 @@ internal sealed partial class ThreadProcessor(
             ["urgency_reason"] = note.Reply.Reason,
             ["thread"] = ThreadText.Format(messages, maxChars),
         }, cancellationToken);
-        var draft = DraftContent.FromJson(response.Value);
 
         var path = files.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
         var document = new DraftDocument(
@@ -152,17 +161,17 @@ internal sealed partial class ThreadProcessor(
             MessageIds.IsSynthesized(latest.MessageId) ? "" : latest.MessageId,
             latestSource,
             notePath,
-            request.Settings.Model,
-            request.Settings.Temperature,
-            RecordPathFor(path),
+            answer.Request.Settings.Model,
+            answer.Request.Settings.Temperature,
+            writer.RecordPathFor(path),
             to.NameOrAddress,
             note.Title,
-            draft,
+            answer.Value,
             me.Value.Signature,
             note.Summary);
-        WriteWithRecord(path, document, request, response);
+        writer.Write(path, draftStep.File(document), answer.Request, answer.Response, llm.Provider);
         LogDraftWritten(logger, path, note.Reply.Urgency);
-        return path;
+        return (path, document);
     }
 
     private async Task WriteTranscriptNoteAsync(ThreadWork work, TranscriptDocument transcript, PeopleDirectory people, CancellationToken cancellationToken)
@@ -173,7 +182,7 @@ internal sealed partial class ThreadProcessor(
         }
 
         var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
-        var (request, response) = await AskAsync(NoteStep, [], maxChars => new Dictionary<string, string>
+        var answer = await noteStep.AskAsync([], maxChars => new Dictionary<string, string>
         {
             ["me_name"] = me.Value.Name,
             ["me_email"] = me.Value.Email,
@@ -184,53 +193,14 @@ internal sealed partial class ThreadProcessor(
             ["source_kind"] = "transcript",
             ["thread"] = transcript.Text.Length > maxChars ? transcript.Text[..maxChars] + "\n[… shortened]" : transcript.Text,
         }, cancellationToken);
-        var content = NoteContent.FromJson(response.Value).WithCanonicalNames(people.Canonical);
+        var content = answer.Value.WithCanonicalNames(people.Canonical);
         var date = transcript.Date ?? today;
         var notePath = files.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
         var participants = content.Participants.Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        WriteWithRecord(notePath, new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, RecordPathFor(notePath), me.Value.Name), request, response);
+        writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, writer.RecordPathFor(notePath), me.Value.Name)), answer.Request, answer.Response, llm.Provider);
         ledger.SaveThread(new Ledger.ThreadRecord(work.ThreadId, "transcript", notePath, null, null), time.GetUtcNow());
         LogNoteWritten(logger, notePath, 1);
     }
-
-    /// <summary>Sends a step; when the input is too long for the model, shrinks it once and tries again.</summary>
-    private async Task<(LlmRequest, LlmResponse)> AskAsync(
-        string step, IReadOnlyList<string> messageIds, Func<int, Dictionary<string, string>> variables, CancellationToken cancellationToken)
-    {
-        var template = prompts.Get(step);
-        var maxChars = llmOptions.Value.MaxInputChars;
-        try
-        {
-            var request = template.Prepare(step, prompts.DisplayPath(step), variables(maxChars), llmOptions.Value, messageIds);
-            return (request, await llm.SendAsync(request, cancellationToken));
-        }
-        catch (LlmException ex) when (ex.Kind == LlmFailureKind.ContextLength)
-        {
-            LogShrinking(logger, step);
-            var request = template.Prepare(step, prompts.DisplayPath(step), variables(maxChars / 3), llmOptions.Value, messageIds);
-            return (request, await llm.SendAsync(request, cancellationToken));
-        }
-    }
-
-    private void WriteWithRecord(string path, NoteDocument note, LlmRequest request, LlmResponse response) =>
-        WriteWithRecord(path, NoteRenderer.Render(note), PromptRecord.DocumentToJson(note), request, response);
-
-    private void WriteWithRecord(string path, DraftDocument draft, LlmRequest request, LlmResponse response) =>
-        WriteWithRecord(path, DraftRenderer.Render(draft), PromptRecord.DocumentToJson(draft), request, response);
-
-    /// <summary>The file and its prompt record, which keeps the rendered document and the file's hash for <c>replay</c>.</summary>
-    private void WriteWithRecord(string path, string markdown, System.Text.Json.Nodes.JsonNode document, LlmRequest request, LlmResponse response)
-    {
-        var recordPath = RecordPathFor(path);
-        files.ClaimExact(recordPath, "record:" + path, "prompt-record");
-        files.Write(path, markdown);
-        var hashes = new Dictionary<string, string>(StringComparer.Ordinal) { [path] = Hashing.Sha256(markdown) };
-        files.Write(recordPath, PromptRecord.ToJson(request, response, llm.Provider, [path], document, hashes));
-    }
-
-    /// <summary><c>Outbox/_prompts/&lt;same stem&gt;.prompt.json</c> for a note or draft path.</summary>
-    public string RecordPathFor(string producedPath) =>
-        layout.Relative(Path.Combine(layout.PromptRecords, Path.GetFileNameWithoutExtension(producedPath) + ".prompt.json"));
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
@@ -246,9 +216,11 @@ internal sealed partial class ThreadProcessor(
     [LoggerMessage(Level = LogLevel.Debug, Message = "No draft for \"{Subject}\": {Reason}")]
     private static partial void LogNoDraft(ILogger logger, string subject, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Thread {ThreadId} failed unexpectedly")]
-    private static partial void LogThreadCrashed(ILogger logger, Exception exception, string threadId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Thread {ThreadId} failed unexpectedly ({ExceptionType}); its items go to the failed folder")]
+    private static partial void LogThreadCrashed(ILogger logger, string threadId, string exceptionType);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Step} input is too long for the model; trying once more with a shorter thread")]
-    private static partial void LogShrinking(ILogger logger, string step);
+    // The console is the user's: the stack trace goes to the debug log only.
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Thread {ThreadId} failed unexpectedly")]
+    private static partial void LogThreadCrashedDetail(ILogger logger, Exception exception, string threadId);
+
 }

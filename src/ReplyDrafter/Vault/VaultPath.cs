@@ -25,7 +25,8 @@ internal static class VaultPath
     /// <paramref name="maxStemLength"/>.
     /// </summary>
     /// <param name="extension">With its dot: ".md", ".prompt.json".</param>
-    public static string Unique(string folder, string stem, string extension, int maxStemLength = 80)
+    /// <param name="taken">Whether a free path is still taken for another reason (claimed in the ledger, its prompt record exists).</param>
+    public static string Unique(string folder, string stem, string extension, int maxStemLength = 80, Func<string, bool>? taken = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(stem);
@@ -36,7 +37,7 @@ internal static class VaultPath
             var suffix = n == 1 ? string.Empty : $"-{n}";
             var head = stem.Length + suffix.Length > maxStemLength ? stem[..Math.Max(1, maxStemLength - suffix.Length)].TrimEnd('-', '_') : stem;
             var candidate = Path.Combine(folder, head + suffix + extension);
-            if (!File.Exists(candidate) && !Directory.Exists(candidate))
+            if (!File.Exists(candidate) && !Directory.Exists(candidate) && taken?.Invoke(candidate) != true)
             {
                 return candidate;
             }

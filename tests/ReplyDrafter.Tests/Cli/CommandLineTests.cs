@@ -1,37 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Cli;
 
 namespace ReplyDrafter.Tests.Cli;
 
-[CollectionDefinition(nameof(ConsoleTests), DisableParallelization = true)]
-public sealed class ConsoleTests;
-
-[Collection(nameof(ConsoleTests))]
 public sealed class CommandLineTests : IDisposable
 {
     private readonly TempVault _vault = new();
 
     internal static async Task<(int ExitCode, string Output, string Error)> InvokeAsync(params string[] args)
     {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var code = await ReplyDrafterCommandLine.InvokeAsync(args, static settings =>
+        // Each command gets its own writers, so console tests run side by side.
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await ReplyDrafterCommandLine.InvokeAsync(
+            args,
+            static settings =>
             {
                 var builder = Host.CreateApplicationBuilder(settings);
+
+                // One clock for every command of a test: "today" cannot change between `run` and `status`.
+                builder.Services.AddSingleton<TimeProvider>(NoonClock.Shared);
                 builder.AddReplyDrafter();
                 return builder;
-            });
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
+            },
+            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
+        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]

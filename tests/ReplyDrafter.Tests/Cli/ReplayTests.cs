@@ -8,7 +8,6 @@ using ReplyDrafter.Vault;
 namespace ReplyDrafter.Tests.Cli;
 
 /// <summary><c>replay PROMPT.json</c> against a processed vault and a loopback server that logs what it receives.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class ReplayTests
 {
     private static async Task<DaemonHarness> ProcessedVaultAsync()

@@ -5,21 +5,11 @@ using ReplyDrafter.Tests.TestData;
 namespace ReplyDrafter.Tests.Cli;
 
 /// <summary><c>status</c> on real vaults: what is waiting, done, failed and pending, and whether the LLM answers.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class StatusTests
 {
-    private static MimeMessageBuilder Mail(string id, string subject) =>
-        MimeMessageBuilder.Create()
-            .MessageId(id)
-            .From("Bob Builder", "bob@example.com")
-            .To(DaemonHarness.MyName, DaemonHarness.MyEmail)
-            .Subject(subject)
-            .Date(new DateTimeOffset(2025, 12, 1, 9, 0, 0, TimeSpan.Zero))
-            .PlainBody("Can you send the Q3 budget?");
-
     private static async Task ProcessAsync(DaemonHarness harness)
     {
-        harness.Drop(Mail("a@example.com", "Budget for Q3"), "a.eml");
+        harness.Drop(MimeMessageBuilder.ToMe("a@example.com", "Budget for Q3"), "a.eml");
         harness.DropText("empty.eml", "");
         var (code, _, _) = await harness.RunOnceAsync();
         Assert.Equal(1, code); // the empty file fails
@@ -30,7 +20,7 @@ public sealed class StatusTests
     {
         await using var harness = await DaemonHarness.StartAsync();
         await ProcessAsync(harness);
-        harness.Drop(Mail("b@example.com", "Later"), "waiting.eml");
+        harness.Drop(MimeMessageBuilder.ToMe("b@example.com", "Later"), "waiting.eml");
 
         var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status"));
 
@@ -107,7 +97,7 @@ public sealed class StatusTests
     public async Task Status_VaultThatNeverRan_IsNotModified()
     {
         await using var harness = await DaemonHarness.StartAsync();
-        harness.Drop(Mail("c@example.com", "New"), "new.eml");
+        harness.Drop(MimeMessageBuilder.ToMe("c@example.com", "New"), "new.eml");
         var before = Entries(harness.Vault.Root);
 
         var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));

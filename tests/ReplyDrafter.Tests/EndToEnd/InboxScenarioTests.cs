@@ -6,19 +6,9 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.EndToEnd;
 
 /// <summary>The whole path a user runs: files in the inbox, <c>run --once</c>, notes, drafts and records in the vault.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class InboxScenarioTests
 {
     private const string Me = DaemonHarness.MyEmail;
-
-    private static MimeMessageBuilder Mail(string id, string fromName, string fromAddress, string subject, string body, int day = 1, int hour = 9) =>
-        MimeMessageBuilder.Create()
-            .MessageId(id)
-            .From(fromName, fromAddress)
-            .To(DaemonHarness.MyName, Me)
-            .Subject(subject)
-            .Date(new DateTimeOffset(2025, 12, day, hour, 0, 0, TimeSpan.Zero))
-            .PlainBody(body);
 
     [Fact]
     public async Task RunOnce_MixedInbox_DraftsExactlyTheMailThatNeedsAnAnswer()
@@ -128,17 +118,19 @@ public sealed class InboxScenarioTests
         harness.Drop(Mail("quick@example.com", "Bob", "bob@example.com", "Quick one", "Quick question?"), "quick.eml");
         harness.Drop(Mail("slow@example.com", "Cyd", "cyd@example.com", "Slow one", "A slow question?"), "slow.eml");
         var archivedFirst = false;
+
+        // The archive folder of the in-process commands' day exists already, so the watcher sees the move into it.
+        var archive = Directory.CreateDirectory(Path.Combine(harness.Vault.Layout.ArchiveFor(DateOnly.FromDateTime(Cli.NoonClock.Start.UtcDateTime)))).FullName;
+        using var quickArchived = new ManualResetEventSlim();
+        using var watcher = new FileSystemWatcher(archive, "quick.eml") { EnableRaisingEvents = true };
+        watcher.Created += (_, _) => quickArchived.Set();
+        watcher.Renamed += (_, _) => quickArchived.Set();
         harness.Server.Responder = request =>
         {
             if (request.Body.Contains("A slow question", StringComparison.Ordinal))
             {
                 // Hold the slow thread until the quick item has reached the archive (or give up after a while).
-                var until = DateTime.UtcNow.AddSeconds(10);
-                while (!archivedFirst && DateTime.UtcNow < until)
-                {
-                    archivedFirst = harness.Vault.Files("Inbox/_archive").Any(f => f.EndsWith("quick.eml", StringComparison.Ordinal));
-                    Thread.Sleep(20);
-                }
+                archivedFirst = quickArchived.Wait(TimeSpan.FromSeconds(10)) || File.Exists(Path.Combine(archive, "quick.eml"));
             }
 
             return FakeLlmReply.Json(request.SchemaName == "draft-reply" ? FakeLlmServer.CannedDraft() : FakeLlmServer.CannedNote(replyNeeded: true));
@@ -332,4 +324,7 @@ public sealed class InboxScenarioTests
             Assert.DoesNotContain(FakeLlmServer.ApiKey, json.RootElement.GetRawText(), StringComparison.Ordinal);
         }
     }
+
+    private static MimeMessageBuilder Mail(string id, string fromName, string fromAddress, string subject, string body, int day = 1, int hour = 9) =>
+        MimeMessageBuilder.ToMe(id, subject, body, fromName, fromAddress, new DateTimeOffset(2025, 12, day, hour, 0, 0, TimeSpan.Zero));
 }

@@ -65,7 +65,7 @@ public sealed class LedgerTests : IDisposable
 
         using var reopened = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
 
-        Assert.NotNull(reopened.FindItem("h1"));
+        Assert.Equal(new ItemRecord("h1", "a.eml", ItemStates.Done, null, s_now), reopened.FindItem("h1"));
     }
 
     public void Dispose()

@@ -29,7 +29,7 @@ public sealed class AddressingTests
     [Fact]
     public void WhyNoDraft_NotAddressedToMe_GivesReason()
     {
-        Assert.NotNull(Addressing.WhyNoDraft(Message(s_bob, [s_cyd]), s_me));
+        Assert.Equal("the last message is not addressed to you", Addressing.WhyNoDraft(Message(s_bob, [s_cyd]), s_me));
     }
 
     [Fact]

@@ -21,6 +21,9 @@ internal sealed class ChildDaemon : IAsyncDisposable
     private readonly Lock _gate = new();
     private long _peakWorkingSet;
 
+    // Completed (and replaced) whenever the child writes a line or exits: waits wake on events, never on a timer.
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private ChildDaemon(Process process) => _process = process;
 
     /// <summary>The program's main assembly, next to the tests (the test project references the app project).</summary>
@@ -84,6 +87,7 @@ internal sealed class ChildDaemon : IAsyncDisposable
         var child = new ChildDaemon(process);
         process.OutputDataReceived += (_, e) => child.Append(child._output, e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(child._error, e.Data);
+        process.Exited += (_, _) => child.Signal();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -137,22 +141,82 @@ internal sealed class ChildDaemon : IAsyncDisposable
     /// <summary>Waits until the child's log says one of <paramref name="texts"/>, and returns which.</summary>
     public async Task<string> WaitForAnyLogAsync(IReadOnlyList<string> texts, TimeSpan timeout)
     {
-        var until = DateTime.UtcNow + timeout;
+        string? seen = null;
+        await WaitUntilAsync(
+            () =>
+            {
+                var log = Error + Output;
+                seen = texts.FirstOrDefault(t => log.Contains(t, StringComparison.Ordinal));
+                return seen is not null;
+            },
+            timeout,
+            $"replydrafter never said \"{string.Join("\" or \"", texts)}\"");
+        return seen!;
+    }
+
+    /// <summary>Waits until the child's log holds <paramref name="text"/> at least <paramref name="count"/> times.</summary>
+    public Task WaitForLogCountAsync(string text, int count, TimeSpan timeout) =>
+        WaitUntilAsync(() => Occurrences(Error + Output, text) >= count, timeout, $"replydrafter said \"{text}\" fewer than {count} times");
+
+    /// <summary>Checks <paramref name="condition"/> each time the child writes a line (or exits) until it holds.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
         while (true)
         {
-            var log = Error + Output;
-            if (texts.FirstOrDefault(t => log.Contains(t, StringComparison.Ordinal)) is { } seen)
+            Task changed;
+            lock (_gate)
             {
-                return seen;
+                changed = _changed.Task;
             }
 
-            if (_process.HasExited || DateTime.UtcNow > until)
+            if (condition())
             {
-                throw new TimeoutException($"replydrafter never said \"{string.Join("\" or \"", texts)}\" (exited: {_process.HasExited}).\n{Error}");
+                return;
             }
 
-            await Task.Delay(10);
+            if (_process.HasExited && changed.IsCompleted)
+            {
+                throw new TimeoutException($"{what} (it exited).\n{Error}");
+            }
+
+            try
+            {
+                await changed.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                if (condition())
+                {
+                    return;
+                }
+
+                throw new TimeoutException($"{what} within {timeout} (exited: {_process.HasExited}).\n{Error}");
+            }
         }
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            done = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
     }
 
     /// <summary>Records the current working set; call it while the child runs.</summary>
@@ -194,6 +258,8 @@ internal sealed class ChildDaemon : IAsyncDisposable
         {
             target.Append(line).Append('\n');
         }
+
+        Signal();
     }
 
     private static string DotnetHost() =>

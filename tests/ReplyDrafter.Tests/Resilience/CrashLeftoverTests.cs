@@ -4,7 +4,6 @@ using ReplyDrafter.Tests.EndToEnd;
 namespace ReplyDrafter.Tests.Resilience;
 
 /// <summary>States a crash leaves between two steps, set up directly, so each is checked every run rather than by luck.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class CrashLeftoverTests
 {
     [Fact]

@@ -6,7 +6,6 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.Resilience;
 
 /// <summary>An LLM that misbehaves in every way a real one does: the batch still ends with each draft written once.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class LlmFaultTests
 {
     [Fact]

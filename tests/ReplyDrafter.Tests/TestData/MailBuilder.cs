@@ -24,6 +24,17 @@ internal sealed class MimeMessageBuilder
 
     public static MimeMessageBuilder Create() => new();
 
+    /// <summary>The tests' usual mail: a plain-text message to the configured user of <c>DaemonHarness</c>, on 1 December 2025 unless dated.</summary>
+    public static MimeMessageBuilder ToMe(
+        string id, string subject, string body = "Can you send the Q3 budget?", string fromName = "Bob Builder", string fromAddress = "bob@example.com", DateTimeOffset? date = null) =>
+        Create()
+            .MessageId(id)
+            .From(fromName, fromAddress)
+            .To(EndToEnd.DaemonHarness.MyName, EndToEnd.DaemonHarness.MyEmail)
+            .Subject(subject)
+            .Date(date ?? new DateTimeOffset(2025, 12, 1, 9, 0, 0, TimeSpan.Zero))
+            .PlainBody(body);
+
     public MimeMessageBuilder From(string name, string address)
     {
         _message.From.Clear();
@@ -216,40 +227,6 @@ internal static class Mbox
 
     public static string Write(TempFolder folder, string fileName, IEnumerable<MimeMessage> messages) =>
         folder.WriteBytes(fileName, ToBytes(messages));
-}
-
-/// <summary>A temporary folder deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "replydrafter-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string WriteBytes(string fileName, byte[] bytes)
-    {
-        var path = System.IO.Path.Combine(Path, fileName);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    public string WriteText(string fileName, string text, Encoding? encoding = null) =>
-        WriteBytes(fileName, (encoding ?? new UTF8Encoding(false)).GetBytes(text));
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder is harmless.
-        }
-    }
 }
 
 /// <summary>Makes mojibake the way broken tools do: UTF-8 bytes decoded with the wrong code page.</summary>

@@ -1,4 +1,4 @@
-namespace ReplyDrafter.Processing;
+namespace ReplyDrafter.Inbox;
 
 /// <summary>Which files in the inbox folder are items, and which are someone's half-written temp files.</summary>
 internal static class InboxItems

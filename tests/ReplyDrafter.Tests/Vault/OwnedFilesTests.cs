@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
-using ReplyDrafter.Ledger;
+using ReplyDrafter.Vault;
 
-namespace ReplyDrafter.Tests.Ledger;
+namespace ReplyDrafter.Tests.Vault;
 
 public sealed class OwnedFilesTests : IDisposable
 {

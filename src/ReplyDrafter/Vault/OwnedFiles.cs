@@ -1,14 +1,12 @@
-using ReplyDrafter.Processing;
-using ReplyDrafter.Vault;
 
-namespace ReplyDrafter.Ledger;
+namespace ReplyDrafter.Vault;
 
 /// <summary>
 /// Output files owned through the ledger. A path is claimed (reserved) under an owner key before it is written, so a
 /// rerun after a crash writes the same file again instead of a second one; a file whose text differs from what was
 /// recorded has been edited by the user and is never overwritten or deleted.
 /// </summary>
-internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider time)
+internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeProvider time)
 {
     /// <summary>
     /// The vault-relative path <paramref name="ownerKey"/> writes to: its earlier file when that is still untouched,
@@ -26,17 +24,9 @@ internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider
             ledger.ReleaseFile(owned.Path);
         }
 
-        for (var n = 1; ; n++)
-        {
-            var name = n == 1 ? stem + extension : $"{stem}-{n}{extension}";
-            var absolute = Path.Combine(folder, name);
-            var relative = layout.Relative(absolute);
-            if (!File.Exists(absolute) && ledger.FileAt(relative) is null)
-            {
-                ledger.ReserveFile(relative, ownerKey, kind, time.GetUtcNow());
-                return relative;
-            }
-        }
+        var path = layout.Relative(VaultPath.Unique(folder, stem, extension, int.MaxValue, candidate => ledger.FileAt(layout.Relative(candidate)) is not null));
+        ledger.ReserveFile(path, ownerKey, kind, time.GetUtcNow());
+        return path;
     }
 
     /// <summary>Claims a path that follows from another owned file (a prompt record beside its note or draft).</summary>
@@ -44,7 +34,8 @@ internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider
         ledger.ReserveFile(relativePath, ownerKey, kind, time.GetUtcNow());
 
     /// <summary>Writes a claimed path atomically, then records what was written.</summary>
-    public void Write(string relativePath, string content)
+    /// <param name="alsoRecord">Ledger writes that describe this file, committed in the same transaction as its hash.</param>
+    public void Write(string relativePath, string content, Action? alsoRecord = null)
     {
         // Rewriting a file the ledger has a hash for: a crash after the rename but before the new hash is recorded
         // would leave text that matches no hash, which reads as a user edit, and the rerun would write a second file
@@ -55,7 +46,12 @@ internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider
         }
 
         AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
-        ledger.CompleteFile(relativePath, Hashing.Sha256(content));
+        var sha256 = Hashing.Sha256(content);
+        ledger.InTransaction(() =>
+        {
+            ledger.CompleteFile(relativePath, sha256);
+            alsoRecord?.Invoke();
+        });
     }
 
     /// <summary>True when the file is as ReplyDrafter wrote it (or gone, or its write never completed).</summary>
@@ -74,7 +70,7 @@ internal sealed class OwnedFiles(Ledger ledger, VaultLayout layout, TimeProvider
         return true;
     }
 
-    private bool IsOurs(FileRecord record)
+    private bool IsOurs(Ledger.FileRecord record)
     {
         var absolute = layout.Absolute(record.Path);
         return record.Sha256 is null || !File.Exists(absolute) || Hashing.Sha256File(absolute) == record.Sha256;

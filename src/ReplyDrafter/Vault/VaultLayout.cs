@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace ReplyDrafter.Processing;
+namespace ReplyDrafter.Vault;
 
 /// <summary>Absolute folders of the vault, and the vault-relative form every written path takes.</summary>
 internal sealed class VaultLayout

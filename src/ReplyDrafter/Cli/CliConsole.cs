@@ -1,0 +1,14 @@
+namespace ReplyDrafter.Cli;
+
+/// <summary>
+/// Where a command writes: the process's own console, or writers a caller hands in (tests run commands side by side,
+/// each with its own). Log lines of the command's host go to <see cref="Error"/> as well when it is not the console.
+/// </summary>
+/// <param name="IsOutputRedirected">False only for a terminal a person watches (tables, colour, progress bars).</param>
+/// <param name="Captured">True when the writers are not the process's console.</param>
+internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool IsOutputRedirected, bool Captured)
+{
+    public static CliConsole Process() => new(Console.Out, Console.Error, Console.IsOutputRedirected, Captured: false);
+
+    public static CliConsole Writers(TextWriter output, TextWriter error) => new(output, error, IsOutputRedirected: true, Captured: true);
+}

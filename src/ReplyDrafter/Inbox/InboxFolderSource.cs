@@ -1,0 +1,222 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Ledger;
+using ReplyDrafter.Mail;
+using ReplyDrafter.Processing;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Inbox;
+
+/// <summary>
+/// The inbox folder as a source: checks each file's size, hashes it, skips what the ledger has as done, parses the
+/// rest. Done items go to <c>Archive/DATE/</c>, failed ones to <c>_failed/</c> beside <c>NAME.error.md</c> saying why
+/// (or stay in place for <c>process FILE...</c>). Each file is handled on its own: one that breaks fails alone.
+/// </summary>
+internal sealed partial class InboxFolderSource(
+    Ledger.Ledger ledger,
+    VaultLayout layout,
+    IOptions<InboxOptions> options,
+    TimeProvider time,
+    ILogger<InboxFolderSource> logger)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _reported = new(StringComparer.Ordinal);
+
+    /// <summary>The files as items; <c>Failed</c> counts those that failed on reading (already put aside with their reason).</summary>
+    /// <param name="moveItems">False for <c>process FILE...</c>: the files are processed where they are and left there.</param>
+    public (IReadOnlyList<IntakeItem> Items, int Failed) Read(IReadOnlyList<string> paths, bool moveItems, IProgress<double>? progress, CancellationToken cancellationToken)
+    {
+        var settler = new Settler(this, moveItems);
+        var items = new List<IntakeItem>();
+        var failed = 0;
+        for (var i = 0; i < paths.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var (item, itemFailed) = ReadOne(paths[i], settler);
+            if (item is not null)
+            {
+                items.Add(item);
+            }
+            else if (itemFailed)
+            {
+                failed++;
+            }
+
+            progress?.Report((double)(i + 1) / paths.Count);
+        }
+
+        return (items, failed);
+    }
+
+    /// <summary>An item to process; or none, with <c>Failed</c> saying whether it failed or needed nothing (gone, processed before).</summary>
+    private (IntakeItem? Item, bool Failed) ReadOne(string path, Settler settler)
+    {
+        if (!File.Exists(path))
+        {
+            return (null, false);
+        }
+
+        string hash;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Length > options.Value.MaxItemBytes)
+            {
+                return (null, settler.FailRead(path, null, $"The file is {info.Length / (1024 * 1024)} MB, more than the {options.Value.MaxItemBytes / (1024 * 1024)} MB limit (ReplyDrafter:Inbox:MaxItemBytes)."));
+            }
+
+            hash = Hashing.Sha256File(path);
+        }
+        catch (IOException ex)
+        {
+            LogUnreadable(logger, path, ex.Message);
+            return (null, false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, settler.FailRead(path, null, Crashed(path, ex)));
+        }
+
+        try
+        {
+            if (ledger.FindItem(hash) is { State: ItemStates.Done })
+            {
+                // Processed before (a crash came between the ledger and the archive move, or the same file came again).
+                if (settler.Move)
+                {
+                    MoveToArchive(path, UniqueIn(layout.ArchiveFor(Today()), Path.GetFileName(path)));
+                }
+
+                LogAlreadyDone(logger, path);
+                return (null, false);
+            }
+
+            var content = InboxItemReader.Read(path, CancellationToken.None);
+            var archivePath = settler.Move ? UniqueIn(layout.ArchiveFor(Today()), Path.GetFileName(path)) : path;
+            return (settler.Remember(new IntakeItem(hash, Path.GetFileName(path), layout.Relative(archivePath), content, settler), path), false);
+        }
+        catch (UnreadableItemException ex)
+        {
+            return (null, settler.FailRead(path, hash, ex.Message));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, settler.FailRead(path, hash, Crashed(path, ex)));
+        }
+    }
+
+    /// <summary>The console is the user's: the stack trace goes to the debug log only, the reason to the error file.</summary>
+    private string Crashed(string path, Exception ex)
+    {
+        LogReadCrashed(logger, path, ex.GetType().Name);
+        LogReadCrashedDetail(logger, ex, path);
+        return "ReplyDrafter could not read this file: " + ex.Message;
+    }
+
+    private void MoveToArchive(string path, string archivePath)
+    {
+        archivePath = layout.Absolute(archivePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(archivePath)!);
+        File.Move(path, archivePath);
+        LogArchived(logger, path, archivePath);
+    }
+
+    /// <summary>Moves the item to <c>_failed/</c> with <c>NAME.error.md</c> saying why, in words.</summary>
+    private void MoveToFailed(string path, string reason)
+    {
+        var target = UniqueIn(layout.Failed, Path.GetFileName(path));
+        AtomicFile.WriteAllText(target + ".error.md", FailedItemNote.Render(Path.GetFileName(target), Path.GetFileName(path), reason, time.GetLocalNow()));
+        File.Move(path, target);
+    }
+
+    /// <summary>
+    /// The name unchanged, or with a numeric suffix on a clash. Only the item decides whether a name is taken: an
+    /// explanation without its item is what a crash between writing <c>NAME.error.md</c> and moving the item leaves
+    /// (or the user took the item back to retry it), and it is rewritten rather than pushing the item to <c>NAME-2</c>.
+    /// </summary>
+    private static string UniqueIn(string folder, string fileName) =>
+        VaultPath.Unique(folder, Path.GetFileNameWithoutExtension(fileName), Path.GetExtension(fileName), maxStemLength: int.MaxValue);
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
+
+    /// <summary>Puts items of one batch away: moving them (inbox) or leaving them in place (<c>process FILE...</c>).</summary>
+    private sealed class Settler(InboxFolderSource source, bool move) : IItemSource
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, string> _paths = new();
+
+        public bool Move => move;
+
+        public IntakeItem Remember(IntakeItem item, string path)
+        {
+            _paths[item] = path;
+            return item;
+        }
+
+        public void Complete(IntakeItem item)
+        {
+            if (move)
+            {
+                source.MoveToArchive(_paths[item], item.SourceRef);
+            }
+        }
+
+        public void Fail(IntakeItem item, string reason)
+        {
+            if (move)
+            {
+                source.MoveToFailed(_paths[item], reason);
+            }
+        }
+
+        public bool FailRead(string path, string? hash, string reason) => source.FailRead(path, hash, reason, move);
+    }
+
+    /// <summary>A file that failed before it became an item: recorded (when its hash is known) and put aside.</summary>
+    private bool FailRead(string path, string? hash, string reason, bool move)
+    {
+        LogFailed(logger, Path.GetFileName(path), reason);
+        if (hash is not null)
+        {
+            ledger.SetItem(hash, Path.GetFileName(path), ItemStates.Failed, reason, time.GetUtcNow());
+        }
+
+        if (move)
+        {
+            try
+            {
+                MoveToFailed(path, reason);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Said once per file and reason: the daemon meets the same stuck file on every rescan.
+                if (_reported.TryAdd(path, ex.Message) || _reported[path] != ex.Message)
+                {
+                    _reported[path] = ex.Message;
+                    LogCannotPutAside(logger, path, ex.Message);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Archived {Path} to {Archive}")]
+    private static partial void LogArchived(ILogger logger, string path, string archive);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path} was processed before; moved to the archive")]
+    private static partial void LogAlreadyDone(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed {Name}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string name, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path} yet: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not move {Path} to the failed folder ({Reason}); it stays in the inbox")]
+    private static partial void LogCannotPutAside(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading {Path} failed unexpectedly ({ExceptionType}); the item goes to the failed folder")]
+    private static partial void LogReadCrashed(ILogger logger, string path, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading {Path} failed unexpectedly")]
+    private static partial void LogReadCrashedDetail(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+using ReplyDrafter.Mail;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Processing;
+
+/// <summary>
+/// Copies each new message to Sources/ and records it in the ledger with its thread; says which threads each item
+/// touches. An item whose messages cannot be ingested fails alone, with the reason; the others go on.
+/// </summary>
+internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles files, VaultLayout layout, TimeProvider time, ILogger<MessageIngest> logger)
+{
+    /// <summary>The thread work for <paramref name="items"/>; <paramref name="failed"/> holds the items that could not be ingested, with why.</summary>
+    public List<ThreadWork> Ingest(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed, Dictionary<IntakeItem, List<string>> threadsOf)
+    {
+        try
+        {
+            IngestMessages(items, failed);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+        {
+            // Threading the batch as a whole failed (e.g. a header no normalizer accepts): each item alone, so only the bad one fails.
+            LogBatchIngestFailed(logger, ex);
+            foreach (var item in items.Where(i => !failed.ContainsKey(i)))
+            {
+                try
+                {
+                    IngestMessages([item], failed);
+                }
+                catch (Exception itemEx) when (itemEx is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+                {
+                    failed[item] = Reason(itemEx);
+                }
+            }
+        }
+
+        var work = new List<ThreadWork>();
+        foreach (var item in items.Where(i => !failed.ContainsKey(i)))
+        {
+            var threads = new List<string>();
+            threadsOf[item] = threads;
+            if (item.Content.Transcript is { } transcript)
+            {
+                var id = "transcript:" + item.Key;
+                threads.Add(id);
+                work.Add(new ThreadWork(id, transcript, item.SourceRef));
+                continue;
+            }
+
+            foreach (var message in item.Content.Messages)
+            {
+                if (ledger.ThreadOfMessage(message.MessageId) is { } threadId && !threads.Contains(threadId))
+                {
+                    threads.Add(threadId);
+                }
+            }
+        }
+
+        work.AddRange(threadsOf.Where(p => !failed.ContainsKey(p.Key)).SelectMany(p => p.Value)
+            .Where(id => !id.StartsWith("transcript:", StringComparison.Ordinal)).Distinct().Select(id => new ThreadWork(id)));
+        return work;
+    }
+
+    private void IngestMessages(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed)
+    {
+        var fresh = items.SelectMany(i => i.Content.Messages)
+            .DistinctBy(m => m.MessageId)
+            .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
+            .ToList();
+        var groups = ThreadGrouper.Group(fresh, ledger.ThreadOfMessage, s => ledger.ThreadOfSubject(s));
+        foreach (var group in groups)
+        {
+            foreach (var message in group.Messages)
+            {
+                try
+                {
+                    var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
+                    var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
+                    var subject = SubjectNormalizer.Normalize(message.Subject);
+
+                    // One commit for the copy's hash and the message: a crash before it leaves the claim, which the rerun reuses.
+                    files.Write(path, SourceCopy.Render(message), () => ledger.AddMessage(message, group.ThreadId, subject, path, time.GetUtcNow()));
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+                {
+                    // Only the items holding this message fail; the rest of its thread goes on without it.
+                    foreach (var item in items.Where(i => i.Content.Messages.Any(m => m.MessageId == message.MessageId)))
+                    {
+                        failed.TryAdd(item, Reason(ex));
+                    }
+                }
+            }
+        }
+    }
+
+    private static string Reason(Exception ex) =>
+        $"ReplyDrafter could not file a message of this item ({ex.GetType().Name}: {ex.Message}).";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Threading the batch failed; ingesting item by item")]
+    private static partial void LogBatchIngestFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Llm;
+
+namespace ReplyDrafter.Tests.Processing;
+
+public sealed class InboxWorkerTests : IDisposable
+{
+    private readonly PipelineHarness _pipeline = new();
+    private readonly StoppingLifetime _lifetime = new();
+
+    public void Dispose() => _pipeline.Dispose();
+
+    [Fact]
+    public async Task ExecuteAsync_Once_ProcessesTheInboxShowsProgressAndStopsTheHostWithExitCode0()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            _pipeline.WriteToInbox($"m{i}.eml", BatchRunnerTests.Eml($"m{i}@example.com", $"Topic {i}"));
+        }
+
+        var progress = new RecordingProgress();
+        var request = new RunRequest { Mode = RunMode.Once };
+
+        await RunAsync(request, progress);
+
+        Assert.Equal(0, request.ExitCode);
+        Assert.True(_lifetime.Stopped);
+        Assert.Equal(6, _pipeline.Vault.Files("Inbox/_archive").Count);
+        Assert.Equal(6, progress.Items);
+        Assert.Equal(1.0, progress.Reported.Max(), 3);
+        // Reading is sequential and the first tenth of the bar: 1/60 ... 6/60, in order.
+        Assert.Equal([0.016667, 0.033333, 0.05, 0.066667, 0.083333, 0.1], progress.Reported.Take(6).Select(r => Math.Round(r, 6)));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_Files_FailedItemLeftInPlaceAndExitCode1()
+    {
+        _pipeline.Llm.Answer = _ => throw new LlmException(LlmFailureKind.Rejected, "The model refused.");
+        var path = _pipeline.WriteToInbox("a.eml", BatchRunnerTests.Eml("a@example.com", "Refused"));
+        var request = new RunRequest { Mode = RunMode.Files, Files = [path] };
+
+        await RunAsync(request, new RecordingProgress());
+
+        Assert.Equal(1, request.ExitCode);
+        Assert.Equal(["Inbox/a.eml"], _pipeline.Vault.Files("Inbox"));
+        Assert.Equal("The model refused.", Assert.Single(_pipeline.Ledger.Items(ReplyDrafter.Ledger.ItemStates.Failed)).Detail);
+    }
+
+    private async Task RunAsync(RunRequest request, IBatchProgress progress)
+    {
+        _pipeline.InboxOptions.StableFor = TimeSpan.Zero;
+        using var worker = new InboxWorker(
+            _pipeline.Source, _pipeline.Runner, progress, _pipeline.Vault.Layout, _pipeline.Llm, request, Options.Create(_pipeline.InboxOptions),
+            Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), _pipeline.Time, _lifetime, NullLogger<InboxWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        await worker.ExecuteTask!;
+    }
+
+    private sealed class RecordingProgress : IBatchProgress
+    {
+        public List<double> Reported { get; } = [];
+
+        public int Items { get; private set; }
+
+        public bool IsShowing => false;
+
+        public Task<T> RunAsync<T>(int items, Func<IProgress<double>?, Task<T>> work)
+        {
+            Items = items;
+            return work(new Synchronous(Reported));
+        }
+
+        private sealed class Synchronous(List<double> reported) : IProgress<double>
+        {
+            public void Report(double value)
+            {
+                lock (reported)
+                {
+                    reported.Add(value);
+                }
+            }
+        }
+    }
+
+    private sealed class StoppingLifetime : IHostApplicationLifetime
+    {
+        public bool Stopped { get; private set; }
+
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication() => Stopped = true;
+    }
+}
