@@ -8,14 +8,6 @@ using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
 
-/// <summary>A configuration or usage problem: one line naming the setting, exit code 2.</summary>
-internal sealed class UsageException(string message) : Exception(message)
-{
-    public UsageException() : this("usage error") { }
-
-    public UsageException(string message, Exception inner) : this(message + " " + inner.Message) { }
-}
-
 /// <summary>Builds the host for one command, and turns configuration failures into one-line messages.</summary>
 internal static class CliHost
 {

@@ -48,7 +48,7 @@ internal static class InitCommand
     private const string OllamaEndpoint = "http://localhost:11434/v1";
     private static readonly string[] s_providers = ["ollama", "openai", "azure"];
 
-    public static Command Create(Option<string?> vault)
+    public static Command Create(Option<string?> vault, CliConsole cli)
     {
         var name = new Option<string?>("--name") { Description = "Your name, as drafts are signed.", HelpName = "NAME" };
         var email = new Option<string?>("--email") { Description = "Your address (tells your own messages apart).", HelpName = "ADDRESS" };
@@ -85,13 +85,14 @@ internal static class InitCommand
                 ImapUsername = result.GetValue(imapUsername),
                 ImapPassword = result.GetValue(imapPassword),
             };
-            var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
-            return await RunAsync(AnsiConsole.Console, interactive, flags, SettingsLocations.UserFile(), SystemdUnit.CurrentCommand(), ct);
+            var interactive = !cli.Captured && !Console.IsInputRedirected && !cli.IsOutputRedirected;
+            var console = cli.Captured ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out) }) : AnsiConsole.Console;
+            return await RunAsync(console, cli.Error, interactive, flags, SettingsLocations.UserFile(), SystemdUnit.CurrentCommand(), ct);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, bool interactive, InitFlags flags, string userFile, IReadOnlyList<string> program, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(IAnsiConsole console, TextWriter error, bool interactive, InitFlags flags, string userFile, IReadOnlyList<string> program, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(flags);
@@ -111,7 +112,7 @@ internal static class InitCommand
             var llm = await AskModelAsync(ask, flags, cancellationToken);
             var imap = AskImap(ask, flags);
 
-            var layout = new VaultLayout(vault, new FolderOptions());
+            var layout = new Vault.VaultLayout(vault, new FolderOptions());
             CliHost.PrepareVault(layout);
             console.MarkupLine($"Vault ready: [blue]{Markup.Escape(layout.Root)}[/]");
 
@@ -168,7 +169,7 @@ internal static class InitCommand
         }
         catch (UsageException e)
         {
-            return ReplyDrafterCommandLine.Usage(e.Message);
+            return ReplyDrafterCommandLine.Usage(error, e.Message);
         }
     }
 

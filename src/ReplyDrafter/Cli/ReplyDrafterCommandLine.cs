@@ -74,8 +74,8 @@ internal static class ReplyDrafterCommandLine
             new ReplayRequest(result.GetValue(record)!, result.GetValue(model), result.GetValue(temperature), result.GetValue(offline)),
             ct)));
         root.Subcommands.Add(replay);
-        root.Subcommands.Add(InitCommand.Create(vault));
-        root.Subcommands.Add(ServiceCommand.Create(createBuilder, vault));
+        root.Subcommands.Add(InitCommand.Create(vault, console));
+        root.Subcommands.Add(ServiceCommand.Create(createBuilder, vault, console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -133,9 +133,11 @@ internal static class ReplyDrafterCommandLine
         }
     }
 
-    internal static int Usage(CliConsole console, string message)
+    internal static int Usage(CliConsole console, string message) => Usage(console.Error, message);
+
+    internal static int Usage(TextWriter error, string message)
     {
-        console.Error.WriteLine("replydrafter: " + message);
+        error.WriteLine("replydrafter: " + message);
         return CliHost.ConfigurationError;
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using ReplyDrafter.Cli;
 
 namespace ReplyDrafter.Hosting;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using ReplyDrafter.Cli;
 using ReplyDrafter.Telemetry;
 
 namespace ReplyDrafter.Hosting;

@@ -6,7 +6,6 @@ using Spectre.Console.Testing;
 
 namespace ReplyDrafter.Tests.Cli;
 
-[Collection(nameof(ConsoleTests))]
 public sealed class InitCommandTests : IAsyncLifetime, IDisposable
 {
     private static readonly string[] s_program = ["/opt/replydrafter/replydrafter"];
@@ -35,20 +34,12 @@ public sealed class InitCommandTests : IAsyncLifetime, IDisposable
 
     private async Task<(int Code, string Output)> RunAsync(InitFlags flags, bool interactive = false, Action<TestConsole>? script = null)
     {
-        var (error, oldError) = (new StringWriter(), Console.Error);
-        Console.SetError(error);
-        try
-        {
-            using var console = new TestConsole();
-            console.Profile.Capabilities.Interactive = interactive;
-            script?.Invoke(console);
-            var code = await InitCommand.RunAsync(console, interactive, flags, UserFile, s_program, CancellationToken.None);
-            return (code, console.Output + error);
-        }
-        finally
-        {
-            Console.SetError(oldError);
-        }
+        var error = new StringWriter();
+        using var console = new TestConsole();
+        console.Profile.Capabilities.Interactive = interactive;
+        script?.Invoke(console);
+        var code = await InitCommand.RunAsync(console, error, interactive, flags, UserFile, s_program, CancellationToken.None);
+        return (code, console.Output + error);
     }
 
     private JsonNode Settings() => JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!;

@@ -2,7 +2,6 @@ using ReplyDrafter.Hosting;
 
 namespace ReplyDrafter.Tests.Cli;
 
-[Collection(nameof(ConsoleTests))]
 public sealed class ServiceCommandTests : IDisposable
 {
     private readonly TempVault _vault = new();

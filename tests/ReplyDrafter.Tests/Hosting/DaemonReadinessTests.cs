@@ -10,7 +10,6 @@ using ReplyDrafter.Tests.EndToEnd;
 namespace ReplyDrafter.Tests.Hosting;
 
 /// <summary>The daemon says READY only once it really works: after the vault lock and the LLM probe.</summary>
-[Collection(nameof(ConsoleTests))]
 public sealed class DaemonReadinessTests
 {
     [Fact]
@@ -31,7 +30,7 @@ public sealed class DaemonReadinessTests
                 new ServiceReadiness(new SystemdNotifySocket(socketPath), TimeSpan.FromMinutes(10), sp.GetRequiredService<IHostApplicationLifetime>())));
             builder.Services.AddHostedService(sp => new StopOn(sp.GetRequiredService<IHostApplicationLifetime>(), stop.Token));
             return builder;
-        }));
+        }, CliConsole.Writers(TextWriter.Null, TextWriter.Null)));
 
         var ready = await ServiceReadinessTests.ReceiveAsync(systemd);
         var probedBefore = harness.Server.Requests.Count(r => !r.IsChat);
