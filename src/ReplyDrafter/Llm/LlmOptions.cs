@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace ReplyDrafter.Llm;
 
 public enum LlmProvider
@@ -27,12 +30,13 @@ public sealed class LlmOptions
 
     public double Temperature { get; set; } = 0.3;
 
+    /// <summary>The most calls in flight; the limit adapts below it when the provider answers 429 without rate-limit headers.</summary>
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>Per-attempt timeout: a long generation can take a minute.</summary>
+    /// <summary>Per-attempt timeout: a long generation on a local model can take a minute or two.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Total time one LLM step may take across all its retries.</summary>
+    /// <summary>Total time one LLM call may take across all its retries; at least <see cref="AttemptTimeout"/>.</summary>
     public TimeSpan TotalBudget { get; set; } = TimeSpan.FromMinutes(6);
 
     public int MaxRetries { get; set; } = 6;
@@ -43,6 +47,34 @@ public sealed class LlmOptions
     /// <summary>How long the circuit stays open after the endpoint keeps failing.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The window the circuit breaker judges failures in: at least twice <see cref="AttemptTimeout"/>, so hung attempts show up in it.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>Failed attempts needed in the window before the circuit may open; reachable at <see cref="MaxConcurrency"/>.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 4;
+
     /// <summary>Upper bound on the thread text sent to the model, in characters.</summary>
     public int MaxInputChars { get; set; } = 48_000;
+
+    /// <summary>Prices for the cost estimate in <c>status</c> and the benchmarks; all optional.</summary>
+    [ValidateObjectMembers]
+    public LlmPricing Pricing { get; set; } = new();
 }
+
+/// <summary>The <c>ReplyDrafter:Llm:Pricing</c> section: what the provider charges, per million tokens, in any one currency.</summary>
+public sealed class LlmPricing
+{
+    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million input tokens.")]
+    public double? InputPerMillion { get; set; }
+
+    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:OutputPerMillion must be a price from 0 to 1000000 per million output tokens.")]
+    public double? OutputPerMillion { get; set; }
+
+    /// <summary>Cached input tokens' price; when not set, cached tokens cost what <see cref="InputPerMillion"/> says.</summary>
+    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price from 0 to 1000000 per million cached input tokens.")]
+    public double? CachedInputPerMillion { get; set; }
+}
+
+/// <summary>The range checks of <see cref="LlmOptions"/> (the pricing), generated; the rest is <see cref="LlmOptionsValidator"/>.</summary>
+[OptionsValidator]
+internal sealed partial class LlmOptionsRangeValidator : IValidateOptions<LlmOptions>;
