@@ -58,6 +58,12 @@ internal sealed class AdaptiveConcurrency : IDisposable
             _decreasedAt = Interlocked.Read(ref _sent);
             _limit = Math.Max(1, _limit / 2);
             _successes = 0;
+
+            // Idle slots leave circulation now; busy ones as their calls finish.
+            while (_withheld < _max - _limit && _slots.Wait(0))
+            {
+                _withheld++;
+            }
         }
     }
 

@@ -117,7 +117,10 @@ internal sealed class LlmClient(
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
                     {
-                        attempts[^1] = attempt with { Problems = [LlmFaults.Describe(e)] };
+                        string problem = e is OperationCanceledException && ctx.CancellationToken.IsCancellationRequested
+                            ? "no answer within the attempt timeout"
+                            : LlmFaults.Describe(e);
+                        attempts[^1] = attempt with { Problems = [problem] };
                         throw e is ClientResultException c && failures.Permanent(c, request) is { } permanent ? permanent : e;
                     }
                     finally

@@ -2,7 +2,7 @@ namespace ReplyDrafter.Llm;
 
 /// <summary>
 /// A token bucket kept in step with what the provider reports: size = the limit, content = the lower of our own count
-/// and the server's <c>remaining</c>, refill rate = what was used divided by the time until it is full again.
+/// and the server's <c>remaining</c>, refill rate = what was used divided by the time until it is full again (the lowest such figure seen).
 /// Unknown (no pacing) until the first reading. Not thread-safe: <see cref="ProviderRateLimits"/> locks around it.
 /// </summary>
 /// <remarks>
@@ -58,10 +58,13 @@ internal sealed class PacingBucket
             Refill(now);
         }
 
+        // Remaining is rounded down, so each reading only bounds the rate from above; the lowest bound seen for this
+        // limit is the closest (a new limit starts over).
         double used = reading.Limit - reading.Remaining;
         if (used > 0 && reading.Reset > TimeSpan.Zero)
         {
-            _perSecond = used / reading.Reset.TotalSeconds;
+            double bound = used / reading.Reset.TotalSeconds;
+            _perSecond = _perSecond > 0 && reading.Limit == _capacity ? Math.Min(_perSecond, bound) : bound;
         }
 
         _available = Known ? Math.Min(_available, reading.Remaining) : reading.Remaining;

@@ -16,7 +16,9 @@ internal sealed class ProviderRateLimits : IDisposable
     private readonly ILogger<ProviderRateLimits> _logger;
     private readonly PacingBucket _requests = new();
     private readonly PacingBucket _tokens = new();
+    private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
+    private bool _scoutSent;
 
     public ProviderRateLimits(IOptions<LlmOptions> options, TimeProvider time, ILogger<ProviderRateLimits> logger)
     {
@@ -57,6 +59,27 @@ internal sealed class ProviderRateLimits : IDisposable
         while (true)
         {
             TimeSpan wait;
+            Task? scouting = null;
+            lock (_lock)
+            {
+                // Until the first answer says what the limits are, one request goes alone: a cold start must not burst into 429s.
+                if (!_firstAnswer.Task.IsCompleted)
+                {
+                    if (_scoutSent)
+                    {
+                        scouting = _firstAnswer.Task;
+                    }
+
+                    _scoutSent = true;
+                }
+            }
+
+            if (scouting is not null)
+            {
+                await scouting.WaitAsync(cancellationToken);
+                continue;
+            }
+
             lock (_lock)
             {
                 var now = _time.GetUtcNow();
@@ -87,6 +110,7 @@ internal sealed class ProviderRateLimits : IDisposable
         var tokens = RateLimitHeaders.Tokens(response.Headers);
         bool rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests;
         TimeSpan? retryAfter = null;
+        _firstAnswer.TrySetResult();
         lock (_lock)
         {
             var now = _time.GetUtcNow();
@@ -130,6 +154,9 @@ internal sealed class ProviderRateLimits : IDisposable
         LlmLog.RateLimited(_logger, (long)(retryAfter ?? TimeSpan.Zero).TotalMilliseconds, Concurrency.Limit);
     }
 
+    /// <summary>A request got no answer at all: nothing learnt, but nobody should keep waiting for the first answer.</summary>
+    public void NoAnswer() => _firstAnswer.TrySetResult();
+
     public void Dispose() => Concurrency.Dispose();
 }
 
@@ -142,7 +169,17 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
         double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
         await limits.PaceAsync(estimatedTokens, cancellationToken);
         long sequence = limits.Concurrency.Sending();
-        var response = await base.SendAsync(request, cancellationToken);
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch
+        {
+            limits.NoAnswer();
+            throw;
+        }
+
         limits.Observe(response, sequence);
         return response;
     }
