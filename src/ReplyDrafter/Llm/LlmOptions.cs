@@ -1,6 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
-
 namespace ReplyDrafter.Llm;
 
 public enum LlmProvider
@@ -57,24 +54,16 @@ public sealed class LlmOptions
     public int MaxInputChars { get; set; } = 48_000;
 
     /// <summary>Prices for the cost estimate in <c>status</c> and the benchmarks; all optional.</summary>
-    [ValidateObjectMembers]
     public LlmPricing Pricing { get; set; } = new();
 }
 
 /// <summary>The <c>ReplyDrafter:Llm:Pricing</c> section: what the provider charges, per million tokens, in any one currency.</summary>
 public sealed class LlmPricing
 {
-    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million input tokens.")]
     public double? InputPerMillion { get; set; }
 
-    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:OutputPerMillion must be a price from 0 to 1000000 per million output tokens.")]
     public double? OutputPerMillion { get; set; }
 
     /// <summary>Cached input tokens' price; when not set, cached tokens cost what <see cref="InputPerMillion"/> says.</summary>
-    [Range(0.0, 1_000_000.0, ErrorMessage = "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price from 0 to 1000000 per million cached input tokens.")]
     public double? CachedInputPerMillion { get; set; }
 }
-
-/// <summary>The range checks of <see cref="LlmOptions"/> (the pricing), generated; the rest is <see cref="LlmOptionsValidator"/>.</summary>
-[OptionsValidator]
-internal sealed partial class LlmOptionsRangeValidator : IValidateOptions<LlmOptions>;

@@ -5,6 +5,10 @@ using Microsoft.Extensions.Options;
 namespace ReplyDrafter.Llm;
 
 /// <summary>Checks <c>ReplyDrafter:Llm</c> at start; each message names the key and the bad value (never the key's secret).</summary>
+/// <remarks>
+/// Hand-written rather than <c>[OptionsValidator]</c>: the generated validator ignores custom messages on nested
+/// members and cannot show the bad value, and most rules here relate several keys to each other.
+/// </remarks>
 internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 {
     private const string Prefix = LlmOptions.Section + ":";
@@ -83,6 +87,19 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         foreach (string contradiction in Contradictions(options))
         {
             yield return contradiction;
+        }
+
+        foreach (var (key, price) in new[]
+        {
+            ("InputPerMillion", options.Pricing?.InputPerMillion),
+            ("OutputPerMillion", options.Pricing?.OutputPerMillion),
+            ("CachedInputPerMillion", options.Pricing?.CachedInputPerMillion),
+        })
+        {
+            if (price is { } p && (p < 0 || p > 1_000_000 || double.IsNaN(p)))
+            {
+                yield return $"{Prefix}Pricing:{key} must be a price from 0 to 1000000 per million tokens (got {p.ToString(CultureInfo.InvariantCulture)}).";
+            }
         }
 
         if (options.MaxInputChars < 1)

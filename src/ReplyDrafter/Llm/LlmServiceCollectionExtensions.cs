@@ -16,7 +16,6 @@ internal static class LlmServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<LlmOptions>()
             .Configure<IConfiguration>(Bind);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsRangeValidator>());
         services.TryAddSingleton<PromptLibrary>();
         return services.AddLlmClient();
     }
