@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
 
 namespace ReplyDrafter.Llm;
@@ -20,6 +22,10 @@ internal static class LlmResilience
     public static IServiceCollection AddLlmResilience(this IServiceCollection services)
     {
         services.AddResilienceEnricher();
+
+        // Keep Polly's metrics, drop its log lines: they quote the provider's error message, which may quote the
+        // prompt (mail). LlmLog says the same things without it.
+        services.PostConfigureAll<TelemetryOptions>(o => o.LoggerFactory = NullLoggerFactory.Instance);
         services.AddResiliencePipeline(PipelineKey, static (builder, context) =>
         {
             var sp = context.ServiceProvider;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReplyDrafter.Llm;
@@ -462,6 +463,25 @@ public sealed class LlmClientTests
         Assert.Contains("https://cognitiveservices.azure.com/.default", credential.Requests.SelectMany(s => s));
     }
 
+    [Fact]
+    public async Task SendAsync_Retried_NoLogLineQuotesTheProvidersErrorText()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Enqueue(FakeLlmReply.Error(500, null, "Internal error while reading: Can you send the revised budget"));
+        var sink = new ListLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(server.CreateOptions()));
+        services.AddLogging(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
+        services.AddLlmClient();
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<LlmClient>();
+
+        await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
+
+        Assert.Contains(sink.Messages, m => m.Contains("retrying", StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Messages, m => m.Contains("Internal error while reading", StringComparison.Ordinal));
+    }
+
     private static string MessageText(JsonElement message) =>
         message.GetProperty("content").ValueKind == JsonValueKind.String
             ? message.GetProperty("content").GetString()!
@@ -477,5 +497,28 @@ public sealed class LlmClientTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+}
+
+/// <summary>Collects every formatted log line of every category (Polly's included).</summary>
+internal sealed class ListLoggerProvider : ILoggerProvider
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Sink(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Sink(ListLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Messages.Enqueue(formatter(state, exception));
     }
 }
