@@ -53,6 +53,10 @@ internal static class CostReport
         }
 
         output.WriteLine();
+        var first = rows[0];
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Fixed overhead (instructions, headers, schema: everything but the thread text): note call {first.Note.Chars - first.SentThreadChars:N0} chars, draft call {(first.Draft?.Chars ?? 0) - first.SentThreadChars:N0} chars."));
+        output.WriteLine();
         output.WriteLine("Calls per thread: 1 note + at most 1 draft (none when the last message is the user's own, automated,");
         output.WriteLine("not addressed to the user, or the model judges no reply is needed); every thread above ends with a");
         output.WriteLine("question to the user, so it takes both. Each call's chars include its JSON schema (sent as response format).");

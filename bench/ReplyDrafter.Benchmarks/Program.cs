@@ -3,13 +3,20 @@ using BenchmarkDotNet.Running;
 namespace ReplyDrafter.Benchmarks;
 
 /// <summary>
-/// <c>--cost</c> prints what each LLM call sends; anything else goes to BenchmarkDotNet
+/// <c>--cost</c> prints what each LLM call sends; <c>--throughput</c> measures how much of a provider's rate limit the
+/// client uses; anything else goes to BenchmarkDotNet
 /// (<c>--filter *</c>, <c>--list flat</c>, <c>--job short</c>...).
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--throughput", StringComparer.Ordinal))
+        {
+            ThroughputReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            return 0;
+        }
+
         if (args.Contains("--cost", StringComparer.Ordinal))
         {
             CostReport.Print(Console.Out);

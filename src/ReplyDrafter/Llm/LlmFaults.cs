@@ -7,15 +7,13 @@ using Polly.Timeout;
 
 namespace ReplyDrafter.Llm;
 
-/// <summary>Sorts what can go wrong on the way to the model into "retry" and "stop, and tell the user why".</summary>
+/// <summary>Sorts transport faults into "retry" and "stop": what the resilience pipeline retries and what counts toward the circuit.</summary>
 internal static class LlmFaults
 {
     /// <summary>Worth another attempt: the next one may well succeed.</summary>
-    public static bool IsRetryable(Exception exception, CancellationToken token) => exception switch
-    {
-        InvalidAnswerException => true,
-        _ => IsTransportFailure(exception, token) || exception is ClientResultException { Status: 429 },
-    };
+    /// <remarks>A wrong answer is not here: the client asks again at once with the errors, without back-off.</remarks>
+    public static bool IsRetryable(Exception exception, CancellationToken token) =>
+        IsTransportFailure(exception, token) || exception is ClientResultException { Status: 429 };
 
     /// <summary>Says the endpoint itself is in trouble (counts toward opening the circuit). Rate limits and bad answers do not.</summary>
     public static bool IsTransportFailure(Exception exception, CancellationToken token) => exception switch
@@ -94,7 +92,6 @@ internal static class LlmFaults
     /// <summary>A few words for logs and messages: never content, never a key.</summary>
     public static string Describe(Exception exception) => exception switch
     {
-        InvalidAnswerException invalid => invalid.Message,
         TimeoutRejectedException => "no answer within the attempt timeout",
         BrokenCircuitException => "circuit open",
         ClientResultException { Status: 0 } c => NetworkReason(c),

@@ -27,5 +27,11 @@ internal static partial class LlmLog
     public static partial void AnswerText(ILogger logger, string step, string? finishReason, string text);
 
     [LoggerMessage(EventId = 1107, Level = LogLevel.Debug, Message = "LLM {Step} answer rejected: {Problem}")]
-    public static partial void AnswerRejected(ILogger logger, string step, string problem);
+    public static partial void AnswerRejected(ILogger logger, string step, IReadOnlyList<string> problem);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "LLM {Step} answer did not fit the schema; asking again ({Reask} of {MaxReasks})")]
+    public static partial void Reasking(ILogger logger, string step, int reask, int maxReasks);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "LLM rate limit hit (HTTP 429); every call waits {WaitMs} ms, concurrency now {Limit}")]
+    public static partial void RateLimited(ILogger logger, long waitMs, int limit);
 }

@@ -27,12 +27,13 @@ public sealed class LlmOptions
 
     public double Temperature { get; set; } = 0.3;
 
+    /// <summary>The most calls in flight; the limit adapts below it when the provider answers 429 without rate-limit headers.</summary>
     public int MaxConcurrency { get; set; } = 4;
 
-    /// <summary>Per-attempt timeout: a long generation can take a minute.</summary>
+    /// <summary>Per-attempt timeout: a long generation on a local model can take a minute or two.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Total time one LLM step may take across all its retries.</summary>
+    /// <summary>Total time one LLM call may take across all its retries; at least <see cref="AttemptTimeout"/>.</summary>
     public TimeSpan TotalBudget { get; set; } = TimeSpan.FromMinutes(6);
 
     public int MaxRetries { get; set; } = 6;
@@ -43,6 +44,26 @@ public sealed class LlmOptions
     /// <summary>How long the circuit stays open after the endpoint keeps failing.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The window the circuit breaker judges failures in: at least twice <see cref="AttemptTimeout"/>, so hung attempts show up in it.</summary>
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromMinutes(4);
+
+    /// <summary>Failed attempts needed in the window before the circuit may open; reachable at <see cref="MaxConcurrency"/>.</summary>
+    public int BreakerMinimumThroughput { get; set; } = 4;
+
     /// <summary>Upper bound on the thread text sent to the model, in characters.</summary>
     public int MaxInputChars { get; set; } = 48_000;
+
+    /// <summary>Prices for the cost estimate in <c>status</c> and the benchmarks; all optional.</summary>
+    public LlmPricing Pricing { get; set; } = new();
+}
+
+/// <summary>The <c>ReplyDrafter:Llm:Pricing</c> section: what the provider charges, per million tokens, in any one currency.</summary>
+public sealed class LlmPricing
+{
+    public double? InputPerMillion { get; set; }
+
+    public double? OutputPerMillion { get; set; }
+
+    /// <summary>Cached input tokens' price; when not set, cached tokens cost what <see cref="InputPerMillion"/> says.</summary>
+    public double? CachedInputPerMillion { get; set; }
 }

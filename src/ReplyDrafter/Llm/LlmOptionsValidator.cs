@@ -5,6 +5,10 @@ using Microsoft.Extensions.Options;
 namespace ReplyDrafter.Llm;
 
 /// <summary>Checks <c>ReplyDrafter:Llm</c> at start; each message names the key and the bad value (never the key's secret).</summary>
+/// <remarks>
+/// Hand-written rather than <c>[OptionsValidator]</c>: the generated validator ignores custom messages on nested
+/// members and cannot show the bad value, and most rules here relate several keys to each other.
+/// </remarks>
 internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
 {
     private const string Prefix = LlmOptions.Section + ":";
@@ -80,9 +84,58 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
             yield return $"{Prefix}BreakDuration must be at least 00:00:00.5 (got '{options.BreakDuration}').";
         }
 
+        foreach (string contradiction in Contradictions(options))
+        {
+            yield return contradiction;
+        }
+
+        foreach (var (key, price) in new[]
+        {
+            ("InputPerMillion", options.Pricing?.InputPerMillion),
+            ("OutputPerMillion", options.Pricing?.OutputPerMillion),
+            ("CachedInputPerMillion", options.Pricing?.CachedInputPerMillion),
+        })
+        {
+            if (price is { } p && (p < 0 || p > 1_000_000 || double.IsNaN(p)))
+            {
+                yield return $"{Prefix}Pricing:{key} must be a price from 0 to 1000000 per million tokens (got {p.ToString(CultureInfo.InvariantCulture)}).";
+            }
+        }
+
         if (options.MaxInputChars < 1)
         {
             yield return $"{Prefix}MaxInputChars must be 1 or more (got {options.MaxInputChars}).";
+        }
+    }
+
+    /// <summary>Resilience settings that are fine one by one but cannot work together.</summary>
+    private static IEnumerable<string> Contradictions(LlmOptions options)
+    {
+        if (options.AttemptTimeout < TimeSpan.FromMilliseconds(10) || options.TotalBudget < TimeSpan.FromMilliseconds(10) || options.MaxConcurrency < 1)
+        {
+            yield break; // already reported above
+        }
+
+        if (options.AttemptTimeout > options.TotalBudget)
+        {
+            yield return $"{Prefix}AttemptTimeout must not be longer than {Prefix}TotalBudget ('{options.TotalBudget}'): no attempt could use it (got '{options.AttemptTimeout}').";
+        }
+
+        if (options.BreakerSamplingDuration < options.AttemptTimeout * 2 || options.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            yield return $"{Prefix}BreakerSamplingDuration must be at least twice {Prefix}AttemptTimeout ('{options.AttemptTimeout}'), or hung attempts never fail inside the window (got '{options.BreakerSamplingDuration}').";
+            yield break;
+        }
+
+        // Polly's own floor is 2. In a hang every slot fails once per attempt timeout: that is the most the window can see.
+        long reachable = options.MaxConcurrency * (long)(options.BreakerSamplingDuration / options.AttemptTimeout);
+        if (options.BreakerMinimumThroughput < 2)
+        {
+            yield return $"{Prefix}BreakerMinimumThroughput must be 2 or more (got {options.BreakerMinimumThroughput}).";
+        }
+        else if (options.BreakerMinimumThroughput > reachable)
+        {
+            yield return $"{Prefix}BreakerMinimumThroughput must be at most {reachable} ({Prefix}MaxConcurrency {options.MaxConcurrency} × BreakerSamplingDuration / AttemptTimeout), or a hung endpoint can never open the circuit (got {options.BreakerMinimumThroughput}).";
         }
     }
 

@@ -15,7 +15,20 @@ public sealed record LlmSettings(
     int? MaxOutputTokens,
     long? Seed,
     string SchemaName,
-    JsonElement OutputSchema);
+    JsonElement OutputSchema)
+{
+    /// <summary>The same parameters as M.E.AI chat options: structured output in strict mode.</summary>
+    public ChatOptions ToChatOptions() => new()
+    {
+        ModelId = Model,
+        Temperature = (float?)Temperature,
+        TopP = (float?)TopP,
+        MaxOutputTokens = MaxOutputTokens,
+        Seed = Seed,
+        ResponseFormat = ChatResponseFormat.ForJsonSchema(OutputSchema, SchemaName),
+        AdditionalProperties = new() { ["strict"] = true },
+    };
+}
 
 /// <summary>A request ready to send: exactly what goes to the model, so it can be recorded and sent again.</summary>
 public sealed record LlmRequest(
@@ -26,9 +39,22 @@ public sealed record LlmRequest(
     IReadOnlyList<string> MessageIds);
 
 /// <summary>Token counts reported by the provider.</summary>
-public sealed record LlmUsage(long? InputTokens, long? OutputTokens, long? TotalTokens);
+/// <param name="CachedInputTokens">The part of <paramref name="InputTokens"/> served from the provider's prompt cache (<c>usage.prompt_tokens_details.cached_tokens</c>), when reported.</param>
+public sealed record LlmUsage(long? InputTokens, long? OutputTokens, long? TotalTokens, long? CachedInputTokens = null);
+
+/// <summary>One HTTP call made for a request: what came back and, for a wrong answer, what was wrong with it.</summary>
+/// <param name="Outcome"><c>answer</c>, <c>invalid</c> (re-asked with <paramref name="Problems"/>) or <c>fault</c> (transport, retried with back-off).</param>
+/// <param name="RawText">The answer's text for <c>answer</c> and <c>invalid</c>; null for a fault.</param>
+public sealed record LlmAttempt(int Number, DateTimeOffset Started, string Outcome, string? RawText, IReadOnlyList<string> Problems)
+{
+    public const string Answer = "answer";
+    public const string Invalid = "invalid";
+    public const string Fault = "fault";
+}
 
 /// <summary>A validated answer: <see cref="Value"/> fits the step's JSON schema.</summary>
+/// <param name="Attempts">HTTP calls made, retries and re-asks included.</param>
+/// <param name="AttemptLog">Every call in order; null for records written before attempts were kept.</param>
 public sealed record LlmResponse(
     string RawText,
     JsonElement Value,
@@ -39,7 +65,8 @@ public sealed record LlmResponse(
     TimeSpan Latency,
     int Attempts,
     string? WireRequestBody,
-    DateTimeOffset Completed);
+    DateTimeOffset Completed,
+    IReadOnlyList<LlmAttempt>? AttemptLog = null);
 
 public enum LlmFailureKind
 {

@@ -8,19 +8,31 @@ namespace ReplyDrafter.Llm;
 internal static class LlmServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <c>ReplyDrafter:Llm</c> (at start), and registers <see cref="ILlmClient"/> (which owns its
-    /// HttpClient) and <see cref="PromptLibrary"/>. Needs <see cref="IConfiguration"/> in the container, as hosts have.
+    /// Binds and validates <c>ReplyDrafter:Llm</c> (at start), and registers <see cref="ILlmClient"/> and
+    /// <see cref="PromptLibrary"/>. Needs <see cref="IConfiguration"/> in the container, as hosts have.
     /// </summary>
     public static IServiceCollection AddLlm(this IServiceCollection services)
     {
-        services.AddOptions<LlmOptions>()
-            .Configure<IConfiguration>(Bind)
-            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<LlmOptions>()
+            .Configure<IConfiguration>(Bind);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
+        services.TryAddSingleton<PromptLibrary>();
+        return services.AddLlmClient();
+    }
+
+    /// <summary>The client and its parts, for whatever supplies <c>IOptions&lt;LlmOptions&gt;</c> (the host, or a test).</summary>
+    public static IServiceCollection AddLlmClient(this IServiceCollection services)
+    {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LlmAdvice>();
+        services.TryAddSingleton<LlmFailures>();
+        services.TryAddSingleton<AnswerValidator>();
+        services.TryAddSingleton<ProviderRateLimits>();
+        services.TryAddSingleton<ChatClientFactory>();
+        services.TryAddSingleton<LlmProbe>();
+        services.AddLlmResilience();
         services.TryAddSingleton<LlmClient>();
         services.TryAddSingleton<ILlmClient>(sp => sp.GetRequiredService<LlmClient>());
-        services.TryAddSingleton<PromptLibrary>();
         return services;
     }
 

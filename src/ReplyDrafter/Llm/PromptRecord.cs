@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
 namespace ReplyDrafter.Llm;
@@ -12,21 +12,18 @@ namespace ReplyDrafter.Llm;
 /// </summary>
 /// <remarks>
 /// Only what <see cref="LlmRequest"/>, <see cref="LlmResponse"/> and <see cref="ProviderInfo"/> carry goes in, and none of
-/// them carries a key or a header. <c>created</c> is when the answer came back. <c>document</c> is what the markdown was
-/// rendered from (so <c>replay --offline</c> can render it again); <c>produced_sha256</c> tells whether a produced file
-/// was edited since. Records hold mail text: they are never logged.
+/// them carries a key or a header. <c>created</c> is when the request went out; <c>response.completed</c> is when the
+/// answer came back. <c>document</c> is what the markdown was rendered from (so <c>replay --offline</c> can render it
+/// again); <c>produced_sha256</c> tells whether a produced file was edited since; <c>attempts</c> lists every HTTP call
+/// (version 2 on). The file is <see cref="PromptRecordDto"/> through a source-generated context. Records hold mail
+/// text: they are never logged.
 /// </remarks>
 internal static class PromptRecord
 {
-    public const int FormatVersion = 1;
+    /// <summary>2 added <c>attempts</c> and <c>usage.cached_input_tokens</c>; version 1 files read as before.</summary>
+    public const int FormatVersion = 2;
 
     public const string FormatName = "replydrafter-prompt-record";
-
-    private static readonly JsonSerializerOptions WriteOptions = new()
-    {
-        WriteIndented = true,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 
     // Missing or null members of a recorded document are damage, not defaults.
     private static readonly JsonSerializerOptions DocumentOptions = new()
@@ -56,104 +53,92 @@ internal static class PromptRecord
         ArgumentNullException.ThrowIfNull(producedFiles);
 
         var settings = request.Settings;
-        var root = new JsonObject
+        var record = new PromptRecordDto
         {
-            ["format"] = FormatName,
-            ["version"] = FormatVersion,
-            // When the request went out: the answer's time minus the latency (retries included).
-            ["created"] = (response.Completed - response.Latency).ToString("O", CultureInfo.InvariantCulture),
-            ["step"] = request.Step,
-            ["template"] = new JsonObject
+            Format = FormatName,
+            Version = FormatVersion,
+            Created = response.Completed - response.Latency,
+            Step = request.Step,
+            Template = new()
             {
-                ["name"] = request.Template.Name,
-                ["path"] = request.Template.Path,
-                ["sha256"] = request.Template.Sha256,
-                ["variables"] = StringMap(request.Template.Variables),
+                Name = request.Template.Name,
+                Path = request.Template.Path,
+                Sha256 = request.Template.Sha256,
+                Variables = Sorted(request.Template.Variables),
             },
-            ["provider"] = new JsonObject
+            Provider = new()
             {
-                ["name"] = provider.Provider,
-                ["endpoint_host"] = provider.EndpointHost,
-                ["model"] = provider.Model,
-                ["api_version"] = provider.ApiVersion,
-                ["sdk_versions"] = StringMap(provider.SdkVersions),
+                Name = provider.Provider,
+                EndpointHost = provider.EndpointHost,
+                Model = provider.Model,
+                ApiVersion = provider.ApiVersion,
+                SdkVersions = Sorted(provider.SdkVersions),
             },
-            ["request"] = new JsonObject
+            Request = new()
             {
-                ["model"] = settings.Model,
-                ["temperature"] = settings.Temperature,
-                ["top_p"] = settings.TopP,
-                ["max_output_tokens"] = settings.MaxOutputTokens,
-                ["seed"] = settings.Seed,
-                ["response_format"] = new JsonObject
+                Model = settings.Model,
+                Temperature = settings.Temperature,
+                TopP = settings.TopP,
+                MaxOutputTokens = settings.MaxOutputTokens,
+                Seed = settings.Seed,
+                ResponseFormat = new() { Name = settings.SchemaName, Schema = settings.OutputSchema },
+                Messages = request.Messages.Select(m => new PromptRecordDto.MessageDto { Role = m.Role.Value, Content = m.Text }).ToList(),
+                WireBody = WireBody(response.WireRequestBody),
+            },
+            Response = new()
+            {
+                RawText = response.RawText,
+                Parsed = response.Value,
+                FinishReason = response.FinishReason,
+                SystemFingerprint = response.SystemFingerprint,
+                Model = response.ResponseModel,
+                Usage = new()
                 {
-                    ["type"] = "json_schema",
-                    ["name"] = settings.SchemaName,
-                    ["strict"] = true,
-                    ["schema"] = JsonNode.Parse(settings.OutputSchema.GetRawText()),
+                    InputTokens = response.Usage.InputTokens,
+                    OutputTokens = response.Usage.OutputTokens,
+                    TotalTokens = response.Usage.TotalTokens,
+                    CachedInputTokens = response.Usage.CachedInputTokens,
                 },
-                ["messages"] = new JsonArray(request.Messages
-                    .Select(m => (JsonNode)new JsonObject { ["role"] = m.Role.Value, ["content"] = m.Text })
-                    .ToArray()),
-                ["wire_body"] = WireBody(response.WireRequestBody),
+                LatencyMs = (long)Math.Round(response.Latency.TotalMilliseconds),
+                Attempts = response.Attempts,
+                Completed = response.Completed,
             },
-            ["response"] = new JsonObject
+            Attempts = response.AttemptLog?.Select(a => new PromptRecordDto.AttemptDto
             {
-                ["raw_text"] = response.RawText,
-                ["parsed"] = JsonNode.Parse(response.Value.GetRawText()),
-                ["finish_reason"] = response.FinishReason,
-                ["system_fingerprint"] = response.SystemFingerprint,
-                ["model"] = response.ResponseModel,
-                ["usage"] = new JsonObject
-                {
-                    ["input_tokens"] = response.Usage.InputTokens,
-                    ["output_tokens"] = response.Usage.OutputTokens,
-                    ["total_tokens"] = response.Usage.TotalTokens,
-                },
-                ["latency_ms"] = (long)Math.Round(response.Latency.TotalMilliseconds),
-                ["attempts"] = response.Attempts,
-                ["completed"] = response.Completed.ToString("O", CultureInfo.InvariantCulture),
-            },
-            ["thread"] = new JsonObject
-            {
-                ["message_ids"] = new JsonArray(request.MessageIds.Select(id => (JsonNode?)id).ToArray()),
-            },
-            ["produced_files"] = new JsonArray(producedFiles.Select(f => (JsonNode?)f).ToArray()),
+                Number = a.Number,
+                Started = a.Started,
+                Outcome = a.Outcome,
+                RawText = a.RawText,
+                Problems = a.Problems.Count == 0 ? null : [.. a.Problems],
+            }).ToList(),
+            Thread = new() { MessageIds = [.. request.MessageIds] },
+            ProducedFiles = [.. producedFiles],
+            ProducedSha256 = producedSha256 is null ? null : Sorted(producedSha256),
+            Document = document?.DeepClone(),
+            Replay = replay?.DeepClone().AsObject(),
         };
-        if (producedSha256 is not null)
-        {
-            root["produced_sha256"] = StringMap(producedSha256);
-        }
 
-        if (document is not null)
-        {
-            root["document"] = document.DeepClone();
-        }
-
-        if (replay is not null)
-        {
-            root["replay"] = replay.DeepClone();
-        }
-
-        return root.ToJsonString(WriteOptions) + "\n";
+        return JsonSerializer.Serialize(record, PromptRecordJsonContext.Relaxed.PromptRecordDto) + "\n";
     }
 
     /// <summary>A note or draft document as the record's <c>document</c> (snake_case).</summary>
-    public static JsonNode DocumentToJson<T>(T document)
+    /// <param name="typeInfo">Source-generated metadata for <typeparamref name="T"/> when the caller has it; reflection otherwise.</param>
+    public static JsonNode DocumentToJson<T>(T document, JsonTypeInfo<T>? typeInfo = null)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(document);
-        return JsonSerializer.SerializeToNode(document, DocumentOptions)!;
+        return (typeInfo is null ? JsonSerializer.SerializeToNode(document, DocumentOptions) : JsonSerializer.SerializeToNode(document, typeInfo))!;
     }
 
     /// <summary>Reads a recorded <c>document</c> back; <see cref="FormatException"/> when it does not fit <typeparamref name="T"/>.</summary>
-    public static T DocumentFromJson<T>(JsonNode document)
+    public static T DocumentFromJson<T>(JsonNode document, JsonTypeInfo<T>? typeInfo = null)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(document);
         try
         {
-            return document.Deserialize<T>(DocumentOptions) ?? throw new FormatException("'document' is null.");
+            return (typeInfo is null ? document.Deserialize<T>(DocumentOptions) : document.Deserialize(typeInfo))
+                ?? throw new FormatException("'document' is null.");
         }
         catch (JsonException e)
         {
@@ -164,96 +149,97 @@ internal static class PromptRecord
     /// <summary>Reads a record back into the request it describes (for replay). Throws <see cref="FormatException"/> for a foreign or corrupt file.</summary>
     public static PromptRecordData Parse(string json)
     {
-        JsonNode? parsed;
+        JsonDocument parsed;
         try
         {
-            parsed = JsonNode.Parse(json ?? "", documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true });
+            parsed = JsonDocument.Parse(json ?? "", new JsonDocumentOptions { AllowTrailingCommas = true });
         }
         catch (JsonException e)
         {
             throw new FormatException($"This is not a prompt record: it is not valid JSON ({e.Message}).", e);
         }
 
-        if (parsed is not JsonObject root || root["format"]?.GetValueKind() != JsonValueKind.String ||
-            root["format"]!.GetValue<string>() != FormatName)
+        using (parsed)
         {
-            throw new FormatException($"This is not a prompt record: 'format' is not '{FormatName}'.");
-        }
+            var root = parsed.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) ||
+                format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
+            {
+                throw new FormatException($"This is not a prompt record: 'format' is not '{FormatName}'.");
+            }
 
-        try
-        {
-            return Read(root);
-        }
-        catch (Exception e) when (e is InvalidOperationException or JsonException or KeyNotFoundException or FormatException or OverflowException)
-        {
-            throw new FormatException($"The prompt record is damaged: {e.Message}", e);
+            if (root.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int version))
+            {
+                if (version > FormatVersion)
+                {
+                    throw new FormatException(
+                        $"The prompt record has format version {version}; this build reads version {FormatVersion} and older. Update ReplyDrafter.");
+                }
+
+                if (version < 1)
+                {
+                    throw new FormatException($"The prompt record has an invalid format version ({version}).");
+                }
+            }
+
+            try
+            {
+                var record = root.Deserialize(PromptRecordJsonContext.Relaxed.PromptRecordDto)
+                    ?? throw new FormatException("the record is null.");
+                return Read(record);
+            }
+            catch (Exception e) when (e is InvalidOperationException or JsonException or FormatException or OverflowException)
+            {
+                throw new FormatException($"The prompt record is damaged: {e.Message}", e);
+            }
         }
     }
 
-    private static PromptRecordData Read(JsonObject root)
+    private static PromptRecordData Read(PromptRecordDto record)
     {
-        int version = Required(root, "version").GetValue<int>();
-        if (version > FormatVersion)
-        {
-            throw new FormatException(
-                $"The prompt record has format version {version}; this build reads version {FormatVersion} and older. Update ReplyDrafter.");
-        }
-
-        if (version < 1)
-        {
-            throw new FormatException($"The prompt record has an invalid format version ({version}).");
-        }
-
-        var template = Section(root, "template");
-        var providerNode = Section(root, "provider");
-        var requestNode = Section(root, "request");
-        var format = Section(requestNode, "response_format");
-        var responseNode = Section(root, "response");
-        var usage = Section(responseNode, "usage");
-
-        var messages = Required(requestNode, "messages").AsArray()
-            .Select(m => new ChatMessage(new ChatRole(Text(m!, "role")), Text(m!, "content")))
-            .ToList();
-
         var request = new LlmRequest(
-            Text(root, "step"),
-            new TemplateSource(Text(template, "name"), Text(template, "path"), Text(template, "sha256"), ReadStringMap(template, "variables")),
-            messages,
+            record.Step,
+            new TemplateSource(record.Template.Name, record.Template.Path, record.Template.Sha256, record.Template.Variables),
+            record.Request.Messages.Select(m => new ChatMessage(new ChatRole(m.Role), m.Content)).ToList(),
             new LlmSettings(
-                Text(requestNode, "model"),
-                Optional<double>(requestNode, "temperature"),
-                Optional<double>(requestNode, "top_p"),
-                Optional<int>(requestNode, "max_output_tokens"),
-                Optional<long>(requestNode, "seed"),
-                Text(format, "name"),
-                Element(Required(format, "schema"))),
-            Strings(Section(root, "thread"), "message_ids"));
+                record.Request.Model,
+                record.Request.Temperature,
+                record.Request.TopP,
+                record.Request.MaxOutputTokens,
+                record.Request.Seed,
+                record.Request.ResponseFormat.Name,
+                record.Request.ResponseFormat.Schema),
+            record.Thread.MessageIds);
 
-        var wire = requestNode["wire_body"];
+        var wire = record.Request.WireBody;
+        var r = record.Response;
         var response = new LlmResponse(
-            Text(responseNode, "raw_text"),
-            Element(Required(responseNode, "parsed")),
-            OptionalText(responseNode, "finish_reason"),
-            OptionalText(responseNode, "system_fingerprint"),
-            OptionalText(responseNode, "model"),
-            new LlmUsage(Optional<long>(usage, "input_tokens"), Optional<long>(usage, "output_tokens"), Optional<long>(usage, "total_tokens")),
-            TimeSpan.FromMilliseconds(Optional<long>(responseNode, "latency_ms") ?? 0),
-            Optional<int>(responseNode, "attempts") ?? 1,
+            r.RawText,
+            r.Parsed,
+            r.FinishReason,
+            r.SystemFingerprint,
+            r.Model,
+            new LlmUsage(r.Usage.InputTokens, r.Usage.OutputTokens, r.Usage.TotalTokens, r.Usage.CachedInputTokens),
+            TimeSpan.FromMilliseconds(r.LatencyMs ?? 0),
+            r.Attempts ?? 1,
             wire is null ? null : wire.GetValueKind() == JsonValueKind.String ? wire.GetValue<string>() : wire.ToJsonString(),
-            DateTimeOffset.Parse(Text(responseNode, "completed"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind));
+            r.Completed,
+            record.Attempts?.Select(a => new LlmAttempt(a.Number, a.Started, a.Outcome, a.RawText, a.Problems ?? [])).ToList());
 
         var provider = new ProviderInfo(
-            Text(providerNode, "name"),
-            Text(providerNode, "endpoint_host"),
-            Text(providerNode, "model"),
-            OptionalText(providerNode, "api_version"),
-            ReadStringMap(providerNode, "sdk_versions"));
+            record.Provider.Name,
+            record.Provider.EndpointHost,
+            record.Provider.Model,
+            record.Provider.ApiVersion,
+            record.Provider.SdkVersions);
 
-        var hashes = root["produced_sha256"] is null
-            ? new Dictionary<string, string>(StringComparer.Ordinal)
-            : ReadStringMap(root, "produced_sha256");
-        var document = root["document"] is JsonObject recorded ? recorded.DeepClone() : null;
-        return new PromptRecordData(request, response, provider, Strings(root, "produced_files"), document, hashes);
+        return new PromptRecordData(
+            request,
+            response,
+            provider,
+            record.ProducedFiles,
+            record.Document as JsonObject,
+            record.ProducedSha256 ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
     /// <summary>The body as JSON when it is JSON (readable, diffable), else as the text it was.</summary>
@@ -274,46 +260,9 @@ internal static class PromptRecord
         }
     }
 
-    private static JsonObject StringMap(IReadOnlyDictionary<string, string> map)
-    {
-        var obj = new JsonObject();
-        foreach (var (key, value) in map.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            obj[key] = value;
-        }
-
-        return obj;
-    }
-
-    private static Dictionary<string, string> ReadStringMap(JsonObject parent, string key) =>
-        Section(parent, key).ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
-
-    private static List<string> Strings(JsonObject parent, string key) =>
-        Required(parent, key).AsArray().Select(n => n?.GetValue<string>() ?? throw new FormatException($"'{key}' holds a null")).ToList();
-
-    private static JsonNode Required(JsonObject parent, string key) =>
-        parent[key] ?? throw new FormatException($"'{key}' is missing.");
-
-    private static JsonObject Section(JsonObject parent, string key) =>
-        Required(parent, key) as JsonObject ?? throw new FormatException($"'{key}' is not an object.");
-
-    private static string Text(JsonNode parent, string key) =>
-        (parent as JsonObject ?? throw new FormatException("an entry is not an object."))[key] is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            ? value.GetValue<string>()
-            : throw new FormatException($"'{key}' is missing or not text.");
-
-    private static string? OptionalText(JsonObject parent, string key) =>
-        parent[key] is null ? null : Text(parent, key);
-
-    private static T? Optional<T>(JsonObject parent, string key)
-        where T : struct =>
-        parent[key] is { } node ? node.GetValue<T>() : null;
-
-    private static JsonElement Element(JsonNode node)
-    {
-        using var document = JsonDocument.Parse(node.ToJsonString());
-        return document.RootElement.Clone();
-    }
+    // Sorted so two records of the same call diff cleanly.
+    private static Dictionary<string, string> Sorted(IReadOnlyDictionary<string, string> map) =>
+        map.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 }
 
 /// <summary>A prompt record read back: the request to send again, the answer it got, and what it produced.</summary>

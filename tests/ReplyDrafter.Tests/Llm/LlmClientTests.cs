@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Tests.TestServer;
 
@@ -10,14 +11,16 @@ namespace ReplyDrafter.Tests.Llm;
 
 public sealed class LlmClientTests
 {
-    private static LlmClient Client(LlmOptions options, ListLogger<LlmClient>? logger = null) =>
-        new(Options.Create(options), TimeProvider.System, logger ?? new ListLogger<LlmClient>());
+    /// <summary>A client on a frozen fake clock: nothing in these tests waits for real time to pass.</summary>
+    private static TestLlm Llm(LlmOptions options, FakeTimeProvider? time = null, ListLogger<LlmClient>? logger = null) =>
+        new(options, time ?? new FakeTimeProvider(), logger);
 
     [Fact]
     public async Task SendAsync_OpenAI_SendsTheTemplatedRequestAndReturnsTheAnswer()
     {
         await using var server = await FakeLlmServer.StartAsync();
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
         var request = LlmTestSupport.NoteRequest(server.CreateOptions());
 
         var response = await client.SendAsync(request, CancellationToken.None);
@@ -67,7 +70,8 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         var options = server.CreateOptions(LlmProvider.AzureOpenAI);
-        using var client = Client(options);
+        using var llm = Llm(options);
+        var client = llm.Client;
 
         var response = await client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None);
 
@@ -90,16 +94,24 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         server.Enqueue(FakeLlmReply.RateLimited(TimeSpan.FromMilliseconds(expectedDelayMs), milliseconds));
-        var logger = new ListLogger<LlmClient>();
-        using var client = Client(server.CreateOptions(), logger);
+        var time = new FakeTimeProvider();
+        using var llm = Llm(server.CreateOptions(), time);
+        var rateLimitedAt = time.GetUtcNow();
 
-        var response = await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
+        var call = llm.Client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
+        await llm.Logger.WaitForAsync(e => e.Message.Contains("retrying", StringComparison.Ordinal));
+        // Everyone waits, not just this caller: the shared limits are paused for exactly what the server asked.
+        Assert.Equal(rateLimitedAt.AddMilliseconds(expectedDelayMs), llm.Limits.PausedUntil);
+        Assert.False(call.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(expectedDelayMs));
+        var response = await call;
 
         Assert.Equal(2, response.Attempts);
         Assert.Equal(2, server.ChatRequestCount);
-        var retry = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("retrying", StringComparison.Ordinal));
+        var retry = Assert.Single(llm.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("retrying", StringComparison.Ordinal));
         Assert.Equal(expectedDelayMs, retry.State.Single(p => p.Key == "DelayMs").Value);
         Assert.Contains("HTTP 429", retry.Message, StringComparison.Ordinal);
+        Assert.Equal([LlmAttempt.Fault, LlmAttempt.Answer], response.AttemptLog!.Select(a => a.Outcome));
     }
 
     [Fact]
@@ -107,7 +119,8 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         server.Enqueue(FakeLlmReply.Json("```json\n" + FakeLlmServer.CannedNote(replyNeeded: true) + "\n```"));
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
 
         var response = await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
 
@@ -122,7 +135,7 @@ public sealed class LlmClientTests
     [InlineData("``` not closed", "``` not closed")]
     public void WithoutCodeFence_Answer_UnwrapsOnlyAWholeFence(string text, string expected)
     {
-        Assert.Equal(expected, LlmClient.WithoutCodeFence(text));
+        Assert.Equal(expected, AnswerValidator.WithoutCodeFence(text));
     }
 
     [Theory]
@@ -146,7 +159,8 @@ public sealed class LlmClientTests
             "bad-date" => FakeLlmReply.Json(FakeLlmServer.CannedNote(true).Replace("2026-01-09", "next Friday", StringComparison.Ordinal)),
             _ => FakeLlmReply.Drop(),
         });
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
 
         var response = await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
 
@@ -154,6 +168,18 @@ public sealed class LlmClientTests
         Assert.Equal(2, server.ChatRequestCount);
         Assert.Equal("stop", response.FinishReason);
         Assert.Equal("projects", response.Value.GetProperty("kind").GetString());
+        var second = server.ChatRequests[1].Json.GetProperty("messages").EnumerateArray().ToList();
+        bool wrongAnswer = fault is "malformed" or "off-schema" or "truncated" or "bad-date";
+        // A wrong answer is asked again with the bad answer and what was wrong; a transport fault resends the same request.
+        Assert.Equal(wrongAnswer ? 4 : 2, second.Count);
+        Assert.Equal(wrongAnswer ? LlmAttempt.Invalid : LlmAttempt.Fault, response.AttemptLog![0].Outcome);
+        if (wrongAnswer)
+        {
+            Assert.Equal("assistant", second[2].GetProperty("role").GetString());
+            Assert.Contains("does not fit the 'thread-note' JSON schema", MessageText(second[3]), StringComparison.Ordinal);
+            Assert.Contains(response.AttemptLog[0].Problems[0], MessageText(second[3]), StringComparison.Ordinal);
+            Assert.Equal(response.AttemptLog[0].RawText, MessageText(second[2]));
+        }
     }
 
     [Fact]
@@ -161,16 +187,18 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         var options = server.CreateOptions();
-        options.AttemptTimeout = TimeSpan.FromSeconds(2);
-        using var client = Client(options);
-        // Warm up first so start-up cost never counts against the short attempt timeout.
-        _ = await client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None);
+        var time = new FakeTimeProvider();
+        using var llm = Llm(options, time);
         server.Enqueue(FakeLlmReply.Slow(TimeSpan.FromMinutes(5)));
 
-        var response = await client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None);
+        var call = llm.Client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None);
+        await server.WaitForChatRequestsAsync(1);
+        time.Advance(options.AttemptTimeout);
+        var response = await call;
 
         Assert.Equal(2, response.Attempts);
-        Assert.Equal(3, server.ChatRequestCount);
+        Assert.Equal(2, server.ChatRequestCount);
+        Assert.Equal("no answer within the attempt timeout", Assert.Single(response.AttemptLog![0].Problems));
     }
 
     [Fact]
@@ -178,14 +206,12 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         server.Enqueue(FakeLlmReply.Slow(TimeSpan.FromMinutes(5)));
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
         using var cancellation = new CancellationTokenSource();
 
         var call = client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), cancellation.Token);
-        while (server.ChatRequestCount == 0)
-        {
-            await Task.Delay(10);
-        }
+        await server.WaitForChatRequestsAsync(1);
 
         await cancellation.CancelAsync();
 
@@ -198,7 +224,8 @@ public sealed class LlmClientTests
     {
         await using var server = await FakeLlmServer.StartAsync();
         server.Enqueue(FakeLlmReply.Error(400, "invalid_request_error", "Invalid content: Can you send the revised budget"));
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
 
         var error = await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None));
 
@@ -209,19 +236,21 @@ public sealed class LlmClientTests
     }
 
     [Fact]
-    public async Task SendAsync_AnswerNeverFitsTheSchema_ThrowsRejectedAfterAllAttempts()
+    public async Task SendAsync_AnswerBreaksTheSchemaEveryTime_ThreeCallsNoBackoffThenRejected()
     {
         await using var server = await FakeLlmServer.StartAsync(_ => FakeLlmReply.NotMatchingSchema());
         var options = server.CreateOptions();
-        options.MaxRetries = 2;
-        using var client = Client(options);
+        options.RetryBaseDelay = TimeSpan.FromMinutes(1); // any back-off would never end: the clock is frozen
+        using var llm = Llm(options);
 
-        var error = await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<LlmException>(() => llm.Client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None));
 
         Assert.Equal(LlmFailureKind.Rejected, error.Kind);
         Assert.Equal(3, server.ChatRequestCount);
-        Assert.Contains("thread-note", error.Message, StringComparison.Ordinal);
-        Assert.Contains("3 attempt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(6, server.ChatRequests[2].Json.GetProperty("messages").GetArrayLength());
+        Assert.Contains("no usable thread-note answer in 3 attempt(s)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(root):", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(llm.Logger.Entries, e => e.Message.Contains("retrying", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -243,7 +272,8 @@ public sealed class LlmClientTests
             "404" => FakeLlmReply.NotFound(),
             _ => FakeLlmReply.InsufficientQuota(),
         });
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
 
         var error = await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None));
 
@@ -261,9 +291,10 @@ public sealed class LlmClientTests
             Endpoint = $"http://127.0.0.1:{FreePort()}/v1",
             Deployment = "llama3.1:8b",
             MaxRetries = 1,
-            RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+            RetryBaseDelay = TimeSpan.Zero,
         };
-        using var client = Client(options);
+        using var llm = Llm(options);
+        var client = llm.Client;
 
         var error = await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None));
 
@@ -274,16 +305,28 @@ public sealed class LlmClientTests
     }
 
     [Fact]
-    public async Task ProbeAsync_DefaultOllamaPortDown_SaysHowToStartOllama()
+    public void Unreachable_DefaultOllamaPort_SaysHowToStartOllama()
     {
-        var options = new LlmOptions { Endpoint = "http://127.0.0.1:11434/v1", Deployment = "llama3.1:8b" };
-        using var client = Client(options);
+        // Only the words depend on the port; nothing connects to it, so a running Ollama cannot change the result.
+        var advice = new LlmAdvice(Microsoft.Extensions.Options.Options.Create(new LlmOptions { Endpoint = "http://127.0.0.1:11434/v1", Deployment = "llama3.1:8b" }));
 
-        var problem = await client.ProbeAsync(CancellationToken.None);
+        string problem = advice.Unreachable("connection refused");
 
-        Assert.NotNull(problem);
         Assert.Contains("ollama serve", problem, StringComparison.Ordinal);
         Assert.Contains("ollama pull llama3.1:8b", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProbeAsync_LocalPortDown_SaysToStartTheServerThere()
+    {
+        using var llm = Llm(new LlmOptions { Endpoint = $"http://127.0.0.1:{FreePort()}/v1", Deployment = "llama3.1:8b" });
+
+        var problem = await llm.Client.ProbeAsync(CancellationToken.None);
+
+        Assert.NotNull(problem);
+        Assert.Contains("connection refused", problem, StringComparison.Ordinal);
+        Assert.Contains("Start the model server there", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("ollama serve", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -292,18 +335,21 @@ public sealed class LlmClientTests
         await using var server = await FakeLlmServer.StartAsync(_ => FakeLlmReply.ServerError(503));
         var options = server.CreateOptions();
         options.MaxRetries = 2;
-        using var client = Client(options);
+        options.RetryBaseDelay = TimeSpan.Zero;
+        using var llm = Llm(options);
         const int Calls = 5;
 
         var errors = new List<LlmException>();
         for (int i = 0; i < Calls; i++)
         {
-            errors.Add(await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None)));
+            errors.Add(await Assert.ThrowsAsync<LlmException>(() => llm.Client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None)));
         }
 
+        // Call 1 fails 3 times, call 2's first failure is the 4th (BreakerMinimumThroughput): the circuit opens, and on
+        // the frozen clock it stays open, so the server sees nothing more.
         Assert.All(errors, e => Assert.Equal(LlmFailureKind.Unavailable, e.Kind));
-        Assert.True(server.ChatRequestCount < Calls * (options.MaxRetries + 1), $"server saw {server.ChatRequestCount} requests");
-        Assert.Contains("paused", errors[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(options.BreakerMinimumThroughput, server.ChatRequestCount);
+        Assert.Contains("calls paused for 30 s", errors[^1].Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -313,21 +359,24 @@ public sealed class LlmClientTests
         server.ResponseDelay = TimeSpan.FromMilliseconds(150);
         var options = server.CreateOptions();
         options.MaxConcurrency = 2;
-        using var client = Client(options);
+        options.BreakerMinimumThroughput = 2;
+        using var llm = Llm(options, new FakeTimeProvider(), null);
+        var client = llm.Client;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 6)
             .Select(_ => client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None)));
 
         Assert.Equal(6, responses.Length);
         Assert.Equal(6, server.ChatRequestCount);
-        Assert.InRange(server.MaxConcurrentRequests, 1, 2);
+        Assert.Equal(2, server.MaxConcurrentRequests);
     }
 
     [Fact]
     public async Task ProbeAsync_OpenAIServerUp_ReturnsNullAfterListingModels()
     {
         await using var server = await FakeLlmServer.StartAsync();
-        using var client = Client(server.CreateOptions());
+        using var llm = Llm(server.CreateOptions());
+        var client = llm.Client;
 
         string? problem = await client.ProbeAsync(CancellationToken.None);
 
@@ -341,7 +390,8 @@ public sealed class LlmClientTests
     public async Task ProbeAsync_AzureServerUp_ReturnsNullAfterOneTinyChat()
     {
         await using var server = await FakeLlmServer.StartAsync();
-        using var client = Client(server.CreateOptions(LlmProvider.AzureOpenAI));
+        using var llm = Llm(server.CreateOptions(LlmProvider.AzureOpenAI));
+        var client = llm.Client;
 
         string? problem = await client.ProbeAsync(CancellationToken.None);
 
@@ -353,7 +403,8 @@ public sealed class LlmClientTests
     [Fact]
     public async Task ProbeAsync_NothingListening_SaysWhy()
     {
-        using var client = Client(new LlmOptions { Endpoint = $"http://127.0.0.1:{FreePort()}/v1" });
+        using var llm = Llm(new LlmOptions { Endpoint = $"http://127.0.0.1:{FreePort()}/v1" });
+        var client = llm.Client;
 
         string? problem = await client.ProbeAsync(CancellationToken.None);
 
@@ -367,7 +418,8 @@ public sealed class LlmClientTests
         await using var server = await FakeLlmServer.StartAsync();
         server.Enqueue(FakeLlmReply.ServerError(), FakeLlmReply.Unauthorized());
         var logger = new ListLogger<LlmClient>();
-        using var client = Client(server.CreateOptions(), logger);
+        using var llm = Llm(server.CreateOptions(), logger: logger);
+        var client = llm.Client;
 
         await Assert.ThrowsAsync<LlmException>(() => client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None));
 
@@ -379,6 +431,62 @@ public sealed class LlmClientTests
         Assert.All(logger.Entries, e => Assert.DoesNotContain(FakeLlmServer.ApiKey, e.Message, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task SendAsync_ProviderReportsCachedTokens_ResponseAndRecordKeepThem()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.CachedTokens = 128;
+        using var llm = Llm(server.CreateOptions());
+        var request = LlmTestSupport.NoteRequest(server.CreateOptions());
+
+        var response = await llm.Client.SendAsync(request, CancellationToken.None);
+        var record = System.Text.Json.Nodes.JsonNode.Parse(PromptRecord.ToJson(request, response, llm.Client.Provider, ["Notes/x.md"]))!;
+
+        Assert.Equal(128, response.Usage.CachedInputTokens);
+        Assert.Equal(128, (long?)record["response"]!["usage"]!["cached_input_tokens"]);
+    }
+
+    [Fact]
+    public async Task SendAsync_AzureWithoutKey_SignsInWithEntraIdAndSendsTheBearerToken()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        var options = server.CreateOptions(LlmProvider.AzureOpenAI);
+        options.ApiKey = "";
+        var credential = new FakeTokenCredential();
+        using var llm = new TestLlm(options, new FakeTimeProvider(), credential: credential);
+
+        await llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None);
+
+        var sent = Assert.Single(server.ChatRequests);
+        Assert.Equal("Bearer " + FakeTokenCredential.Token, sent.Headers["Authorization"]);
+        Assert.False(sent.Headers.ContainsKey("api-key"));
+        Assert.Contains("https://cognitiveservices.azure.com/.default", credential.Requests.SelectMany(s => s));
+    }
+
+    [Fact]
+    public async Task SendAsync_Retried_NoLogLineQuotesTheProvidersErrorText()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.Enqueue(FakeLlmReply.Error(500, null, "Internal error while reading: Can you send the revised budget"));
+        var sink = new ListLoggerProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(server.CreateOptions()));
+        services.AddLogging(b => b.AddProvider(sink).SetMinimumLevel(LogLevel.Trace));
+        services.AddLlmClient();
+        await using var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<LlmClient>();
+
+        await client.SendAsync(LlmTestSupport.NoteRequest(server.CreateOptions()), CancellationToken.None);
+
+        Assert.Contains(sink.Messages, m => m.Contains("retrying", StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Messages, m => m.Contains("Internal error while reading", StringComparison.Ordinal));
+    }
+
+    private static string MessageText(JsonElement message) =>
+        message.GetProperty("content").ValueKind == JsonValueKind.String
+            ? message.GetProperty("content").GetString()!
+            : message.GetProperty("content")[0].GetProperty("text").GetString()!;
+
     private static int MaxTokens(JsonElement body) =>
         body.TryGetProperty("max_completion_tokens", out var completion) ? completion.GetInt32() : body.GetProperty("max_tokens").GetInt32();
 
@@ -389,5 +497,28 @@ public sealed class LlmClientTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+}
+
+/// <summary>Collects every formatted log line of every category (Polly's included).</summary>
+internal sealed class ListLoggerProvider : ILoggerProvider
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Sink(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Sink(ListLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Messages.Enqueue(formatter(state, exception));
     }
 }

@@ -85,17 +85,47 @@ public sealed class LlmServiceCollectionExtensionsTests
     }
 
     [Fact]
-    public void AddLlm_AzureWithoutKey_SignsInWithEntraId()
+    public void AddLlm_Defaults_AreConsistent()
+    {
+        using var provider = Build([]);
+
+        var options = provider.GetRequiredService<IOptions<LlmOptions>>().Value;
+
+        Assert.True(options.BreakerSamplingDuration >= options.AttemptTimeout * 2);
+        Assert.True(options.AttemptTimeout <= options.TotalBudget);
+        Assert.True(options.BreakerMinimumThroughput <= options.MaxConcurrency);
+        Assert.Null(options.Pricing.InputPerMillion);
+    }
+
+    [Theory]
+    [InlineData("AttemptTimeout", "00:03:00", "ReplyDrafter:Llm:BreakerSamplingDuration must be at least twice ReplyDrafter:Llm:AttemptTimeout ('00:03:00'), or hung attempts never fail inside the window (got '00:04:00').")]
+    [InlineData("TotalBudget", "00:01:00", "ReplyDrafter:Llm:AttemptTimeout must not be longer than ReplyDrafter:Llm:TotalBudget ('00:01:00'): no attempt could use it (got '00:02:00').")]
+    [InlineData("MaxConcurrency", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be at most 2 (ReplyDrafter:Llm:MaxConcurrency 1 × BreakerSamplingDuration / AttemptTimeout), or a hung endpoint can never open the circuit (got 4).")]
+    [InlineData("BreakerMinimumThroughput", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be 2 or more (got 1).")]
+    [InlineData("Pricing:InputPerMillion", "-1", "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million tokens (got -1).")]
+    [InlineData("Pricing:CachedInputPerMillion", "-0.5", "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price")]
+    public void AddLlm_ContradictoryOrBadSetting_FailsAtStartNamingTheKey(string key, string value, string message)
+    {
+        using var provider = Build(new() { ["ReplyDrafter:Llm:" + key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
+
+        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddLlm_PricingSet_BindsIt()
     {
         using var provider = Build(new()
         {
-            ["ReplyDrafter:Llm:Provider"] = "AzureOpenAI",
-            ["ReplyDrafter:Llm:Endpoint"] = "https://example.openai.azure.com/",
-            ["ReplyDrafter:Llm:Deployment"] = "gpt-4o-mini",
-            ["ReplyDrafter:Llm:ApiKey"] = "",
+            ["ReplyDrafter:Llm:Pricing:InputPerMillion"] = "2.5",
+            ["ReplyDrafter:Llm:Pricing:OutputPerMillion"] = "10",
+            ["ReplyDrafter:Llm:Pricing:CachedInputPerMillion"] = "1.25",
         });
 
-        Assert.Equal("AzureOpenAI", provider.GetRequiredService<ILlmClient>().Provider.Provider);
+        var pricing = provider.GetRequiredService<IOptions<LlmOptions>>().Value.Pricing;
+
+        Assert.Equal((2.5, 10.0, 1.25), (pricing.InputPerMillion, pricing.OutputPerMillion, pricing.CachedInputPerMillion));
     }
 
     [Fact]

@@ -1,5 +1,9 @@
 using System.Collections.Concurrent;
+using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using ReplyDrafter.Llm;
 
 namespace ReplyDrafter.Tests.Llm;
@@ -44,6 +48,72 @@ internal static class LlmTestSupport
         ShippedTemplate("draft-reply").Prepare("draft-reply", "prompts/draft-reply.prompty", DraftVariables(), options, ["<m1@example.com>"]);
 }
 
+/// <summary>
+/// The LLM client wired as the program wires it (<see cref="LlmServiceCollectionExtensions.AddLlmClient"/>), with the
+/// test's options, clock, log and (for Entra ID) credential at the seams.
+/// </summary>
+internal sealed class TestLlm : IDisposable
+{
+    private readonly ServiceProvider _services;
+
+    public TestLlm(LlmOptions options, TimeProvider? time = null, ListLogger<LlmClient>? logger = null, TokenCredential? credential = null)
+    {
+        Logger = logger ?? new ListLogger<LlmClient>();
+        var services = new ServiceCollection();
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddSingleton<ILogger<LlmClient>>(Logger);
+        services.AddSingleton(typeof(ILogger<>), typeof(ListLogger<>));
+        services.AddLogging();
+        if (credential is not null)
+        {
+            services.AddSingleton(credential);
+        }
+
+        services.AddLlmClient();
+        _services = services.BuildServiceProvider();
+        Client = _services.GetRequiredService<LlmClient>();
+        Limits = _services.GetRequiredService<ProviderRateLimits>();
+    }
+
+    public LlmClient Client { get; }
+
+    public ProviderRateLimits Limits { get; }
+
+    public ListLogger<LlmClient> Logger { get; }
+
+    public void Dispose() => _services.Dispose();
+
+    /// <summary>Moves the fake clock in small steps until <paramref name="work"/> is done: paced and retried calls wait on it.</summary>
+    public static async Task<T> DriveAsync<T>(FakeTimeProvider time, Task<T> work, TimeSpan step)
+    {
+        for (int i = 0; i < 100_000 && !work.IsCompleted; i++)
+        {
+            time.Advance(step);
+            await Task.Delay(1);
+        }
+
+        return await work;
+    }
+}
+
+/// <summary>Entra ID at the seam: hands out a fixed token and remembers what it was asked for.</summary>
+internal sealed class FakeTokenCredential : TokenCredential
+{
+    public const string Token = "entra-fake-token-42";
+
+    public ConcurrentQueue<string[]> Requests { get; } = new();
+
+    public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+    {
+        Requests.Enqueue(requestContext.Scopes);
+        return new AccessToken(Token, DateTimeOffset.UtcNow.AddHours(1));
+    }
+
+    public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+}
+
 /// <summary>Keeps every log entry with its structured values.</summary>
 internal sealed class ListLogger<T> : ILogger<T>
 {
@@ -54,8 +124,38 @@ internal sealed class ListLogger<T> : ILogger<T>
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Entries.Enqueue((logLevel, formatter(state, exception), state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
+    private readonly List<(Func<(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State), bool> Match, TaskCompletionSource Seen)> _waiters = [];
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        IReadOnlyList<KeyValuePair<string, object?>> values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? [.. pairs] : [];
+        var entry = (logLevel, formatter(state, exception), values);
+        lock (_waiters)
+        {
+            Entries.Enqueue(entry);
+            foreach (var waiter in _waiters.Where(w => w.Match(entry)).ToList())
+            {
+                _waiters.Remove(waiter);
+                waiter.Seen.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Completes when an entry matching <paramref name="match"/> has been logged (already, or later).</summary>
+    public Task WaitForAsync(Func<(LogLevel Level, string Message, IReadOnlyList<KeyValuePair<string, object?>> State), bool> match)
+    {
+        lock (_waiters)
+        {
+            if (Entries.Any(match))
+            {
+                return Task.CompletedTask;
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((match, seen));
+            return seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
 }
 
 /// <summary>A folder under the temp directory that is removed afterwards.</summary>

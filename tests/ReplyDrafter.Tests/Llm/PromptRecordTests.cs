@@ -13,7 +13,8 @@ public sealed class PromptRecordTests
     private static async Task<(LlmRequest Request, LlmResponse Response, ProviderInfo Provider)> RealCallAsync(FakeLlmServer server)
     {
         var options = server.CreateOptions();
-        using var client = new LlmClient(Options.Create(options), TimeProvider.System, new ListLogger<LlmClient>());
+        using var llm = new TestLlm(options);
+        var client = llm.Client;
         var request = LlmTestSupport.ShippedTemplate("thread-note").Prepare(
             "thread-note",
             "prompts/thread-note.prompty",
@@ -45,7 +46,8 @@ public sealed class PromptRecordTests
 
         Assert.Equal(response.RawText, response2.RawText);
         Assert.True(JsonElement.DeepEquals(response.Value, response2.Value));
-        Assert.Equal(response with { Value = default, WireRequestBody = null, Latency = default }, response2 with { Value = default, WireRequestBody = null, Latency = default });
+        Assert.Equal(response with { Value = default, WireRequestBody = null, Latency = default, AttemptLog = null }, response2 with { Value = default, WireRequestBody = null, Latency = default, AttemptLog = null });
+        Assert.Equal(response.AttemptLog!.Select(a => (a.Number, a.Outcome, a.RawText)), response2.AttemptLog!.Select(a => (a.Number, a.Outcome, a.RawText)));
         Assert.Equal(Math.Round(response.Latency.TotalMilliseconds), response2.Latency.TotalMilliseconds);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(response.WireRequestBody!), JsonNode.Parse(response2.WireRequestBody!)));
 
@@ -68,7 +70,10 @@ public sealed class PromptRecordTests
         Assert.Contains("Crème brûlée — 日本語", json, StringComparison.Ordinal);
         Assert.Contains("\n  \"format\"", json, StringComparison.Ordinal);
         Assert.Equal(PromptRecord.FormatName, (string?)root["format"]);
-        Assert.Equal(1, (int?)root["version"]);
+        Assert.Equal(2, (int?)root["version"]);
+        var attempt = Assert.Single(root["attempts"]!.AsArray());
+        Assert.Equal("answer", (string?)attempt!["outcome"]);
+        Assert.Equal(response.RawText, (string?)attempt["raw_text"]);
         Assert.Equal("thread-note", (string?)root["step"]);
         Assert.Equal("prompts/thread-note.prompty", (string?)root["template"]!["path"]);
         Assert.Equal(new Uri(server.BaseUrl).Authority, (string?)root["provider"]!["endpoint_host"]);
@@ -107,5 +112,188 @@ public sealed class PromptRecordTests
         var error = Assert.Throws<FormatException>(() => PromptRecord.Parse(root.ToJsonString()));
 
         Assert.Contains("'messages'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Exactly what the version 1 writer (before typed records) produced for a replayed draft.</summary>
+    private const string Version1Record = """
+{
+  "format": "replydrafter-prompt-record",
+  "version": 1,
+  "created": "2026-01-05T09:30:00.0000000+00:00",
+  "step": "draft-reply",
+  "template": {
+    "name": "draft-reply",
+    "path": "prompts/draft-reply.prompty",
+    "sha256": "3f1c0ffee",
+    "variables": {
+      "me_name": "Pat Me",
+      "thread": "Budget by Friday?"
+    }
+  },
+  "provider": {
+    "name": "OpenAI",
+    "endpoint_host": "127.0.0.1:5000",
+    "model": "fake-model",
+    "api_version": null,
+    "sdk_versions": {
+      "OpenAI": "2.15.0"
+    }
+  },
+  "request": {
+    "model": "fake-model",
+    "temperature": 0.3,
+    "top_p": null,
+    "max_output_tokens": 1500,
+    "seed": 7,
+    "response_format": {
+      "type": "json_schema",
+      "name": "draft-reply",
+      "strict": true,
+      "schema": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "key_points",
+          "body"
+        ],
+        "properties": {
+          "key_points": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          },
+          "body": {
+            "type": "string"
+          }
+        }
+      }
+    },
+    "messages": [
+      {
+        "role": "system",
+        "content": "You draft email replies for Pat Me. Today is 2026-01-05."
+      },
+      {
+        "role": "user",
+        "content": "The thread:\n<untrusted name=\"thread\">Budget by Friday?</untrusted>"
+      }
+    ],
+    "wire_body": {
+      "messages": [
+        {
+          "role": "system",
+          "content": "x"
+        }
+      ],
+      "model": "fake-model"
+    }
+  },
+  "response": {
+    "raw_text": "{\"key_points\":[\"Confirm Friday\"],\"body\":\"Hi Alice,\\n\\nYes, by Friday.\"}",
+    "parsed": {
+      "key_points": [
+        "Confirm Friday"
+      ],
+      "body": "Hi Alice,\n\nYes, by Friday."
+    },
+    "finish_reason": "stop",
+    "system_fingerprint": "fp_fake_0001",
+    "model": "fake-model",
+    "usage": {
+      "input_tokens": 120,
+      "output_tokens": 20,
+      "total_tokens": 140
+    },
+    "latency_ms": 1234,
+    "attempts": 2,
+    "completed": "2026-01-05T09:30:01.2340000+00:00"
+  },
+  "thread": {
+    "message_ids": [
+      "<m1@example.com>"
+    ]
+  },
+  "produced_files": [
+    "Outbox/2026-01-05_Reply-To_Budget.md"
+  ],
+  "produced_sha256": {
+    "Outbox/2026-01-05_Reply-To_Budget.md": "ab12"
+  },
+  "document": {
+    "key_points": [
+      "Confirm Friday"
+    ],
+    "body": "Hi Alice,\n\nYes, by Friday."
+  },
+  "replay": {
+    "of": "Outbox/_prompts/x.prompt.json",
+    "mode": "online"
+  }
+}
+"""; // closing at column 0: the literal is the file as written, byte for byte
+
+    [Fact]
+    public void Parse_Version1Record_ReadsEveryFieldForReplay()
+    {
+        var record = PromptRecord.Parse(Version1Record);
+
+        Assert.Equal("draft-reply", record.Request.Step);
+        Assert.Equal(new TemplateSource("draft-reply", "prompts/draft-reply.prompty", "3f1c0ffee", record.Request.Template.Variables), record.Request.Template);
+        Assert.Equal("Budget by Friday?", record.Request.Template.Variables["thread"]);
+        Assert.Equal(["system", "user"], record.Request.Messages.Select(m => m.Role.Value));
+        Assert.Equal("The thread:\n<untrusted name=\"thread\">Budget by Friday?</untrusted>", record.Request.Messages[1].Text);
+        Assert.Equal(("fake-model", 0.3, (double?)null, 1500, 7L, "draft-reply"), (record.Request.Settings.Model, record.Request.Settings.Temperature, record.Request.Settings.TopP, record.Request.Settings.MaxOutputTokens, record.Request.Settings.Seed, record.Request.Settings.SchemaName));
+        Assert.Equal(["key_points", "body"], record.Request.Settings.OutputSchema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["<m1@example.com>"], record.Request.MessageIds);
+        Assert.Equal("Hi Alice,\n\nYes, by Friday.", record.Response.Value.GetProperty("body").GetString());
+        Assert.Equal(new LlmUsage(120, 20, 140), record.Response.Usage);
+        Assert.Equal(TimeSpan.FromMilliseconds(1234), record.Response.Latency);
+        Assert.Equal(2, record.Response.Attempts);
+        Assert.Null(record.Response.AttemptLog);
+        Assert.Equal(new DateTimeOffset(2026, 1, 5, 9, 30, 1, 234, TimeSpan.Zero), record.Response.Completed);
+        Assert.Equal("{\"messages\":[{\"role\":\"system\",\"content\":\"x\"}],\"model\":\"fake-model\"}", record.Response.WireRequestBody);
+        Assert.Equal(("OpenAI", "127.0.0.1:5000", (string?)null), (record.Provider.Provider, record.Provider.EndpointHost, record.Provider.ApiVersion));
+        Assert.Equal(["Outbox/2026-01-05_Reply-To_Budget.md"], record.ProducedFiles);
+        Assert.Equal("ab12", record.ProducedSha256["Outbox/2026-01-05_Reply-To_Budget.md"]);
+        Assert.Equal("Confirm Friday", (string?)record.Document!["key_points"]![0]);
+    }
+
+    [Fact]
+    public void ToJson_Version1RecordReadBack_WritesTheSameRequestAgain()
+    {
+        var v1 = PromptRecord.Parse(Version1Record);
+
+        string again = PromptRecord.ToJson(v1.Request, v1.Response, v1.Provider, v1.ProducedFiles, v1.Document, v1.ProducedSha256);
+        var (request, response, _, _, document, _) = PromptRecord.Parse(again);
+
+        Assert.Equal(v1.Request.Messages.Select(m => (m.Role, m.Text)), request.Messages.Select(m => (m.Role, m.Text)));
+        Assert.True(JsonElement.DeepEquals(v1.Request.Settings.OutputSchema, request.Settings.OutputSchema));
+        Assert.Equal(v1.Response.Completed - v1.Response.Latency, DateTimeOffset.Parse((string)JsonNode.Parse(again)!["created"]!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(v1.Response.RawText, response.RawText);
+        Assert.True(JsonNode.DeepEquals(v1.Document, document));
+    }
+
+    [Fact]
+    public void ToJson_ResponseWithReasks_ListsEveryAttemptWithItsProblems()
+    {
+        var v1 = PromptRecord.Parse(Version1Record);
+        var started = new DateTimeOffset(2026, 1, 5, 9, 30, 0, TimeSpan.Zero);
+        var response = v1.Response with
+        {
+            Attempts = 3,
+            AttemptLog =
+            [
+                new LlmAttempt(1, started, LlmAttempt.Fault, null, ["HTTP 503"]),
+                new LlmAttempt(2, started.AddSeconds(2), LlmAttempt.Invalid, "{\"body\":1}", ["/body: Value is \"integer\" but should be \"string\""]),
+                new LlmAttempt(3, started.AddSeconds(3), LlmAttempt.Answer, v1.Response.RawText, []),
+            ],
+        };
+
+        var back = PromptRecord.Parse(PromptRecord.ToJson(v1.Request, response, v1.Provider, v1.ProducedFiles)).Response;
+
+        Assert.Equal(3, back.Attempts);
+        Assert.Equal(response.AttemptLog!.Select(a => (a.Number, a.Started, a.Outcome, a.RawText)), back.AttemptLog!.Select(a => (a.Number, a.Started, a.Outcome, a.RawText)));
+        Assert.Equal(response.AttemptLog!.Select(a => a.Problems), back.AttemptLog!.Select(a => a.Problems));
     }
 }

@@ -34,8 +34,13 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeLlmReply> _faults = new();
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
+    private readonly Lock _bucketLock = new();
+    private readonly List<(int Count, TaskCompletionSource Seen)> _waiters = [];
     private int _inFlight;
     private int _maxInFlight;
+    private int _rateLimited;
+    private double _bucket = double.NaN;
+    private DateTimeOffset _bucketUpdated;
 
     private FakeLlmServer(WebApplication app, Func<FakeLlmRequest, FakeLlmReply>? responder)
     {
@@ -57,6 +62,19 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     /// <summary>Added before every chat answer (to make concurrency observable).</summary>
     public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>When set, chat requests beyond this rate are answered 429 (a token bucket of <see cref="FakeRateLimit.Burst"/>).</summary>
+    public FakeRateLimit? RateLimit { get; set; }
+
+    /// <summary>The clock of the rate limit: the tests' fake time, or the real one for the benchmark.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Reported as <c>usage.prompt_tokens_details.cached_tokens</c> in every answer (0: not reported).</summary>
+    public int CachedTokens { get; set; }
+
+    /// <summary>Chat requests answered 429 by <see cref="RateLimit"/>.</summary>
+    public int RateLimitedCount => Volatile.Read(ref _rateLimited);
+
 
     public IReadOnlyList<FakeLlmRequest> Requests => [.. _requests];
 
@@ -95,7 +113,23 @@ public sealed class FakeLlmServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Options aimed at this server, with delays small enough for tests.</summary>
+    /// <summary>Completes once the server has received <paramref name="count"/> chat requests in all (wait on this, never sleep).</summary>
+    public Task WaitForChatRequestsAsync(int count)
+    {
+        lock (_waiters)
+        {
+            if (ChatRequestCount >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, seen));
+            return seen.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+    }
+
+    /// <summary>Options aimed at this server; retries come at once (no back-off), so tests on a frozen fake clock never wait.</summary>
     public LlmOptions CreateOptions(LlmProvider provider = LlmProvider.OpenAI) => new()
     {
         Provider = provider,
@@ -108,7 +142,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
         AttemptTimeout = TimeSpan.FromSeconds(10),
         TotalBudget = TimeSpan.FromSeconds(60),
         MaxRetries = 3,
-        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
+        RetryBaseDelay = TimeSpan.Zero,
         BreakDuration = TimeSpan.FromSeconds(30),
     };
 
@@ -171,7 +205,8 @@ public sealed class FakeLlmServer : IAsyncDisposable
         try
         {
             var request = await RecordAsync(context, deployment);
-            var reply = _faults.TryDequeue(out var fault) ? fault : Responder(request);
+            var (limited, limitHeaders) = TakeToken();
+            var reply = limited ?? (_faults.TryDequeue(out var fault) ? fault : Responder(request));
             var delay = ResponseDelay + reply.Delay;
             if (delay > TimeSpan.Zero)
             {
@@ -196,7 +231,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
                 reply = Responder(request) with { Delay = TimeSpan.Zero };
             }
 
-            await WriteAsync(context, request, reply);
+            await WriteAsync(context, request, reply, limitHeaders);
         }
         finally
         {
@@ -224,11 +259,75 @@ public sealed class FakeLlmServer : IAsyncDisposable
             body,
             headers);
         _requests.Enqueue(request);
+        if (request.IsChat)
+        {
+            lock (_waiters)
+            {
+                int seen = ChatRequestCount;
+                foreach (var waiter in _waiters.Where(w => w.Count <= seen).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Seen.TrySetResult();
+                }
+            }
+        }
+
         return request;
     }
 
-    private static async Task WriteAsync(HttpContext context, FakeLlmRequest request, FakeLlmReply reply)
+    /// <summary>Takes one token from the rate-limit bucket: no reply when there was one, else the 429 to send; and the headers to send.</summary>
+    private (FakeLlmReply? Limited, IReadOnlyDictionary<string, string>? Headers) TakeToken()
     {
+        if (RateLimit is not { } limit)
+        {
+            return (null, null);
+        }
+
+        lock (_bucketLock)
+        {
+            var now = Clock.GetUtcNow();
+            _bucket = double.IsNaN(_bucket)
+                ? limit.Burst
+                : Math.Min(limit.Burst, _bucket + ((now - _bucketUpdated).TotalSeconds * limit.PerSecond));
+            _bucketUpdated = now;
+            bool allowed = _bucket >= 1;
+            if (allowed)
+            {
+                _bucket -= 1;
+            }
+
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            if (limit.SendHeaders)
+            {
+                // As OpenAI reports them: the bucket's size, what is left, and how long until it is full again.
+                double toFull = (limit.Burst - _bucket) / limit.PerSecond;
+                headers["x-ratelimit-limit-requests"] = limit.Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                headers["x-ratelimit-remaining-requests"] = ((int)Math.Floor(_bucket)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                headers["x-ratelimit-reset-requests"] = ((long)Math.Ceiling(toFull * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms";
+            }
+
+            if (allowed)
+            {
+                return (null, headers);
+            }
+
+            Interlocked.Increment(ref _rateLimited);
+            if (limit.SendRetryAfter)
+            {
+                headers["retry-after-ms"] = ((long)Math.Ceiling((1 - _bucket) / limit.PerSecond * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return (new FakeLlmReply { StatusCode = 429, ErrorCode = "rate_limit_exceeded", ErrorMessage = "Rate limit reached.", Headers = headers }, null);
+        }
+    }
+
+    private async Task WriteAsync(HttpContext context, FakeLlmRequest request, FakeLlmReply reply, IReadOnlyDictionary<string, string>? limitHeaders)
+    {
+        foreach (var (name, value) in limitHeaders ?? new Dictionary<string, string>())
+        {
+            context.Response.Headers[name] = value;
+        }
+
         foreach (var (name, value) in reply.Headers)
         {
             context.Response.Headers[name] = value;
@@ -274,6 +373,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
                     ["prompt_tokens"] = promptTokens,
                     ["completion_tokens"] = completionTokens,
                     ["total_tokens"] = promptTokens + completionTokens,
+                    ["prompt_tokens_details"] = CachedTokens > 0 ? new JsonObject { ["cached_tokens"] = Math.Min(CachedTokens, promptTokens) } : null,
                 },
             };
         }
@@ -281,3 +381,8 @@ public sealed class FakeLlmServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToJsonString());
     }
 }
+
+/// <summary>A requests-per-second limit the fake server enforces, optionally announced in OpenAI's rate-limit headers.</summary>
+/// <param name="SendHeaders">Send <c>x-ratelimit-*-requests</c> on every answer.</param>
+/// <param name="SendRetryAfter">Send <c>retry-after-ms</c> on a 429.</param>
+public sealed record FakeRateLimit(double PerSecond, int Burst, bool SendHeaders = true, bool SendRetryAfter = true);

@@ -1,0 +1,78 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Collections.Concurrent;
+using Azure.AI.OpenAI;
+using Azure.Core;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using OpenAI;
+
+namespace ReplyDrafter.Llm;
+
+/// <summary>
+/// Builds the SDK client once (OpenAI-compatible, Azure OpenAI with a key, or Azure OpenAI with Entra ID) over one
+/// HttpClient that paces requests and captures the wire body, and hands out an <see cref="IChatClient"/> per model.
+/// </summary>
+internal sealed class ChatClientFactory : IDisposable
+{
+    private readonly LlmOptions _options;
+    private readonly OpenAIClient _sdkClient;
+    private readonly ConcurrentDictionary<string, IChatClient> _chatClients = new(StringComparer.Ordinal);
+
+    /// <param name="credential">Entra ID sign-in for Azure without a key; null means DefaultAzureCredential (managed identity, Azure CLI, …).</param>
+    public ChatClientFactory(IOptions<LlmOptions> options, ProviderRateLimits limits, TokenCredential? credential = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+        // Timeouts belong to the resilience pipeline; HttpClient's own 100 s would cut long generations short.
+        HttpClient = new HttpClient(new WireCaptureHandler(new RateLimitHandler(limits, handler))) { Timeout = Timeout.InfiniteTimeSpan };
+        _sdkClient = Create(credential);
+    }
+
+    /// <summary>The transport the SDK uses; the start-up probe uses it too, so it is paced the same way.</summary>
+    public HttpClient HttpClient { get; }
+
+    public IChatClient For(string model) =>
+        _chatClients.GetOrAdd(model, m => _sdkClient.GetChatClient(m).AsIChatClient());
+
+    public void Dispose()
+    {
+        foreach (var client in _chatClients.Values)
+        {
+            client.Dispose();
+        }
+
+        HttpClient.Dispose();
+    }
+
+    private OpenAIClient Create(TokenCredential? credential)
+    {
+        var endpoint = new Uri(_options.Endpoint);
+        var transport = new HttpClientPipelineTransport(HttpClient);
+        if (_options.Provider == LlmProvider.AzureOpenAI)
+        {
+            var azureOptions = LlmOptionsValidator.AzureServiceVersion(_options.ApiVersion) is { } version
+                ? new AzureOpenAIClientOptions(version)
+                : new AzureOpenAIClientOptions();
+            azureOptions.RetryPolicy = new ClientRetryPolicy(0);
+            azureOptions.NetworkTimeout = _options.AttemptTimeout;
+            azureOptions.Transport = transport;
+            return string.IsNullOrEmpty(_options.ApiKey)
+                ? new AzureOpenAIClient(endpoint, credential ?? new Azure.Identity.DefaultAzureCredential(), azureOptions)
+                : new AzureOpenAIClient(endpoint, new ApiKeyCredential(_options.ApiKey), azureOptions);
+        }
+
+        var openAIOptions = new OpenAIClientOptions
+        {
+            Endpoint = endpoint,
+            RetryPolicy = new ClientRetryPolicy(0),
+            NetworkTimeout = _options.AttemptTimeout,
+            Transport = transport,
+        };
+
+        // A local server takes no key, but the SDK insists on one.
+        return new OpenAIClient(new ApiKeyCredential(string.IsNullOrEmpty(_options.ApiKey) ? "unused" : _options.ApiKey), openAIOptions);
+    }
+}

@@ -1,0 +1,26 @@
+namespace ReplyDrafter.Llm;
+
+/// <summary>Paces each HTTP attempt (retries included) and reports every response to <see cref="ProviderRateLimits"/>.</summary>
+internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        // About four characters a token: the same rule of thumb providers use to estimate a request before counting it.
+        double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
+        await limits.PaceAsync(estimatedTokens, cancellationToken);
+        long sequence = limits.Concurrency.Sending();
+        HttpResponseMessage response;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken);
+        }
+        catch
+        {
+            limits.NoAnswer();
+            throw;
+        }
+
+        limits.Observe(response, sequence);
+        return response;
+    }
+}

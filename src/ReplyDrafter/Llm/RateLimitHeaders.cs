@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+
+namespace ReplyDrafter.Llm;
+
+/// <summary>One limit as a response reports it: the bucket's size, what is left, and when it is full again.</summary>
+internal readonly record struct RateLimitReading(double Limit, double Remaining, TimeSpan Reset);
+
+/// <summary>
+/// Reads OpenAI / Azure OpenAI rate-limit headers: <c>x-ratelimit-{limit,remaining,reset}-{requests,tokens}</c> on every
+/// answer, <c>retry-after-ms</c> / <c>Retry-After</c> on 429. Reset values are durations such as <c>1s</c>, <c>6m0s</c>, <c>20ms</c>.
+/// </summary>
+internal static partial class RateLimitHeaders
+{
+    public static RateLimitReading? Requests(HttpResponseHeaders headers) => Read(headers, "requests");
+
+    public static RateLimitReading? Tokens(HttpResponseHeaders headers) => Read(headers, "tokens");
+
+    /// <summary>Server-requested delay: <c>retry-after-ms</c> first (finer), then <c>Retry-After</c> seconds or HTTP date.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (Value(headers, "retry-after-ms") is { } ms &&
+            double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
+        {
+            return TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        if (headers.RetryAfter is { } after)
+        {
+            if (after.Delta is { } delta)
+            {
+                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+            }
+
+            if (after.Date is { } date)
+            {
+                return date > now ? date - now : TimeSpan.Zero;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Go-style durations (<c>1h2m3.5s</c>, <c>250ms</c>) or plain seconds; null when unreadable.</summary>
+    public static TimeSpan? Duration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        text = text.Trim();
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plainSeconds))
+        {
+            return plainSeconds >= 0 ? TimeSpan.FromSeconds(plainSeconds) : null;
+        }
+
+        var parts = DurationPart().Matches(text);
+        if (parts.Count == 0 || parts.Sum(p => p.Length) != text.Length)
+        {
+            return null;
+        }
+
+        double totalMs = 0;
+        foreach (Match part in parts)
+        {
+            double n = double.Parse(part.Groups[1].Value, CultureInfo.InvariantCulture);
+            totalMs += part.Groups[2].Value switch
+            {
+                "h" => n * 3_600_000,
+                "m" => n * 60_000,
+                "s" => n * 1000,
+                _ => n,
+            };
+        }
+
+        return TimeSpan.FromMilliseconds(totalMs);
+    }
+
+    private static RateLimitReading? Read(HttpResponseHeaders headers, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        if (Number(Value(headers, "x-ratelimit-limit-" + kind)) is not { } limit || limit <= 0 ||
+            Number(Value(headers, "x-ratelimit-remaining-" + kind)) is not { } remaining ||
+            Duration(Value(headers, "x-ratelimit-reset-" + kind)) is not { } reset)
+        {
+            return null;
+        }
+
+        return new RateLimitReading(limit, Math.Clamp(remaining, 0, limit), reset);
+    }
+
+    private static double? Number(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double n) && n >= 0 ? n : null;
+
+    private static string? Value(HttpResponseHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+
+    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)", RegexOptions.CultureInvariant)]
+    private static partial Regex DurationPart();
+}
