@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using MailKit.Net.Imap;
@@ -37,8 +38,8 @@ internal static class ConnectionChecks
             return invalid;
         }
 
-        using var client = new LlmClient(Options.Create(options), TimeProvider.System, NullLogger<LlmClient>.Instance);
-        return await client.ProbeAsync(cancellationToken);
+        await using var services = new ServiceCollection().AddLogging().AddSingleton(Options.Create(options)).AddLlmClient().BuildServiceProvider();
+        return await services.GetRequiredService<LlmProbe>().ProbeAsync(cancellationToken);
     }
 
     /// <summary>Connect and log in (certificates validated, as the daemon does); null when it worked, else why not.</summary>

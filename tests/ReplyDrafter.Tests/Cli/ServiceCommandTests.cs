@@ -31,7 +31,7 @@ public sealed class ServiceCommandTests : IDisposable
     public async Task PrintUnit_SmallLlmBudget_WatchdogFollowsIt()
     {
         var (code, unit, error) = await CommandLineTests.InvokeAsync(
-            "service", "print-unit", "--vault", _vault.Root, "--ReplyDrafter:Llm:TotalBudget=00:01:00", "--ReplyDrafter:Inbox:RescanInterval=00:00:30");
+            "service", "print-unit", "--vault", _vault.Root, "--ReplyDrafter:Llm:TotalBudget=00:01:00", "--ReplyDrafter:Llm:AttemptTimeout=00:00:30", "--ReplyDrafter:Inbox:RescanInterval=00:00:30");
 
         Assert.True(code == 0, error);
         Assert.Contains("WatchdogSec=300s", unit.Split('\n').Select(l => l.TrimEnd('\r')));
