@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Llm;
 
@@ -13,66 +14,37 @@ internal static class YamlJson
 {
     public static JsonObject ParseMapping(string yaml)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        if (stream.Documents.Count == 0)
+        var mapping = YamlTree.ReadMapping(yaml, ToScalar, strict: true);
+        if (mapping is null)
         {
-            return [];
+            return string.IsNullOrWhiteSpace(yaml) ? [] : throw new FormatException("the frontmatter is not a YAML mapping");
         }
 
-        return ToNode(stream.Documents[0].RootNode) as JsonObject
-            ?? throw new FormatException("the frontmatter is not a YAML mapping");
+        return (JsonObject)ToNode(mapping)!;
     }
 
-    private static JsonNode? ToNode(YamlNode node)
+    private static JsonNode? ToNode(object? value) => value switch
     {
-        switch (node)
-        {
-            case YamlMappingNode mapping:
-                var obj = new JsonObject();
-                foreach (var (key, value) in mapping.Children)
-                {
-                    string name = (key as YamlScalarNode)?.Value
-                        ?? throw new FormatException($"line {key.Start.Line}: a mapping key must be a plain value");
-                    if (obj.ContainsKey(name))
-                    {
-                        throw new FormatException($"line {key.Start.Line}: the key '{name}' appears twice");
-                    }
+        Dictionary<string, object?> mapping => new JsonObject(mapping.Select(p => KeyValuePair.Create(p.Key, ToNode(p.Value)))),
+        List<object?> sequence => new JsonArray(sequence.Select(ToNode).ToArray()),
+        _ => (JsonNode?)value,
+    };
 
-                    obj[name] = ToNode(value);
-                }
-
-                return obj;
-
-            case YamlSequenceNode sequence:
-                var array = new JsonArray();
-                foreach (var item in sequence.Children)
-                {
-                    array.Add(ToNode(item));
-                }
-
-                return array;
-
-            case YamlScalarNode scalar:
-                return ToScalar(scalar);
-
-            default:
-                throw new FormatException($"line {node.Start.Line}: aliases and other YAML features are not supported here");
-        }
-    }
-
-    private static JsonValue? ToScalar(YamlScalarNode scalar)
+    private static JsonValue? ToScalar(Scalar scalar)
     {
-        string text = scalar.Value ?? "";
+        string text = scalar.Value;
         if (scalar.Style is not ScalarStyle.Plain)
         {
             return JsonValue.Create(text);
         }
 
+        if (YamlTree.IsNull(scalar))
+        {
+            return null;
+        }
+
         switch (text)
         {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
             case "true" or "True" or "TRUE":
                 return JsonValue.Create(true);
             case "false" or "False" or "FALSE":

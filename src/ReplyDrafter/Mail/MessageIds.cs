@@ -19,14 +19,14 @@ internal static class MessageIds
         return trimmed.Length == 0 ? null : trimmed;
     }
 
-    /// <summary>
-    /// "generated-&lt;16 hex&gt;@replydrafter.local" from a SHA-256 of sender, date, subject and body, so the same
-    /// message read twice gets the same id (and the ledger recognises it).
-    /// </summary>
     /// <summary>True for an id <see cref="Synthesize"/> made: no mail client knows it, so nothing may reply to it.</summary>
     public static bool IsSynthesized(string messageId) =>
         messageId.StartsWith("generated-", StringComparison.Ordinal) && messageId.EndsWith("@replydrafter.local", StringComparison.Ordinal);
 
+    /// <summary>
+    /// "generated-&lt;16 hex&gt;@replydrafter.local" from a SHA-256 of sender, date, subject and body, so the same
+    /// message read twice gets the same id (and the ledger recognises it).
+    /// </summary>
     public static string Synthesize(string from, DateTimeOffset date, string subject, string body)
     {
         var material = string.Join('\n', from, date.ToString("O", CultureInfo.InvariantCulture), subject, body);

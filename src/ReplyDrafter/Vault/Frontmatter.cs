@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
-using YamlDotNet.Core.Events;
 
 namespace ReplyDrafter.Vault;
 
@@ -117,14 +116,7 @@ internal static partial class Frontmatter
         ArgumentNullException.ThrowIfNull(yaml);
         try
         {
-            var parser = new Parser(new StringReader(yaml));
-            parser.Consume<StreamStart>();
-            if (!parser.TryConsume<DocumentStart>(out _) || !parser.TryConsume<MappingStart>(out _))
-            {
-                return Empty;
-            }
-
-            return ReadMapping(parser);
+            return YamlTree.ReadMapping(yaml, static scalar => YamlTree.IsNull(scalar) ? null : scalar.Value, strict: false) ?? Empty;
         }
         catch (YamlException)
         {
@@ -234,55 +226,6 @@ internal static partial class Frontmatter
             }
         }
     }
-
-    private static Dictionary<string, object?> ReadMapping(IParser parser)
-    {
-        var result = new Dictionary<string, object?>(StringComparer.Ordinal);
-        while (!parser.TryConsume<MappingEnd>(out _))
-        {
-            if (parser.TryConsume<Scalar>(out var key))
-            {
-                result[key.Value] = ReadNode(parser);
-            }
-            else
-            {
-                parser.SkipThisAndNestedEvents(); // complex key
-                parser.SkipThisAndNestedEvents(); // its value
-            }
-        }
-
-        return result;
-    }
-
-    private static object? ReadNode(IParser parser)
-    {
-        if (parser.TryConsume<Scalar>(out var scalar))
-        {
-            return scalar.IsPlainImplicit && scalar.Style == ScalarStyle.Plain && IsNull(scalar.Value) ? null : scalar.Value;
-        }
-
-        if (parser.TryConsume<SequenceStart>(out _))
-        {
-            var list = new List<object?>();
-            while (!parser.TryConsume<SequenceEnd>(out _))
-            {
-                list.Add(ReadNode(parser));
-            }
-
-            return list;
-        }
-
-        if (parser.TryConsume<MappingStart>(out _))
-        {
-            return ReadMapping(parser);
-        }
-
-        // Aliases and anything else: frontmatter written by people rarely uses them; treat as absent.
-        parser.SkipThisAndNestedEvents();
-        return null;
-    }
-
-    private static bool IsNull(string value) => value is "" or "~" or "null" or "Null" or "NULL";
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex ValidKey();

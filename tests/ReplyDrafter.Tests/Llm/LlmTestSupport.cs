@@ -157,34 +157,3 @@ internal sealed class ListLogger<T> : ILogger<T>
         }
     }
 }
-
-/// <summary>A folder under the temp directory that is removed afterwards.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "rd-llm-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public string Write(string name, string text)
-    {
-        string file = System.IO.Path.Combine(Path, name);
-        File.WriteAllText(file, text);
-        return file;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover temp folder harms nobody.
-        }
-    }
-}
