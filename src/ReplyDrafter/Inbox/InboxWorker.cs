@@ -25,7 +25,8 @@ internal sealed partial class InboxWorker(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger,
-    Hosting.ServiceReadiness? readiness = null) : BackgroundService
+    Hosting.ServiceReadiness? readiness = null,
+    Learning.OutcomeTracker? outcomes = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -45,6 +46,7 @@ internal sealed partial class InboxWorker(
         await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
         try
         {
+            MarkIgnoredDrafts();
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
@@ -71,6 +73,15 @@ internal sealed partial class InboxWorker(
         }
     }
 
+    /// <summary>Drafts left unanswered past Learning:IgnoredAfter become "ignored": at every start and every scan.</summary>
+    private void MarkIgnoredDrafts()
+    {
+        if (request.Mode != RunMode.Files)
+        {
+            outcomes?.MarkIgnored();
+        }
+    }
+
     private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
     {
         using var watcher = CreateWatcher();
@@ -89,6 +100,7 @@ internal sealed partial class InboxWorker(
         while (!stopTaking.IsCancellationRequested)
         {
             readiness?.Ping();
+            MarkIgnoredDrafts();
             var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)

@@ -75,7 +75,7 @@ public sealed class LedgerMigrationTests : IDisposable
         Assert.Equal(new ThreadRecord("t1", "v1", "Notes/a.md", null, null), ledger.FindThread("t1"));
         Assert.Equal("abc", ledger.FileAt("Notes/a.md")?.Sha256);
         using var after = OpenRaw();
-        Assert.Equal(1L, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
         Assert.Equal(0L, Scalar(after, "SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'thread_ids'"));
         Assert.Equal(1L, Scalar(after, "SELECT json_extract(json, '$.version') FROM messages"));
     }
