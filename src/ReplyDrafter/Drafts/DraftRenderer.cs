@@ -33,7 +33,7 @@ internal static class DraftRenderer
 
         if (draft.SentAt is { } sentAt)
         {
-            fields.Add(new("sent_at", sentAt.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture)));
+            fields.Add(new("sent_at", sentAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
         }
 
         fields.AddRange(

@@ -102,7 +102,7 @@ public sealed class LedgerMigrationTests : IDisposable
         var error = Assert.Throws<LedgerVersionException>(() => new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath));
 
         Assert.Equal(
-            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to 1): run the newer ReplyDrafter that wrote it, or restore a backup.",
+            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to {ReplyDrafter.Ledger.Ledger.SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.",
             error.Message);
         Assert.Equal(error.Message, ReplyDrafter.Cli.CliHost.Describe(new InvalidOperationException("host", error)));
     }
