@@ -128,11 +128,19 @@ internal sealed partial class OutcomeTracker(
             ?? others.LastOrDefault(m => m.Date <= message.Date && m.MessageId != message.MessageId);
     }
 
+    /// <summary>
+    /// The files first, the ledger last: a crash in between leaves the draft open in the ledger, so the rerun pairs it
+    /// again and writes the same files, instead of a ledger that says "sent" above a file that still says "pending".
+    /// </summary>
     private void Apply(DraftOutcomeRecord draft, DraftOutcome outcome, double? similarity, DateTimeOffset? sentAt, string? sentMessageId)
     {
         var word = outcome.ToWord();
+        MarkFiles(draft, word, similarity, sentAt, sentMessageId);
         ledger.SetDraftOutcome(draft.DraftPath, word, similarity, sentAt, sentMessageId);
+    }
 
+    private void MarkFiles(DraftOutcomeRecord draft, string word, double? similarity, DateTimeOffset? sentAt, string? sentMessageId)
+    {
         var recordPath = writer.RecordPathFor(draft.DraftPath);
         var recordFile = layout.Absolute(recordPath);
         if (!File.Exists(recordFile) || !files.IsUntouched(recordPath))
