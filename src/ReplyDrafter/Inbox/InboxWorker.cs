@@ -46,7 +46,11 @@ internal sealed partial class InboxWorker(
         await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
         try
         {
-            MarkIgnoredDrafts();
+            if (request.Mode == RunMode.Once)
+            {
+                outcomes?.MarkIgnored();
+            }
+
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
@@ -73,15 +77,6 @@ internal sealed partial class InboxWorker(
         }
     }
 
-    /// <summary>Drafts left unanswered past Learning:IgnoredAfter become "ignored": at every start and every scan.</summary>
-    private void MarkIgnoredDrafts()
-    {
-        if (request.Mode != RunMode.Files)
-        {
-            outcomes?.MarkIgnored();
-        }
-    }
-
     private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
     {
         using var watcher = CreateWatcher();
@@ -100,7 +95,9 @@ internal sealed partial class InboxWorker(
         while (!stopTaking.IsCancellationRequested)
         {
             readiness?.Ping();
-            MarkIgnoredDrafts();
+
+            // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
+            outcomes?.MarkIgnored();
             var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
