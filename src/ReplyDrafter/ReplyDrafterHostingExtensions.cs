@@ -35,7 +35,7 @@ public static class ReplyDrafterHostingExtensions
             {
                 logger.WriteTo.Sink(new Cli.CliLogSink(console.Error));
             }
-        });
+        }, preserveStaticLogger: true); // each host logs through its own logger: the static Log.Logger is shared by every host in the process (tests run commands side by side)
 
         services.AddOptionsWithValidateOnStart<ReplyDrafterOptions, ReplyDrafterOptionsValidator>().BindConfiguration(ReplyDrafterOptions.Section);
         services.AddOptionsWithValidateOnStart<MeOptions, MeOptionsValidator>().BindConfiguration(MeOptions.Section);
