@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
+using ReplyDrafter.Learning;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Notes;
 using ReplyDrafter.Processing;
@@ -34,12 +35,13 @@ public static class ReplyDrafterHostingExtensions
             {
                 logger.WriteTo.Sink(new Cli.CliLogSink(console.Error));
             }
-        });
+        }, preserveStaticLogger: true); // each host logs through its own logger: the static Log.Logger is shared by every host in the process (tests run commands side by side)
 
         services.AddOptionsWithValidateOnStart<ReplyDrafterOptions, ReplyDrafterOptionsValidator>().BindConfiguration(ReplyDrafterOptions.Section);
         services.AddOptionsWithValidateOnStart<MeOptions, MeOptionsValidator>().BindConfiguration(MeOptions.Section);
         services.AddOptionsWithValidateOnStart<FolderOptions, FolderOptionsValidator>().BindConfiguration(FolderOptions.Section);
         services.AddOptionsWithValidateOnStart<InboxOptions, InboxOptionsValidator>().BindConfiguration(InboxOptions.Section);
+        services.AddOptionsWithValidateOnStart<LearningOptions, LearningOptionsValidator>().BindConfiguration(LearningOptions.Section);
         services.AddOptions<HostOptions>().Configure<IOptions<InboxOptions>>((host, inbox) =>
             host.ShutdownTimeout = inbox.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
 
@@ -61,6 +63,7 @@ public static class ReplyDrafterHostingExtensions
 
         // Sources feed the batch runner; sinks receive each written draft (none besides the Outbox yet).
         services.AddSingleton<MessageIngest>();
+        services.AddSingleton<OutcomeTracker>();
         services.AddSingleton<ThreadProcessor>();
         services.AddSingleton<BatchRunner>();
         services.AddSingleton<InboxFolderSource>();

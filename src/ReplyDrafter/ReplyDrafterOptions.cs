@@ -28,6 +28,9 @@ public sealed class MeOptions
 
     public string Style { get; set; } = "";
 
+    /// <summary>How many of the user's own earlier replies the draft step gets as examples of their voice (0 turns them off).</summary>
+    public int StyleExamples { get; set; } = 3;
+
     public bool IsMe(string? address) =>
         !string.IsNullOrWhiteSpace(address) &&
         (string.Equals(address.Trim(), Email.Trim(), StringComparison.OrdinalIgnoreCase) ||

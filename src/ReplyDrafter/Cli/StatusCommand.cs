@@ -20,7 +20,8 @@ internal static class StatusCommand
         var time = host.Services.GetRequiredService<TimeProvider>();
 
         var problem = await llm.ProbeAsync(cancellationToken);
-        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem);
+        var learning = host.Services.GetRequiredService<IOptions<Learning.LearningOptions>>().Value;
+        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem, learning, time.GetUtcNow());
 
         if (json)
         {
@@ -51,6 +52,7 @@ internal static class StatusCommand
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));
         table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
+        table.AddRow("Outcomes (30 days)", Markup.Escape(string.Join('\n', report.Outcomes is null ? ["none yet"] : Status.LearningStatus.Lines(report.Outcomes))));
         console.Write(table);
     }
 

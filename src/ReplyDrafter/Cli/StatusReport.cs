@@ -25,7 +25,8 @@ internal sealed record StatusReport(
     string LlmEndpoint,
     string LlmModel,
     bool LlmReachable,
-    string? LlmProblem)
+    string? LlmProblem,
+    Learning.OutcomeReport? Outcomes = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -36,7 +37,7 @@ internal sealed record StatusReport(
     };
 
     /// <summary>Reads the vault without changing it: a vault that never ran has no ledger yet, and gets none.</summary>
-    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, string endpoint, string model, string? llmProblem)
+    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, string endpoint, string model, string? llmProblem, Learning.LearningOptions? learning = null, DateTimeOffset? now = null)
     {
         var waiting = InboxItems.List(layout.Inbox)
             .Select(p => new FileInfo(p))
@@ -53,6 +54,7 @@ internal sealed record StatusReport(
 
         int processedToday = 0, processedTotal = 0, threads = 0;
         var drafts = new List<string>();
+        Learning.OutcomeReport? outcomes = null;
         if (File.Exists(layout.LedgerPath))
         {
             using var ledger = new Ledger.Ledger(layout.LedgerPath);
@@ -61,9 +63,10 @@ internal sealed record StatusReport(
             processedToday = done.Count(i => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(i.UpdatedAt, zone).DateTime) == today);
             threads = ledger.CountThreads();
             drafts.AddRange(ledger.PendingDraftPaths().Where(p => IsPending(layout.Absolute(p))));
+            outcomes = Status.LearningStatus.Gather(ledger, (learning ?? new()).IgnoredAfter, now ?? DateTimeOffset.UtcNow);
         }
 
-        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, endpoint, model, llmProblem is null, llmProblem);
+        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, endpoint, model, llmProblem is null, llmProblem, outcomes);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -93,6 +96,7 @@ internal sealed record StatusReport(
             text.AppendLine(CultureInfo.InvariantCulture, $"  {draft}");
         }
 
+        text.AppendLine(CultureInfo.InvariantCulture, $"Outcomes:   {string.Join("\n            ", Outcomes is null ? ["none yet"] : Status.LearningStatus.Lines(Outcomes))}");
         return text.ToString();
     }
 

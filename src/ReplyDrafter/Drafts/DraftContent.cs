@@ -15,7 +15,10 @@ public sealed record DraftContent(IReadOnlyList<string> KeyPoints, string Body)
 }
 
 /// <summary>Everything a draft file shows (SPEC §3). Addressing fields come from headers and configuration only.</summary>
-/// <param name="Status">The frontmatter <c>status</c>: "pending" for a draft awaiting review; a replay writes "replay" so it never counts as one.</param>
+/// <param name="Status">The frontmatter <c>status</c>: "pending" for a draft awaiting review; a replay writes "replay" so it never counts as one;
+/// once the user replied (or did not), its outcome: sent, edited, rewritten or ignored.</param>
+/// <param name="SentSimilarity">How much of the draft survived into the reply the user sent (0–1), once paired.</param>
+/// <param name="SentAt">When the user's reply was sent, once paired.</param>
 public sealed record DraftDocument(
     DateTimeOffset Created,
     string Urgency,
@@ -33,4 +36,6 @@ public sealed record DraftDocument(
     DraftContent Content,
     string Signature,
     string OriginalSummary,
-    string Status = DraftRenderer.PendingStatus);
+    string Status = DraftRenderer.PendingStatus,
+    double? SentSimilarity = null,
+    DateTimeOffset? SentAt = null);

@@ -25,6 +25,19 @@ internal static class DraftRenderer
         {
             new("type", "draft-reply"),
             new("status", TextFolding.SingleLine(draft.Status)),
+        };
+        if (draft.SentSimilarity is { } similarity)
+        {
+            fields.Add(new("sent_similarity", similarity));
+        }
+
+        if (draft.SentAt is { } sentAt)
+        {
+            fields.Add(new("sent_at", sentAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
+        }
+
+        fields.AddRange(
+        [
             new("created", draft.Created.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)),
             new("urgency", draft.Urgency),
             new("to", TextFolding.SingleLine(draft.To)),
@@ -34,7 +47,7 @@ internal static class DraftRenderer
             new("source_file", VaultPath.Relative(draft.SourceFile, nameof(draft.SourceFile))),
             new("thread_note", VaultPath.Relative(draft.ThreadNote, nameof(draft.ThreadNote))),
             new("ai_model", TextFolding.SingleLine(draft.AiModel)),
-        };
+        ]);
         if (draft.AiTemperature is { } temperature)
         {
             fields.Add(new("ai_temperature", temperature));

@@ -28,5 +28,7 @@ internal sealed class DraftStep(StepCaller caller) : ThreadStep<DraftContent, Dr
         AiTemperature = context.Settings.Temperature,
         PromptFile = context.PromptFile,
         Status = ReplayStatus,
+        SentSimilarity = null,
+        SentAt = null,
     };
 }

@@ -25,7 +25,8 @@ internal sealed partial class InboxWorker(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger,
-    Hosting.ServiceReadiness? readiness = null) : BackgroundService
+    Hosting.ServiceReadiness? readiness = null,
+    Learning.OutcomeTracker? outcomes = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -45,6 +46,11 @@ internal sealed partial class InboxWorker(
         await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
         try
         {
+            if (request.Mode == RunMode.Once)
+            {
+                outcomes?.MarkIgnored();
+            }
+
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
@@ -89,6 +95,9 @@ internal sealed partial class InboxWorker(
         while (!stopTaking.IsCancellationRequested)
         {
             readiness?.Ping();
+
+            // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
+            outcomes?.MarkIgnored();
             var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)

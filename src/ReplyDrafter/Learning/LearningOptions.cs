@@ -1,4 +1,4 @@
-using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace ReplyDrafter.Learning;
@@ -8,10 +8,20 @@ public sealed class LearningOptions
 {
     public const string Section = "ReplyDrafter:Learning";
 
+    public static readonly TimeSpan MinIgnoredAfter = TimeSpan.FromMinutes(1);
+
+    public static readonly TimeSpan MaxIgnoredAfter = TimeSpan.FromDays(365);
+
     /// <summary>A draft with no reply from the user after this long counts as ignored.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "ReplyDrafter:Learning:IgnoredAfter must be between 1 minute and 365 days (it was {0}).")]
     public TimeSpan IgnoredAfter { get; set; } = TimeSpan.FromDays(7);
 }
 
-[OptionsValidator]
-internal sealed partial class LearningOptionsValidator : IValidateOptions<LearningOptions>;
+/// <summary>Checks <c>ReplyDrafter:Learning</c> at start.</summary>
+/// <remarks>Hand-written rather than <c>[OptionsValidator]</c>: the generated message for a TimeSpan range names the property, not the key.</remarks>
+internal sealed class LearningOptionsValidator : IValidateOptions<LearningOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LearningOptions options) =>
+        options.IgnoredAfter < LearningOptions.MinIgnoredAfter || options.IgnoredAfter > LearningOptions.MaxIgnoredAfter
+            ? ValidateOptionsResult.Fail(string.Create(CultureInfo.InvariantCulture, $"ReplyDrafter:Learning:IgnoredAfter must be between 1 minute and 365 days (it was {options.IgnoredAfter})."))
+            : ValidateOptionsResult.Success;
+}

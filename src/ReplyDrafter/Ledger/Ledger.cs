@@ -10,10 +10,10 @@ namespace ReplyDrafter.Ledger;
 /// describes has been renamed into place. The schema's version is <c>PRAGMA user_version</c>; an older ledger is
 /// migrated on open, a newer one is refused (<see cref="LedgerVersionException"/>).
 /// </summary>
-internal sealed class Ledger : IDisposable
+internal sealed partial class Ledger : IDisposable
 {
-    /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds; 2 added the learning tables.</summary>
+    public const int SchemaVersion = 2;
 
     private readonly string _connectionString;
     private readonly Lock _writeLock = new();
@@ -228,6 +228,7 @@ internal sealed class Ledger : IDisposable
         }
 
         ExecuteOn(connection, transaction, Schema);
+        ExecuteOn(connection, transaction, LearningSchema); // 2: additive, so it is created whole from any earlier version
         ExecuteOn(connection, transaction, $"PRAGMA user_version = {SchemaVersion};");
         transaction.Commit();
         Execute(connection, "PRAGMA journal_mode = WAL;");

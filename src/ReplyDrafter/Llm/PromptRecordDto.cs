@@ -38,10 +38,14 @@ internal sealed class PromptRecordDto
     public Dictionary<string, string>? ProducedSha256 { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonNode? Document { get; init; }
+    public JsonNode? Document { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public JsonObject? Replay { get; init; }
+
+    /// <summary>For a draft: what became of it once the user replied (or did not); absent until then and in older records.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutcomeDto? Outcome { get; set; }
 
     internal sealed class TemplateDto
     {
@@ -149,6 +153,18 @@ internal sealed class PromptRecordDto
         public string? RawText { get; init; }
 
         public List<string>? Problems { get; init; }
+    }
+
+    internal sealed class OutcomeDto
+    {
+        /// <summary>sent, edited, rewritten or ignored.</summary>
+        public required string Status { get; init; }
+
+        public double? Similarity { get; init; }
+
+        public DateTimeOffset? SentAt { get; init; }
+
+        public string? SentMessageId { get; init; }
     }
 
     internal sealed class ThreadDto

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Drafts;
+using ReplyDrafter.Learning;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Notes;
@@ -19,6 +20,7 @@ internal sealed partial class ThreadProcessor(
     DraftStep draftStep,
     StepWriter writer,
     IEnumerable<IDraftSink> sinks,
+    OutcomeTracker outcomes,
     ILlmClient llm,
     IOptions<MeOptions> me,
     TimeProvider time,
@@ -71,6 +73,9 @@ internal sealed partial class ThreadProcessor(
             return;
         }
 
+        // The user's own messages first: a reply to the open draft is its outcome, and keeps it from being superseded.
+        outcomes.TakeUserMessages(threadId, messages, thread.DoneVersion is not null);
+
         var latest = messages[^1];
         var latestSource = stored[^1].SourcePath;
         var subject = SubjectNormalizer.Normalize(messages[0].Subject);
@@ -104,9 +109,19 @@ internal sealed partial class ThreadProcessor(
         var why = Addressing.WhyNoDraft(latest, me.Value) ?? (content.Reply.Needed ? null : "the model judged no reply is needed");
         string? draftPath = thread.DraftPath;
         string? draftFor = thread.DraftFor;
-        if (draftPath is not null && draftFor != latest.MessageId && files.DeleteIfUntouched(draftPath))
+        if (draftPath is not null && draftFor != latest.MessageId && outcomes.HasOutcome(draftPath))
+        {
+            // The user answered it (or it was ignored): it stays in the Outbox, marked, and is no longer the pending draft.
+            (draftPath, draftFor) = (null, null);
+            foreach (var sink in sinks)
+            {
+                await sink.WithdrawAsync(threadId, cancellationToken);
+            }
+        }
+        else if (draftPath is not null && draftFor != latest.MessageId && files.DeleteIfUntouched(draftPath))
         {
             files.DeleteIfUntouched(writer.RecordPathFor(draftPath));
+            outcomes.DraftWithdrawn(draftPath);
             LogDraftSuperseded(logger, draftPath);
             (draftPath, draftFor) = (null, null);
             foreach (var sink in sinks)
@@ -138,6 +153,7 @@ internal sealed partial class ThreadProcessor(
     {
         var latest = messages[^1];
         var (to, cc) = Addressing.ReplyAll(latest, me.Value);
+        var examples = outcomes.ExamplesFor(threadId, [.. cc.Prepend(to).Select(p => p.Address)]);
         var answer = await draftStep.AskAsync(messages.Select(m => m.MessageId).ToList(), maxChars => new Dictionary<string, string>
         {
             ["me_name"] = me.Value.Name,
@@ -149,6 +165,8 @@ internal sealed partial class ThreadProcessor(
             ["urgency"] = note.Reply.Urgency,
             ["urgency_reason"] = note.Reply.Reason,
             ["thread"] = ThreadText.Format(messages, maxChars),
+            ["style_examples"] = StyleExampleBlock.Render(examples),
+            ["style_example_ids"] = StyleExampleBlock.Ids(examples),
         }, cancellationToken);
 
         var path = files.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
@@ -170,6 +188,7 @@ internal sealed partial class ThreadProcessor(
             me.Value.Signature,
             note.Summary);
         writer.Write(path, draftStep.File(document), answer.Request, answer.Response, llm.Provider);
+        outcomes.DraftWritten(threadId, path, latest.MessageId, document, answer.Request);
         LogDraftWritten(logger, path, note.Reply.Urgency);
         return (path, document);
     }

@@ -75,9 +75,44 @@ public sealed class LedgerMigrationTests : IDisposable
         Assert.Equal(new ThreadRecord("t1", "v1", "Notes/a.md", null, null), ledger.FindThread("t1"));
         Assert.Equal("abc", ledger.FileAt("Notes/a.md")?.Sha256);
         using var after = OpenRaw();
-        Assert.Equal(1L, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
         Assert.Equal(0L, Scalar(after, "SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'thread_ids'"));
         Assert.Equal(1L, Scalar(after, "SELECT json_extract(json, '$.version') FROM messages"));
+    }
+
+    [Fact]
+    public void Open_Version1Ledger_AddsTheLearningTablesAndKeepsEveryRow()
+    {
+        var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
+        using (var v1 = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        {
+            v1.SetItem("h1", "a.eml", ItemStates.Done, null, now);
+            v1.SaveThread(new ThreadRecord("t1", "v1", "Notes/a.md", "Outbox/a.md", "m1@example.com"), now);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using (var raw = OpenRaw())
+        {
+            // What a version-1 build left: no learning tables.
+            Run(raw, "DROP TABLE draft_outcomes; DROP TABLE user_replies; PRAGMA user_version = 1;");
+        }
+
+        using var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        ledger.SaveDraft(new DraftOutcomeRecord("Outbox/a.md", "t1", "m1@example.com", "gpt", "abc", now, "Hi", "pending", null, null, null));
+        ledger.SetDraftOutcome("Outbox/a.md", "edited", 0.75, now.AddDays(1), "r1@example.com");
+        ledger.AddUserReply(new UserReplyRecord("r1@example.com", "t1", now.AddDays(1), ["bob@example.com", "cc@example.com"], "Hi there", "edited", "Outbox/a.md", now.AddDays(2)));
+
+        Assert.Equal(ItemStates.Done, ledger.FindItem("h1")?.State);
+        Assert.Equal(new ThreadRecord("t1", "v1", "Notes/a.md", "Outbox/a.md", "m1@example.com"), ledger.FindThread("t1"));
+        Assert.Equal(
+            new DraftOutcomeRecord("Outbox/a.md", "t1", "m1@example.com", "gpt", "abc", now, "Hi", "edited", 0.75, now.AddDays(1), "r1@example.com"),
+            ledger.FindDraft("Outbox/a.md"));
+        var reply = Assert.Single(ledger.UserReplies("edited"));
+        Assert.Equal(["bob@example.com", "cc@example.com"], reply.Recipients);
+        Assert.Equal((now.AddDays(1), now.AddDays(2), "Hi there"), (reply.SentAt, reply.SeenAt, reply.OwnText));
+        Assert.True(ledger.HasUserReply("r1@example.com"));
+        using var after = OpenRaw();
+        Assert.Equal(2L, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]
@@ -102,7 +137,7 @@ public sealed class LedgerMigrationTests : IDisposable
         var error = Assert.Throws<LedgerVersionException>(() => new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath));
 
         Assert.Equal(
-            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to 1): run the newer ReplyDrafter that wrote it, or restore a backup.",
+            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to {ReplyDrafter.Ledger.Ledger.SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.",
             error.Message);
         Assert.Equal(error.Message, ReplyDrafter.Cli.CliHost.Describe(new InvalidOperationException("host", error)));
     }

@@ -39,6 +39,8 @@ internal static class LlmTestSupport
         ["urgency"] = "high",
         ["urgency_reason"] = "Deadline Friday.",
         ["thread"] = "From: Alice Example <alice@example.com>\n\nBudget by Friday?",
+        ["style_examples"] = "",
+        ["style_example_ids"] = "",
     };
 
     public static LlmRequest NoteRequest(LlmOptions options) =>

@@ -200,7 +200,7 @@ public sealed class PromptTemplateTests
         Assert.Equal("draft-reply", template.Name);
         Assert.Equal(["body", "key_points"], PropertyNames(template.OutputSchema));
         Assert.Equal(
-            ["me_name", "me_style", "today", "subject", "recipient_name", "note_summary", "urgency", "urgency_reason", "thread"],
+            ["me_name", "me_style", "today", "subject", "recipient_name", "note_summary", "urgency", "urgency_reason", "thread", "style_examples", "style_example_ids"],
             template.Inputs);
         Assert.Contains("thread", template.UntrustedInputs);
 

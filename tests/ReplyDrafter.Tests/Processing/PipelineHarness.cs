@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
+using ReplyDrafter.Learning;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Notes;
 using ReplyDrafter.Processing;
@@ -23,8 +24,12 @@ internal sealed class PipelineHarness : IDisposable
         var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = Vault.Root, Prompts = Path.Combine(AppContext.BaseDirectory, "prompts") }));
         var caller = new StepCaller(prompts, Llm, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
         var me = new MeOptions { Name = "Me Myself", Email = MyEmail, Signature = "Me" };
+        var draftStep = new DraftStep(caller);
+        var writer = new StepWriter(files, Vault.Layout);
+        Outcomes = new OutcomeTracker(
+            Ledger, files, Vault.Layout, writer, draftStep, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
         Threads = new ThreadProcessor(
-            Ledger, files, Vault.Layout, new NoteStep(caller), new DraftStep(caller), new StepWriter(files, Vault.Layout), Sinks, Llm, Options.Create(me), Time,
+            Ledger, files, Vault.Layout, new NoteStep(caller), draftStep, writer, Sinks, Outcomes, Llm, Options.Create(me), Time,
             NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
         Runner = new BatchRunner(
@@ -38,6 +43,10 @@ internal sealed class PipelineHarness : IDisposable
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero));
 
     public FakeLlmClient Llm { get; } = new();
+
+    public LearningOptions Learning { get; } = new();
+
+    public OutcomeTracker Outcomes { get; }
 
     public InboxOptions InboxOptions { get; } = new();
 
