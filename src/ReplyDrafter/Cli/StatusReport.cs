@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
 using ReplyDrafter.Ledger;
+using ReplyDrafter.Llm;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
@@ -25,7 +26,8 @@ internal sealed record StatusReport(
     string LlmEndpoint,
     string LlmModel,
     bool LlmReachable,
-    string? LlmProblem)
+    string? LlmProblem,
+    Status.UsageStatus LlmUsage)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -36,7 +38,7 @@ internal sealed record StatusReport(
     };
 
     /// <summary>Reads the vault without changing it: a vault that never ran has no ledger yet, and gets none.</summary>
-    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, string endpoint, string model, string? llmProblem)
+    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, LlmOptions llm, string? llmProblem)
     {
         var waiting = InboxItems.List(layout.Inbox)
             .Select(p => new FileInfo(p))
@@ -53,6 +55,7 @@ internal sealed record StatusReport(
 
         int processedToday = 0, processedTotal = 0, threads = 0;
         var drafts = new List<string>();
+        var usage = Status.UsageStatus.None(llm);
         if (File.Exists(layout.LedgerPath))
         {
             using var ledger = new Ledger.Ledger(layout.LedgerPath);
@@ -61,9 +64,10 @@ internal sealed record StatusReport(
             processedToday = done.Count(i => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(i.UpdatedAt, zone).DateTime) == today);
             threads = ledger.CountThreads();
             drafts.AddRange(ledger.PendingDraftPaths().Where(p => IsPending(layout.Absolute(p))));
+            usage = Status.UsageStatus.Gather(ledger, today, llm);
         }
 
-        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, endpoint, model, llmProblem is null, llmProblem);
+        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, llm.Endpoint, llm.Deployment, llmProblem is null, llmProblem, usage);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -74,6 +78,7 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Vault:      {Vault}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Ledger:     {Ledger}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM:        {LlmModel} at {LlmEndpoint}: {(LlmReachable ? "answers" : "NOT usable: " + LlmProblem)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"LLM use:    {LlmUsage.Describe().Replace("\n", "\n            ", StringComparison.Ordinal)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {

@@ -10,10 +10,20 @@ namespace ReplyDrafter.Ledger;
 /// describes has been renamed into place. The schema's version is <c>PRAGMA user_version</c>; an older ledger is
 /// migrated on open, a newer one is refused (<see cref="LedgerVersionException"/>).
 /// </summary>
-internal sealed class Ledger : IDisposable
+internal sealed partial class Ledger : IDisposable
 {
     /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 3;
+
+    /// <summary>
+    /// Additive steps past version 1, each idempotent (CREATE ... IF NOT EXISTS) and independent of the others, so a
+    /// ledger at any earlier version reaches <see cref="SchemaVersion"/> whatever order they were added in. Version 2
+    /// is reserved for the learning tables.
+    /// </summary>
+    private static readonly (int Version, string Sql)[] s_migrations =
+    [
+        (3, UsageSchema),
+    ];
 
     private readonly string _connectionString;
     private readonly Lock _writeLock = new();
@@ -228,6 +238,11 @@ internal sealed class Ledger : IDisposable
         }
 
         ExecuteOn(connection, transaction, Schema);
+        foreach (var (_, sql) in s_migrations.Where(m => m.Version > version))
+        {
+            ExecuteOn(connection, transaction, sql);
+        }
+
         ExecuteOn(connection, transaction, $"PRAGMA user_version = {SchemaVersion};");
         transaction.Commit();
         Execute(connection, "PRAGMA journal_mode = WAL;");

@@ -6,6 +6,7 @@ using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Notes;
 using ReplyDrafter.Steps;
+using ReplyDrafter.Telemetry;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Processing;
@@ -22,10 +23,13 @@ internal sealed partial class ThreadProcessor(
     ILlmClient llm,
     IOptions<MeOptions> me,
     TimeProvider time,
-    ILogger<ThreadProcessor> logger)
+    ILogger<ThreadProcessor> logger,
+    ReplyDrafterTelemetry? telemetry = null)
 {
     public async Task<ThreadResult> ProcessAsync(ThreadWork work, PeopleDirectory people, CancellationToken cancellationToken)
     {
+        // The message count is set once the thread is read (a transcript is one).
+        using var span = telemetry?.StartThread(work.ThreadId, work.Transcript is null ? 0 : 1);
         try
         {
             if (work.Transcript is { } transcript)
@@ -64,6 +68,7 @@ internal sealed partial class ThreadProcessor(
     {
         var stored = ledger.ThreadMessages(threadId);
         var messages = stored.Select(s => s.Message).ToList();
+        System.Diagnostics.Activity.Current?.SetTag("replydrafter.thread.messages", messages.Count);
         var version = Hashing.Sha256(string.Join('\n', messages.Select(m => m.MessageId).Order(StringComparer.Ordinal)));
         var thread = ledger.FindThread(threadId) ?? new Ledger.ThreadRecord(threadId, null, null, null, null);
         if (thread.DoneVersion == version)
@@ -120,6 +125,7 @@ internal sealed partial class ThreadProcessor(
             var document = await WriteDraftAsync(threadId, messages, latestSource, notePath, subject, content, today, cancellationToken);
             draftPath = document.Path;
             draftFor = latest.MessageId;
+            telemetry?.DraftWritten();
             foreach (var sink in sinks)
             {
                 await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages), cancellationToken);
