@@ -1,0 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ReplyDrafter.Llm;
+
+/// <summary>
+/// For commands a person waits on (<c>status</c>, <c>replay</c>): one attempt, no back-off, so a model that is down is
+/// reported in seconds (the connect timeout is at most 10 s, see <see cref="ChatClientFactory"/>) instead of after
+/// the daemon's retry budget of a minute or more. The attempt timeout stays: a slow local model may still answer.
+/// </summary>
+internal static class InteractiveLlmBudget
+{
+    public static IServiceCollection UseInteractiveLlmBudget(this IServiceCollection services) =>
+        services.PostConfigure<LlmOptions>(options => options.MaxRetries = 0);
+}
