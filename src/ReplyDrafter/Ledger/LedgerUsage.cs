@@ -41,10 +41,15 @@ internal sealed partial class Ledger
         CREATE INDEX IF NOT EXISTS llm_calls_day ON llm_calls(local_date);
         """;
 
+    /// <summary>
+    /// Committed without its own fsync (synchronous NORMAL on this connection): usage is a statistic, and the next
+    /// FULL commit of any other write syncs the write-ahead log it sits in. A process crash loses nothing; a power
+    /// cut may lose the last few rows and nothing else.
+    /// </summary>
     public void AddLlmCall(LlmCallRecord call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        Write(
+        WriteRelaxed(
             """
             INSERT INTO llm_calls(at, local_date, step, model, input_tokens, cached_tokens, output_tokens, attempts, latency_ms)
             VALUES ($at, $d, $s, $m, $i, $c, $o, $n, $l)
@@ -62,6 +67,30 @@ internal sealed partial class Ledger
             """,
             r => new LlmUsageTotals(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
             ("$d", day is { } d ? Day(d) : null)).FirstOrDefault() ?? LlmUsageTotals.None;
+
+    private void WriteRelaxed(string sql, params (string Name, object? Value)[] parameters)
+    {
+        lock (_writeLock)
+        {
+            if (_batch is not null)
+            {
+                Write(sql, parameters);
+                return;
+            }
+
+            // Open() sets synchronous FULL again whenever the pooled connection is handed out next.
+            using var connection = Open();
+            Execute(connection, "PRAGMA synchronous = NORMAL;");
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
+            command.ExecuteNonQuery();
+        }
+    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

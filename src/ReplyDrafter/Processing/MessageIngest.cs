@@ -68,29 +68,37 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
             .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
             .ToList();
         var groups = ThreadGrouper.Group(fresh, ledger.ThreadOfMessage, s => ledger.ThreadOfSubject(s));
-        foreach (var group in groups)
-        {
-            foreach (var message in group.Messages)
-            {
-                try
-                {
-                    var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
-                    var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
-                    var subject = SubjectNormalizer.Normalize(message.Subject);
 
-                    // One commit for the copy's hash and the message: a crash before it leaves the claim, which the rerun reuses.
-                    files.Write(path, SourceCopy.Render(message), () => ledger.AddMessage(message, group.ThreadId, subject, path, time.GetUtcNow()));
-                }
-                catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+        // Every source copy's claim in one commit, then the copies, then their hashes and the messages in one commit:
+        // a crash before the last commit leaves claims without hashes, which the rerun reuses (as it did per message).
+        var copies = new List<(EmailMessage Message, string ThreadId, string Subject, string Path, string Text)>();
+        files.InOneCommit(() =>
+        {
+            foreach (var group in groups)
+            {
+                foreach (var message in group.Messages)
                 {
-                    // Only the items holding this message fail; the rest of its thread goes on without it.
-                    foreach (var item in items.Where(i => i.Content.Messages.Any(m => m.MessageId == message.MessageId)))
+                    try
                     {
-                        failed.TryAdd(item, Reason(ex));
+                        var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
+                        var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
+                        copies.Add((message, group.ThreadId, SubjectNormalizer.Normalize(message.Subject), path, SourceCopy.Render(message)));
+                    }
+                    catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException))
+                    {
+                        // Only the items holding this message fail; the rest of its thread goes on without it.
+                        foreach (var item in items.Where(i => i.Content.Messages.Any(m => m.MessageId == message.MessageId)))
+                        {
+                            failed.TryAdd(item, Reason(ex));
+                        }
                     }
                 }
             }
-        }
+        });
+
+        files.WriteAll(
+            copies.Select(c => (c.Path, c.Text)).ToList(),
+            () => copies.ForEach(c => ledger.AddMessage(c.Message, c.ThreadId, c.Subject, c.Path, time.GetUtcNow())));
     }
 
     private static string Reason(Exception ex) =>

@@ -101,7 +101,7 @@ internal sealed partial class ThreadProcessor(
         var content = noteAnswer.Value.WithCanonicalNames(people.Canonical);
 
         var date = DateOnly.FromDateTime(latest.Date.DateTime);
-        var notePath = files.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
+        var notePath = writer.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
         var participants = headerPeople.Concat(content.Participants).Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "email", latestSource, writer.RecordPathFor(notePath), me.Value.Name)), noteAnswer.Request, noteAnswer.Response, llm.Provider);
         LogNoteWritten(logger, notePath, messages.Count);
@@ -157,7 +157,7 @@ internal sealed partial class ThreadProcessor(
             ["thread"] = ThreadText.Format(messages, maxChars),
         }, cancellationToken);
 
-        var path = files.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
+        var path = writer.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
         var document = new DraftDocument(
             time.GetLocalNow(),
             note.Reply.Urgency,
@@ -201,7 +201,7 @@ internal sealed partial class ThreadProcessor(
         }, cancellationToken);
         var content = answer.Value.WithCanonicalNames(people.Canonical);
         var date = transcript.Date ?? today;
-        var notePath = files.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
+        var notePath = writer.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
         var participants = content.Participants.Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, writer.RecordPathFor(notePath), me.Value.Name)), answer.Request, answer.Response, llm.Provider);
         ledger.SaveThread(new Ledger.ThreadRecord(work.ThreadId, "transcript", notePath, null, null), time.GetUtcNow());
