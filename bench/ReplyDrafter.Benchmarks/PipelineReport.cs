@@ -76,7 +76,6 @@ internal static class PipelineReport
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **ms per email** | **{total / Emails:0.0}** |"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| thread spans, summed (note + draft + files + ledger) | {Sum("replydrafter.thread") / Emails:0.0} ms/email |"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| LLM calls, summed (HTTP to the fake server) | {Sum("chat") / Emails:0.0} ms/email |"));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| item settling, summed (from batch start) | {Sum("replydrafter.item") / Emails:0.0} ms/email |"));
             if (code != 0)
             {
                 output.WriteLine(log.ToString());

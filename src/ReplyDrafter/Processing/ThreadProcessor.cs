@@ -154,7 +154,7 @@ internal sealed partial class ThreadProcessor(
             ["note_summary"] = note.Summary,
             ["urgency"] = note.Reply.Urgency,
             ["urgency_reason"] = note.Reply.Reason,
-            ["thread"] = ThreadText.Format(messages, maxChars),
+            ["thread"] = DraftInput.Format(messages, me.Value, maxChars),
         }, cancellationToken);
 
         var path = writer.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
