@@ -46,26 +46,35 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
     public void WriteAll(IReadOnlyList<(string Path, string Content)> outputs, Action? alsoRecord = null)
     {
         ArgumentNullException.ThrowIfNull(outputs);
+        var hashes = outputs.Select(o => (o.Path, WriteUnrecorded(o.Path, o.Content))).ToList();
+        Record(hashes, alsoRecord);
+    }
 
+    /// <summary>
+    /// Writes a claimed path atomically and returns its hash, for <see cref="Record"/> to commit together with others
+    /// (so a caller can write many files one at a time without holding all their text).
+    /// </summary>
+    public string WriteUnrecorded(string relativePath, string content)
+    {
         // Rewriting a file the ledger has a hash for: a crash after the rename but before the new hash is recorded
         // would leave text that matches no hash, which reads as a user edit, and the rerun would write a second file
         // beside it. Marking the write as in progress first keeps the file ours until the new hash is in.
-        var rewrites = outputs.Where(o => ledger.FileAt(o.Path) is { Sha256: not null }).Select(o => o.Path).ToList();
-        if (rewrites.Count > 0)
+        if (ledger.FileAt(relativePath) is { Sha256: not null })
         {
-            ledger.InTransaction(() => rewrites.ForEach(ledger.BeginRewrite));
+            ledger.BeginRewrite(relativePath);
         }
 
-        var hashes = new List<(string Path, string Sha256)>(outputs.Count);
-        foreach (var (path, content) in outputs)
-        {
-            AtomicFile.WriteAllText(layout.Absolute(path), content);
-            hashes.Add((path, Hashing.Sha256(content)));
-        }
+        AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
+        return Hashing.Sha256(content);
+    }
 
+    /// <summary>Records the hashes of files written by <see cref="WriteUnrecorded"/> and <paramref name="alsoRecord"/> in one commit.</summary>
+    public void Record(IReadOnlyList<(string Path, string Sha256)> written, Action? alsoRecord = null)
+    {
+        ArgumentNullException.ThrowIfNull(written);
         ledger.InTransaction(() =>
         {
-            foreach (var (path, sha256) in hashes)
+            foreach (var (path, sha256) in written)
             {
                 ledger.CompleteFile(path, sha256);
             }
