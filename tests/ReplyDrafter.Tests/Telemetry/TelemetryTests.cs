@@ -15,6 +15,8 @@ using ReplyDrafter.Tests.TestServer;
 
 namespace ReplyDrafter.Tests.Telemetry;
 
+// Listeners and meters are process-wide: the telemetry tests run one after another so each sees only its own counts.
+[Collection("Telemetry")]
 public sealed class TelemetryTests
 {
     private static ServiceProvider Services(params (string Key, string Value)[] settings)
