@@ -29,7 +29,9 @@ internal sealed partial class MeteredLlmClient(
     {
         ArgumentNullException.ThrowIfNull(request);
         var today = Today();
-        if (SpendLimits.Reached(options.Value, ledger.Value.LlmUsage(today), today) is { } reason)
+        var limits = options.Value;
+        if ((limits.DailyCallLimit is not null || limits.DailyTokenLimit is not null) &&
+            SpendLimits.Reached(limits, ledger.Value.LlmUsage(today), today) is { } reason)
         {
             LogOnce(today, reason);
             throw new LlmException(LlmFailureKind.Unavailable, reason);
