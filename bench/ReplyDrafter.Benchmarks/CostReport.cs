@@ -21,7 +21,7 @@ namespace ReplyDrafter.Benchmarks;
 /// </remarks>
 internal static class CostReport
 {
-    private static readonly int[] ThreadSizes = [1, 3, 8];
+    private static readonly int[] ThreadSizes = [1, 3, 8, 20];
 
     private static readonly MeOptions Me = new()
     {
@@ -57,6 +57,20 @@ internal static class CostReport
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Fixed overhead (instructions, headers, schema: everything but the thread text): note call {first.Note.Chars - first.SentThreadChars:N0} chars, draft call {(first.Draft?.Chars ?? 0) - first.SentThreadChars:N0} chars."));
         output.WriteLine();
+        output.WriteLine("Draft call input: the note's summary plus the messages the reply must answer (DraftInput), not the whole thread again:");
+        output.WriteLine();
+        output.WriteLine("| Messages | Draft call, whole thread (chars) | Draft call now (chars) | Saved | Thread text sent in both calls ÷ naive concatenation (both calls) | Both whole requests ÷ the raw thread once |");
+        output.WriteLine("|---:|---:|---:|---:|---:|---:|");
+        foreach (var row in rows.Where(r => r.Draft is not null))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Messages} | {row.DraftWholeThreadChars:N0} | {row.Draft!.Chars:N0} | {Saving(row.DraftWholeThreadChars, row.Draft.Chars)} | {row.SentShare:0.000} (was {row.SentShareWholeThread:0.000}) | {(double)(row.Note.Chars + row.Draft.Chars) / row.RawThreadChars:0.000} (was {(double)(row.Note.Chars + row.DraftWholeThreadChars) / row.RawThreadChars:0.000}) |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("Naive concatenation: every message's full text as received (quoted history, signatures) in each of the two calls;");
+        output.WriteLine("sent: the thread text the note call sees plus the draft call's message(s) to answer. Target for 20 messages: ≤ 0.15.");
+        output.WriteLine();
         output.WriteLine("Calls per thread: 1 note + at most 1 draft (none when the last message is the user's own, automated,");
         output.WriteLine("not addressed to the user, or the model judges no reply is needed); every thread above ends with a");
         output.WriteLine("question to the user, so it takes both. Each call's chars include its JSON schema (sent as response format).");
@@ -76,24 +90,32 @@ internal static class CostReport
 
         var note = Request(Notes.NoteStep.StepName, messages, prompts, llm);
         var draft = Addressing.WhyNoDraft(messages[^1], Me) is null ? Request(Drafts.DraftStep.StepName, messages, prompts, llm) : null;
+        var wholeThreadDraft = draft is null ? null : Request(Drafts.DraftStep.StepName, messages, prompts, llm, wholeThread: true);
         var noteCost = CallCost.Of(note, tokenizer);
         var draftCost = draft is null ? null : CallCost.Of(draft, tokenizer);
         var unstrippedTokens = CallCost.Of(Request(Notes.NoteStep.StepName, unstripped, prompts, llm), tokenizer).Tokens
             + (draft is null ? 0 : CallCost.Of(Request(Drafts.DraftStep.StepName, unstripped, prompts, llm), tokenizer).Tokens);
 
+        int raw = ThreadText.Format(unstripped, int.MaxValue).Length;
+        int noteThread = ThreadText.Format(messages, llm.MaxInputChars).Length;
+        int draftThread = draft is null ? 0 : DraftInput.Format(messages, Me, llm.MaxInputChars).Length;
         return new ThreadCost(
             size,
-            ThreadText.Format(unstripped, int.MaxValue).Length,
-            ThreadText.Format(messages, llm.MaxInputChars).Length,
+            raw,
+            noteThread,
             noteCost,
             draftCost,
             draft is null ? 1 : 2,
             noteCost.Tokens + (draftCost?.Tokens ?? 0),
-            unstrippedTokens);
+            unstrippedTokens,
+            wholeThreadDraft is null ? 0 : CallCost.Of(wholeThreadDraft, tokenizer).Chars,
+            (double)(noteThread + draftThread) / (2.0 * raw),
+            (double)(noteThread + (draft is null ? 0 : noteThread)) / (2.0 * raw));
     }
 
     /// <summary>The request the thread pipeline builds for a step, with the same variables.</summary>
-    private static LlmRequest Request(string step, List<EmailMessage> messages, PromptLibrary prompts, LlmOptions llm)
+    /// <param name="wholeThread">The draft call as it was before <see cref="DraftInput"/>: the whole thread again.</param>
+    private static LlmRequest Request(string step, List<EmailMessage> messages, PromptLibrary prompts, LlmOptions llm, bool wholeThread = false)
     {
         var subject = SubjectNormalizer.Normalize(messages[0].Subject);
         var thread = ThreadText.Format(messages, llm.MaxInputChars);
@@ -119,7 +141,7 @@ internal static class CostReport
                 ["note_summary"] = "Alice asks whether the 12 December delivery still holds and wants the archive migration in scope. Finance approved 85,000 EUR; anything above needs a change request.",
                 ["urgency"] = "high",
                 ["urgency_reason"] = "Alice needs a confirmed date before the board meets on the 15th.",
-                ["thread"] = thread,
+                ["thread"] = wholeThread ? thread : DraftInput.Format(messages, Me, llm.MaxInputChars),
             };
         return prompts.Get(step).Prepare(step, prompts.DisplayPath(step), variables, llm, messages.Select(m => m.MessageId).ToList());
     }
@@ -128,7 +150,17 @@ internal static class CostReport
         before == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{100.0 * (before - after) / before:0}%");
 
     private sealed record ThreadCost(
-        int Messages, int RawThreadChars, int SentThreadChars, CallCost Note, CallCost? Draft, int Calls, int Tokens, int UnstrippedTokens);
+        int Messages,
+        int RawThreadChars,
+        int SentThreadChars,
+        CallCost Note,
+        CallCost? Draft,
+        int Calls,
+        int Tokens,
+        int UnstrippedTokens,
+        int DraftWholeThreadChars,
+        double SentShare,
+        double SentShareWholeThread);
 
     private sealed record CallCost(int Chars, int Tokens)
     {

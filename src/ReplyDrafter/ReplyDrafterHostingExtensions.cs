@@ -10,6 +10,7 @@ using ReplyDrafter.Llm;
 using ReplyDrafter.Notes;
 using ReplyDrafter.Processing;
 using ReplyDrafter.Steps;
+using ReplyDrafter.Usage;
 using ReplyDrafter.Vault;
 using Serilog;
 
@@ -46,6 +47,7 @@ public static class ReplyDrafterHostingExtensions
             host.ShutdownTimeout = inbox.Value.ShutdownGrace + TimeSpan.FromSeconds(10));
 
         services.AddLlm();
+        services.AddLlmUsageMetering();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new RunRequest());

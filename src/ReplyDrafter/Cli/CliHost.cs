@@ -36,7 +36,9 @@ internal static class CliHost
         }
         else
         {
+            // Not the daemon: someone is waiting for the answer.
             builder.Services.RemoveAll<IHostedService>();
+            Llm.InteractiveLlmBudget.UseInteractiveLlmBudget(builder.Services);
         }
 
         return builder.Build();

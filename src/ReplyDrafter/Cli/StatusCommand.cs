@@ -21,7 +21,7 @@ internal static class StatusCommand
 
         var problem = await llm.ProbeAsync(cancellationToken);
         var learning = host.Services.GetRequiredService<IOptions<Learning.LearningOptions>>().Value;
-        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem, learning, time.GetUtcNow());
+        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options, problem, learning, time.GetUtcNow());
 
         if (json)
         {
@@ -48,6 +48,7 @@ internal static class StatusCommand
         table.AddRow("LLM", report.LlmReachable
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
             : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
+        table.AddRow("LLM use", Markup.Escape(report.LlmUsage.Describe()));
         table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
 using ReplyDrafter.Ledger;
+using ReplyDrafter.Llm;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
@@ -26,6 +27,7 @@ internal sealed record StatusReport(
     string LlmModel,
     bool LlmReachable,
     string? LlmProblem,
+    Status.UsageStatus LlmUsage,
     Learning.OutcomeReport? Outcomes = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
@@ -37,7 +39,7 @@ internal sealed record StatusReport(
     };
 
     /// <summary>Reads the vault without changing it: a vault that never ran has no ledger yet, and gets none.</summary>
-    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, string endpoint, string model, string? llmProblem, Learning.LearningOptions? learning = null, DateTimeOffset? now = null)
+    public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, LlmOptions llm, string? llmProblem, Learning.LearningOptions? learning = null, DateTimeOffset? now = null)
     {
         var waiting = InboxItems.List(layout.Inbox)
             .Select(p => new FileInfo(p))
@@ -55,6 +57,7 @@ internal sealed record StatusReport(
         int processedToday = 0, processedTotal = 0, threads = 0;
         var drafts = new List<string>();
         Learning.OutcomeReport? outcomes = null;
+        var usage = Status.UsageStatus.None(llm);
         if (File.Exists(layout.LedgerPath))
         {
             using var ledger = new Ledger.Ledger(layout.LedgerPath);
@@ -64,9 +67,10 @@ internal sealed record StatusReport(
             threads = ledger.CountThreads();
             drafts.AddRange(ledger.PendingDraftPaths().Where(p => IsPending(layout.Absolute(p))));
             outcomes = Status.LearningStatus.Gather(ledger, (learning ?? new()).IgnoredAfter, now ?? DateTimeOffset.UtcNow);
+            usage = Status.UsageStatus.Gather(ledger, today, llm);
         }
 
-        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, endpoint, model, llmProblem is null, llmProblem, outcomes);
+        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, llm.Endpoint, llm.Deployment, llmProblem is null, llmProblem, usage, outcomes);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -77,6 +81,7 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Vault:      {Vault}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Ledger:     {Ledger}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM:        {LlmModel} at {LlmEndpoint}: {(LlmReachable ? "answers" : "NOT usable: " + LlmProblem)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"LLM use:    {LlmUsage.Describe().Replace("\n", "\n            ", StringComparison.Ordinal)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {

@@ -12,8 +12,19 @@ namespace ReplyDrafter.Ledger;
 /// </summary>
 internal sealed partial class Ledger : IDisposable
 {
-    /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds; 2 added the learning tables.</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
+    public const int SchemaVersion = 3;
+
+    /// <summary>
+    /// Additive steps past version 1, each idempotent (CREATE ... IF NOT EXISTS) and independent of the others, so a
+    /// ledger at any earlier version reaches <see cref="SchemaVersion"/> whatever order they were added in. Version 2 holds
+    /// the learning tables, 3 the LLM usage.
+    /// </summary>
+    private static readonly (int Version, string Sql)[] s_migrations =
+    [
+        (2, LearningSchema),
+        (3, UsageSchema),
+    ];
 
     private readonly string _connectionString;
     private readonly Lock _writeLock = new();
@@ -228,7 +239,11 @@ internal sealed partial class Ledger : IDisposable
         }
 
         ExecuteOn(connection, transaction, Schema);
-        ExecuteOn(connection, transaction, LearningSchema); // 2: additive, so it is created whole from any earlier version
+        foreach (var (_, sql) in s_migrations.Where(m => m.Version > version))
+        {
+            ExecuteOn(connection, transaction, sql);
+        }
+
         ExecuteOn(connection, transaction, $"PRAGMA user_version = {SchemaVersion};");
         transaction.Commit();
         Execute(connection, "PRAGMA journal_mode = WAL;");

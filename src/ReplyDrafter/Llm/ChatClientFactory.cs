@@ -6,6 +6,7 @@ using Azure.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using ReplyDrafter.Telemetry;
 
 namespace ReplyDrafter.Llm;
 
@@ -18,24 +19,37 @@ internal sealed class ChatClientFactory : IDisposable
     private readonly LlmOptions _options;
     private readonly OpenAIClient _sdkClient;
     private readonly ConcurrentDictionary<string, IChatClient> _chatClients = new(StringComparer.Ordinal);
+    private readonly ChatClientTelemetry? _telemetry;
 
     /// <param name="credential">Entra ID sign-in for Azure without a key; null means DefaultAzureCredential (managed identity, Azure CLI, …).</param>
-    public ChatClientFactory(IOptions<LlmOptions> options, ProviderRateLimits limits, TokenCredential? credential = null)
+    /// <param name="telemetry">GenAI spans and metrics around every chat client, when the host registers telemetry.</param>
+    public ChatClientFactory(IOptions<LlmOptions> options, ProviderRateLimits limits, TokenCredential? credential = null, ChatClientTelemetry? telemetry = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        _telemetry = telemetry;
+
+        // A host that does not answer a connect in a few seconds is down: say so without waiting out the attempt timeout.
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = _options.AttemptTimeout < MaxConnectTimeout ? _options.AttemptTimeout : MaxConnectTimeout,
+        };
 
         // Timeouts belong to the resilience pipeline; HttpClient's own 100 s would cut long generations short.
         HttpClient = new HttpClient(new WireCaptureHandler(new RateLimitHandler(limits, handler))) { Timeout = Timeout.InfiniteTimeSpan };
         _sdkClient = Create(credential);
     }
 
+    private static readonly TimeSpan MaxConnectTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>The transport the SDK uses; the start-up probe uses it too, so it is paced the same way.</summary>
     public HttpClient HttpClient { get; }
 
     public IChatClient For(string model) =>
-        _chatClients.GetOrAdd(model, m => _sdkClient.GetChatClient(m).AsIChatClient());
+        _chatClients.GetOrAdd(model, m => _telemetry is null
+            ? _sdkClient.GetChatClient(m).AsIChatClient()
+            : _telemetry.Wrap(_sdkClient.GetChatClient(m).AsIChatClient()));
 
     public void Dispose()
     {

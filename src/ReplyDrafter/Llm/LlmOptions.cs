@@ -53,6 +53,12 @@ public sealed class LlmOptions
     /// <summary>Upper bound on the thread text sent to the model, in characters.</summary>
     public int MaxInputChars { get; set; } = 48_000;
 
+    /// <summary>Most answered calls per local day; past it, items wait until the next day. Null (default): no limit.</summary>
+    public int? DailyCallLimit { get; set; }
+
+    /// <summary>Most tokens (input plus output) per local day; past it, items wait until the next day. Null (default): no limit.</summary>
+    public long? DailyTokenLimit { get; set; }
+
     /// <summary>Prices for the cost estimate in <c>status</c> and the benchmarks; all optional.</summary>
     public LlmPricing Pricing { get; set; } = new();
 }

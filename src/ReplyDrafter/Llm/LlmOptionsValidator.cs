@@ -63,6 +63,16 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
             yield return $"{Prefix}MaxRetries must be 0 or more (got {options.MaxRetries}).";
         }
 
+        if (options.DailyCallLimit is < 1)
+        {
+            yield return $"{Prefix}DailyCallLimit must be 1 or more, or left empty for no limit (got {options.DailyCallLimit}).";
+        }
+
+        if (options.DailyTokenLimit is < 1)
+        {
+            yield return $"{Prefix}DailyTokenLimit must be 1 or more, or left empty for no limit (got {options.DailyTokenLimit}).";
+        }
+
         // Polly's own floors: 10 ms for timeouts, 0.5 s for the circuit's break.
         if (options.AttemptTimeout < TimeSpan.FromMilliseconds(10))
         {

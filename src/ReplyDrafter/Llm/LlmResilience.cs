@@ -34,9 +34,12 @@ internal static class LlmResilience
             var logger = sp.GetRequiredService<ILogger<LlmClient>>();
             string endpointHost = new Uri(options.Endpoint).Host;
             builder.TimeProvider = time;
-            builder
-                .AddTimeout(options.TotalBudget)
-                .AddRetry(new RetryStrategyOptions
+            builder.AddTimeout(options.TotalBudget);
+
+            // Polly refuses a retry strategy of zero retries: no retries (the interactive commands) means none at all.
+            if (options.MaxRetries > 0)
+            {
+                builder.AddRetry(new RetryStrategyOptions
                 {
                     MaxRetryAttempts = options.MaxRetries,
                     BackoffType = DelayBackoffType.Exponential,
@@ -56,7 +59,10 @@ internal static class LlmResilience
                             (long)args.RetryDelay.TotalMilliseconds);
                         return ValueTask.CompletedTask;
                     },
-                })
+                });
+            }
+
+            builder
                 .AddCircuitBreaker(new CircuitBreakerStrategyOptions
                 {
                     FailureRatio = 0.8,

@@ -26,6 +26,13 @@ internal static class Mojibake
     public static string Repair(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+
+        // Most mail is plain ASCII, which holds no mojibake: one vectorized scan instead of the loop below.
+        if (System.Text.Ascii.IsValid(text))
+        {
+            return text;
+        }
+
         StringBuilder? output = null;
         var copiedUpTo = 0;
         for (var i = 0; i < text.Length;)

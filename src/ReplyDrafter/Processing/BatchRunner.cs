@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Ledger;
 using ReplyDrafter.Llm;
+using ReplyDrafter.Telemetry;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Processing;
@@ -23,7 +24,8 @@ internal sealed partial class BatchRunner(
     PeopleCache people,
     IOptions<LlmOptions> llmOptions,
     TimeProvider time,
-    ILogger<BatchRunner> logger)
+    ILogger<BatchRunner> logger,
+    ReplyDrafterTelemetry? telemetry = null)
 {
     /// <param name="progress">Fraction of the batch's threads done, 0 to 1.</param>
     /// <param name="stopTaking">Cancelled at shutdown: no new thread starts, running ones may finish.</param>
@@ -36,13 +38,14 @@ internal sealed partial class BatchRunner(
             return new BatchOutcome(0, 0, 0, null);
         }
 
+        var batchStarted = time.GetUtcNow();
         var failedIngest = new Dictionary<IntakeItem, string>();
         var threadsOf = new Dictionary<IntakeItem, List<string>>();
         var work = ingest.Ingest(items, failedIngest, threadsOf);
         var settled = new Dictionary<IntakeItem, ThreadStatus>();
         foreach (var (item, reason) in failedIngest)
         {
-            settled[item] = Fail(item, reason);
+            settled[item] = Fail(item, reason, batchStarted);
         }
 
         var pending = items.Where(i => !settled.ContainsKey(i)).ToList();
@@ -55,14 +58,19 @@ internal sealed partial class BatchRunner(
             {
                 foreach (var item in byThread[threadId].Where(i => !settled.ContainsKey(i) && threadsOf[i].All(results.ContainsKey)))
                 {
-                    settled[item] = Settle(item, threadsOf[item], results);
+                    settled[item] = Settle(item, threadsOf[item], results, batchStarted);
                 }
             }
         }, stopTaking, cancellationToken);
 
         foreach (var item in pending.Where(i => !settled.ContainsKey(i)))
         {
-            settled[item] = Settle(item, threadsOf[item], results);
+            settled[item] = Settle(item, threadsOf[item], results, batchStarted);
+        }
+
+        foreach (var group in settled.Where(s => s.Value == ThreadStatus.Waiting).GroupBy(s => SourceLabel(s.Key)))
+        {
+            telemetry?.ItemsWaiting(group.Count(), group.Key);
         }
 
         var waitingReason = pending.SelectMany(i => threadsOf[i]).Select(results.GetValueOrDefault).FirstOrDefault(r => r?.Status == ThreadStatus.Waiting)?.Reason;
@@ -75,31 +83,45 @@ internal sealed partial class BatchRunner(
     }
 
     /// <summary>Completes an item whose threads are all done, fails one with a failed thread; the rest wait in their source.</summary>
-    private ThreadStatus Settle(IntakeItem item, List<string> threadIds, IReadOnlyDictionary<string, ThreadResult> results)
+    private ThreadStatus Settle(IntakeItem item, List<string> threadIds, IReadOnlyDictionary<string, ThreadResult> results, DateTimeOffset batchStarted)
     {
         var outcomes = threadIds.Select(results.GetValueOrDefault).ToList();
         if (outcomes.All(r => r?.Status == ThreadStatus.Done))
         {
+            using var span = StartItemSpan(item, batchStarted);
             ledger.SetItem(item.Key, item.Name, ItemStates.Done, null, time.GetUtcNow());
             Tell(item, () => item.Source.Complete(item));
+            telemetry?.ItemDone(SourceLabel(item));
             return ThreadStatus.Done;
         }
 
         if (outcomes.FirstOrDefault(r => r?.Status == ThreadStatus.Failed) is { } failure)
         {
-            return Fail(item, failure.Reason ?? "The model could not process this item.");
+            return Fail(item, failure.Reason ?? "The model could not process this item.", batchStarted);
         }
 
         return ThreadStatus.Waiting;
     }
 
-    private ThreadStatus Fail(IntakeItem item, string reason)
+    private ThreadStatus Fail(IntakeItem item, string reason, DateTimeOffset batchStarted)
     {
+        using var span = StartItemSpan(item, batchStarted);
+        telemetry?.ItemFailed(reason, SourceLabel(item));
         LogFailed(logger, item.Name, reason);
         ledger.SetItem(item.Key, item.Name, ItemStates.Failed, reason, time.GetUtcNow());
         Tell(item, () => item.Source.Fail(item, reason));
         return ThreadStatus.Failed;
     }
+
+    /// <summary>An item's span runs from the batch's start (its threads ran in parallel with others) to its settling.</summary>
+    private System.Diagnostics.Activity? StartItemSpan(IntakeItem item, DateTimeOffset batchStarted)
+    {
+        var span = telemetry?.StartItem(item.Name, SourceLabel(item));
+        span?.SetStartTime(batchStarted.UtcDateTime);
+        return span;
+    }
+
+    private static string SourceLabel(IntakeItem item) => item.Key.StartsWith("imap:", StringComparison.Ordinal) ? "imap" : "folder";
 
     /// <summary>The ledger already holds the item's state: a source that cannot move it now catches up when it sees the item again.</summary>
     private void Tell(IntakeItem item, Action action)

@@ -68,27 +68,48 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
             .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
             .ToList();
         var groups = ThreadGrouper.Group(fresh, ledger.ThreadOfMessage, s => ledger.ThreadOfSubject(s));
-        foreach (var group in groups)
-        {
-            foreach (var message in group.Messages)
-            {
-                try
-                {
-                    var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
-                    var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
-                    var subject = SubjectNormalizer.Normalize(message.Subject);
 
-                    // One commit for the copy's hash and the message: a crash before it leaves the claim, which the rerun reuses.
-                    files.Write(path, SourceCopy.Render(message), () => ledger.AddMessage(message, group.ThreadId, subject, path, time.GetUtcNow()));
-                }
-                catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+        // Every source copy's claim in one commit, then the copies one at a time, then their hashes and the messages
+        // in one commit: a crash before the last commit leaves claims without hashes, which the rerun reuses.
+        var claimed = new List<(EmailMessage Message, string ThreadId, string Path)>();
+        files.InOneCommit(() =>
+        {
+            foreach (var group in groups)
+            {
+                foreach (var message in group.Messages)
                 {
-                    // Only the items holding this message fail; the rest of its thread goes on without it.
-                    foreach (var item in items.Where(i => i.Content.Messages.Any(m => m.MessageId == message.MessageId)))
+                    Isolated(items, message, failed, () =>
                     {
-                        failed.TryAdd(item, Reason(ex));
-                    }
+                        var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
+                        claimed.Add((message, group.ThreadId, files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md")));
+                    });
                 }
+            }
+        });
+
+        var written = new List<(EmailMessage Message, string ThreadId, string Path, string Sha256)>();
+        foreach (var (message, threadId, path) in claimed)
+        {
+            Isolated(items, message, failed, () => written.Add((message, threadId, path, files.WriteUnrecorded(path, SourceCopy.Render(message)))));
+        }
+
+        files.Record(
+            written.Select(w => (w.Path, w.Sha256)).ToList(),
+            () => written.ForEach(w => ledger.AddMessage(w.Message, w.ThreadId, SubjectNormalizer.Normalize(w.Message.Subject), w.Path, time.GetUtcNow())));
+    }
+
+    /// <summary>Runs one message's part; when it breaks, only the items holding this message fail, the rest of its thread goes on.</summary>
+    private static void Isolated(IReadOnlyList<IntakeItem> items, EmailMessage message, Dictionary<IntakeItem, string> failed, Action work)
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException))
+        {
+            foreach (var item in items.Where(i => i.Content.Messages.Any(m => m.MessageId == message.MessageId)))
+            {
+                failed.TryAdd(item, Reason(ex));
             }
         }
     }

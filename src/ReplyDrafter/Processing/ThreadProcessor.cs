@@ -7,6 +7,7 @@ using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Notes;
 using ReplyDrafter.Steps;
+using ReplyDrafter.Telemetry;
 using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Processing;
@@ -24,10 +25,13 @@ internal sealed partial class ThreadProcessor(
     ILlmClient llm,
     IOptions<MeOptions> me,
     TimeProvider time,
-    ILogger<ThreadProcessor> logger)
+    ILogger<ThreadProcessor> logger,
+    ReplyDrafterTelemetry? telemetry = null)
 {
     public async Task<ThreadResult> ProcessAsync(ThreadWork work, PeopleDirectory people, CancellationToken cancellationToken)
     {
+        // The message count is set once the thread is read (a transcript is one).
+        using var span = telemetry?.StartThread(work.ThreadId, work.Transcript is null ? 0 : 1);
         try
         {
             if (work.Transcript is { } transcript)
@@ -66,6 +70,7 @@ internal sealed partial class ThreadProcessor(
     {
         var stored = ledger.ThreadMessages(threadId);
         var messages = stored.Select(s => s.Message).ToList();
+        System.Diagnostics.Activity.Current?.SetTag("replydrafter.thread.messages", messages.Count);
         var version = Hashing.Sha256(string.Join('\n', messages.Select(m => m.MessageId).Order(StringComparer.Ordinal)));
         var thread = ledger.FindThread(threadId) ?? new Ledger.ThreadRecord(threadId, null, null, null, null);
         if (thread.DoneVersion == version)
@@ -101,7 +106,7 @@ internal sealed partial class ThreadProcessor(
         var content = noteAnswer.Value.WithCanonicalNames(people.Canonical);
 
         var date = DateOnly.FromDateTime(latest.Date.DateTime);
-        var notePath = files.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
+        var notePath = writer.Claim("note:" + threadId, "note", layout.Notes, $"{Iso(DateOnly.FromDateTime(messages[0].Date.DateTime))}_{Slug.Make(subject, 69)}", ".md");
         var participants = headerPeople.Concat(content.Participants).Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "email", latestSource, writer.RecordPathFor(notePath), me.Value.Name)), noteAnswer.Request, noteAnswer.Response, llm.Provider);
         LogNoteWritten(logger, notePath, messages.Count);
@@ -135,6 +140,7 @@ internal sealed partial class ThreadProcessor(
             var document = await WriteDraftAsync(threadId, messages, latestSource, notePath, subject, content, today, cancellationToken);
             draftPath = document.Path;
             draftFor = latest.MessageId;
+            telemetry?.DraftWritten();
             foreach (var sink in sinks)
             {
                 await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages), cancellationToken);
@@ -164,12 +170,12 @@ internal sealed partial class ThreadProcessor(
             ["note_summary"] = note.Summary,
             ["urgency"] = note.Reply.Urgency,
             ["urgency_reason"] = note.Reply.Reason,
-            ["thread"] = ThreadText.Format(messages, maxChars),
+            ["thread"] = DraftInput.Format(messages, me.Value, maxChars),
             ["style_examples"] = StyleExampleBlock.Render(examples),
             ["style_example_ids"] = StyleExampleBlock.Ids(examples),
         }, cancellationToken);
 
-        var path = files.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
+        var path = writer.Claim($"draft:{threadId}:{latest.MessageId}", "draft", layout.Outbox, $"{Iso(today)}_Reply-To_{Slug.Make(subject, 60)}", ".md");
         var document = new DraftDocument(
             time.GetLocalNow(),
             note.Reply.Urgency,
@@ -214,7 +220,7 @@ internal sealed partial class ThreadProcessor(
         }, cancellationToken);
         var content = answer.Value.WithCanonicalNames(people.Canonical);
         var date = transcript.Date ?? today;
-        var notePath = files.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
+        var notePath = writer.Claim("note:" + work.ThreadId, "note", layout.Notes, $"{Iso(date)}_{Slug.Make(transcript.Title, 69)}", ".md");
         var participants = content.Participants.Select(people.Canonical).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "transcript", work.TranscriptSourceRef!, writer.RecordPathFor(notePath), me.Value.Name)), answer.Request, answer.Response, llm.Provider);
         ledger.SaveThread(new Ledger.ThreadRecord(work.ThreadId, "transcript", notePath, null, null), time.GetUtcNow());

@@ -11,6 +11,18 @@ namespace ReplyDrafter.Steps;
 /// </summary>
 internal sealed class StepWriter(OwnedFiles files, VaultLayout layout)
 {
+    /// <summary>Claims a step's output path (see <see cref="OwnedFiles.Claim"/>) and its record's path in one commit.</summary>
+    public string Claim(string ownerKey, string kind, string folder, string stem, string extension)
+    {
+        string path = "";
+        files.InOneCommit(() =>
+        {
+            path = files.Claim(ownerKey, kind, folder, stem, extension);
+            files.ClaimExact(RecordPathFor(path), "record:" + path, "prompt-record");
+        });
+        return path;
+    }
+
     /// <summary><c>Outbox/_prompts/&lt;same stem&gt;.prompt.json</c> for a note or draft path.</summary>
     public string RecordPathFor(string producedPath) =>
         layout.Relative(Path.Combine(layout.PromptRecords, Path.GetFileNameWithoutExtension(producedPath) + ".prompt.json"));
@@ -19,9 +31,12 @@ internal sealed class StepWriter(OwnedFiles files, VaultLayout layout)
     public void Write(string path, StepFile file, LlmRequest request, LlmResponse response, ProviderInfo provider)
     {
         var recordPath = RecordPathFor(path);
-        files.ClaimExact(recordPath, "record:" + path, "prompt-record");
-        files.Write(path, file.Markdown);
-        files.Write(recordPath, Record(path, file, request, response, provider, replay: null));
+        if (!files.IsClaimedBy(recordPath, "record:" + path))
+        {
+            files.ClaimExact(recordPath, "record:" + path, "prompt-record");
+        }
+
+        files.WriteAll([(path, file.Markdown), (recordPath, Record(path, file, request, response, provider, replay: null))]);
     }
 
     /// <summary>

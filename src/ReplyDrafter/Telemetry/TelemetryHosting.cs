@@ -6,7 +6,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using ReplyDrafter.Cli;
 
 namespace ReplyDrafter.Telemetry;
 

@@ -112,7 +112,7 @@ public sealed class LedgerMigrationTests : IDisposable
         Assert.Equal((now.AddDays(1), now.AddDays(2), "Hi there"), (reply.SentAt, reply.SeenAt, reply.OwnText));
         Assert.True(ledger.HasUserReply("r1@example.com"));
         using var after = OpenRaw();
-        Assert.Equal(2L, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]
@@ -140,6 +140,32 @@ public sealed class LedgerMigrationTests : IDisposable
             $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to {ReplyDrafter.Ledger.Ledger.SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.",
             error.Message);
         Assert.Equal(error.Message, ReplyDrafter.Cli.CliHost.Describe(new InvalidOperationException("host", error)));
+    }
+
+    [Fact]
+    public void Open_Version1LedgerWithData_GainsTheUsageTableAndKeepsEveryRow()
+    {
+        var now = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+        using (var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        {
+            ledger.SetItem("h1", "a.eml", ItemStates.Done, null, now);
+        }
+
+        // Back to what a version-1 build left: no usage table, user_version 1.
+        using (var raw = OpenRaw())
+        {
+            Run(raw, "DROP TABLE llm_calls; PRAGMA user_version = 1;");
+        }
+
+        using (var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        {
+            Assert.Equal(ItemStates.Done, ledger.FindItem("h1")?.State);
+            ledger.AddLlmCall(new LlmCallRecord(now, new DateOnly(2026, 1, 5), "thread-note", "m", 100, 40, 20, 1, TimeSpan.FromSeconds(1)));
+            Assert.Equal(new LlmUsageTotals(1, 100, 40, 20), ledger.LlmUsage(new DateOnly(2026, 1, 5)));
+        }
+
+        using var after = OpenRaw();
+        Assert.Equal(3L, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]

@@ -95,6 +95,8 @@ public sealed class LlmServiceCollectionExtensionsTests
         Assert.True(options.AttemptTimeout <= options.TotalBudget);
         Assert.True(options.BreakerMinimumThroughput <= options.MaxConcurrency);
         Assert.Null(options.Pricing.InputPerMillion);
+        Assert.Null(options.DailyCallLimit);
+        Assert.Null(options.DailyTokenLimit);
     }
 
     [Theory]
@@ -104,6 +106,8 @@ public sealed class LlmServiceCollectionExtensionsTests
     [InlineData("BreakerMinimumThroughput", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be 2 or more (got 1).")]
     [InlineData("Pricing:InputPerMillion", "-1", "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million tokens (got -1).")]
     [InlineData("Pricing:CachedInputPerMillion", "-0.5", "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price")]
+    [InlineData("DailyCallLimit", "0", "ReplyDrafter:Llm:DailyCallLimit must be 1 or more, or left empty for no limit (got 0).")]
+    [InlineData("DailyTokenLimit", "-5", "ReplyDrafter:Llm:DailyTokenLimit must be 1 or more, or left empty for no limit (got -5).")]
     public void AddLlm_ContradictoryOrBadSetting_FailsAtStartNamingTheKey(string key, string value, string message)
     {
         using var provider = Build(new() { ["ReplyDrafter:Llm:" + key] = value });

@@ -17,19 +17,21 @@ internal sealed class PipelineHarness : IDisposable
 {
     public const string MyEmail = "me@example.com";
 
-    public PipelineHarness()
+    /// <param name="llm">What the pipeline calls instead of <see cref="Llm"/> directly (e.g. a decorator around it).</param>
+    public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null)
     {
         Ledger = new ReplyDrafter.Ledger.Ledger(Vault.Layout.LedgerPath);
+        var client = llm?.Invoke(this) ?? Llm;
         var files = new OwnedFiles(Ledger, Vault.Layout, Time);
         var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = Vault.Root, Prompts = Path.Combine(AppContext.BaseDirectory, "prompts") }));
-        var caller = new StepCaller(prompts, Llm, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
+        var caller = new StepCaller(prompts, client, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
         var me = new MeOptions { Name = "Me Myself", Email = MyEmail, Signature = "Me" };
         var draftStep = new DraftStep(caller);
         var writer = new StepWriter(files, Vault.Layout);
         Outcomes = new OutcomeTracker(
             Ledger, files, Vault.Layout, writer, draftStep, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
         Threads = new ThreadProcessor(
-            Ledger, files, Vault.Layout, new NoteStep(caller), draftStep, writer, Sinks, Outcomes, Llm, Options.Create(me), Time,
+            Ledger, files, Vault.Layout, new NoteStep(caller), draftStep, writer, Sinks, Outcomes, client, Options.Create(me), Time,
             NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
         Runner = new BatchRunner(

@@ -12,6 +12,8 @@ using ReplyDrafter.Telemetry;
 namespace ReplyDrafter.Tests.Telemetry;
 
 /// <summary>The export really goes out over OTLP/HTTP to the configured endpoint, signal paths included.</summary>
+// Listeners and meters are process-wide: the telemetry tests run one after another so each sees only its own counts.
+[Collection("Telemetry")]
 public sealed class OtlpExportTests
 {
     [Fact]

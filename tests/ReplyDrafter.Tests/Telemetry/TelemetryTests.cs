@@ -15,6 +15,8 @@ using ReplyDrafter.Tests.TestServer;
 
 namespace ReplyDrafter.Tests.Telemetry;
 
+// Listeners and meters are process-wide: the telemetry tests run one after another so each sees only its own counts.
+[Collection("Telemetry")]
 public sealed class TelemetryTests
 {
     private static ServiceProvider Services(params (string Key, string Value)[] settings)
@@ -161,6 +163,44 @@ public sealed class TelemetryTests
         var content = string.Join(" ", span.Tags.Select(t => t.Value)) + string.Join(" ", span.Events.SelectMany(e => e.Tags).Select(t => t.Value));
         Assert.Equal(includeContent, content.Contains("secret budget numbers", StringComparison.Ordinal));
         Assert.Contains(metrics, m => m.Name == "gen_ai.client.token.usage");
+    }
+
+    [Fact]
+    public async Task RunOnce_RealPipeline_ThreadItemAndGenAiSpansAndCounters()
+    {
+        await using var harness = await ReplyDrafter.Tests.EndToEnd.DaemonHarness.StartAsync();
+        harness.Drop(ReplyDrafter.Tests.TestData.MimeMessageBuilder.ToMe("a@example.com", "Budget for Q3"), "telemetry-budget.eml");
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using var tracer = Sdk.CreateTracerProviderBuilder()
+            .AddSource(ReplyDrafterTelemetry.SourceName, ReplyDrafterTelemetry.LlmSourceName).AddInMemoryExporter(spans).Build()!;
+        using var meter = Sdk.CreateMeterProviderBuilder().AddMeter(ReplyDrafterTelemetry.SourceName).AddInMemoryExporter(metrics).Build()!;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = await ReplyDrafterCommandLine.InvokeAsync(
+            harness.Arguments("run", "--once"),
+            static settings =>
+            {
+                var builder = Host.CreateApplicationBuilder(settings);
+                builder.AddReplyDrafter();
+                builder.AddReplyDrafterTelemetry();
+                return builder;
+            },
+            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
+        meter.ForceFlush();
+
+        Assert.True(code == 0, error.ToString());
+        var item = spans.Single(s => s.OperationName == "replydrafter.item" && (string?)s.GetTagItem("replydrafter.item.name") == "telemetry-budget.eml");
+        Assert.Equal(ActivityStatusCode.Unset, item.Status);
+        var thread = Assert.Single(spans, s => s.OperationName == "replydrafter.thread");
+        Assert.Equal(1, thread.GetTagItem("replydrafter.thread.messages"));
+        var chats = spans.Where(s => (string?)s.GetTagItem("gen_ai.operation.name") == "chat" && s.ParentSpanId == thread.SpanId).ToList();
+        Assert.Equal(2, chats.Count); // the note and the draft, inside the thread's span
+        Assert.All(chats, c => Assert.NotNull(c.GetTagItem("gen_ai.usage.input_tokens")));
+        Assert.Equal(1, Sum(metrics, "replydrafter.items.done"));
+        Assert.Equal(0, Sum(metrics, "replydrafter.items.failed"));
+        Assert.Equal(1, Sum(metrics, "replydrafter.drafts.written"));
     }
 
     private static long Sum(List<Metric> metrics, string name)

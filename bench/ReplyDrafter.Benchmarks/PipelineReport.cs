@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using MimeKit;
+using ReplyDrafter.Cli;
+using ReplyDrafter.Telemetry;
+using ReplyDrafter.Tests.TestServer;
+
+namespace ReplyDrafter.Benchmarks;
+
+/// <summary>
+/// The pipeline's own time per email: 500 emails (each its own thread, addressed to the user, so each gets a note and
+/// a draft) go through the real program's <c>run --once</c> in process, against the tests' fake LLM server answering at
+/// once on loopback. The spans the program emits split the time: threads (note and draft, LLM calls included), the
+/// LLM calls themselves (HTTP to the fake server), and the rest (reading, hashing, ingest, archiving).
+/// </summary>
+internal static class PipelineReport
+{
+    private const int Emails = 500;
+
+    public static async Task RunAsync(TextWriter output)
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        var root = Directory.CreateTempSubdirectory("replydrafter-bench-");
+        try
+        {
+            var inbox = Directory.CreateDirectory(Path.Combine(root.FullName, "Inbox"));
+            for (int i = 0; i < Emails; i++)
+            {
+                File.WriteAllBytes(Path.Combine(inbox.FullName, $"mail-{i:D4}.eml"), SampleMail.ToBytes(Email(i)));
+            }
+
+            var spans = new ConcurrentBag<(string Name, TimeSpan Duration)>();
+            using var listener = new ActivityListener
+            {
+                ShouldListenTo = s => s.Name is ReplyDrafterTelemetry.SourceName or ReplyDrafterTelemetry.LlmSourceName,
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+                ActivityStopped = a => spans.Add((a.OperationName.StartsWith("chat", StringComparison.Ordinal) ? "chat" : a.OperationName, a.Duration)),
+            };
+            ActivitySource.AddActivityListener(listener);
+
+            using var log = new StringWriter();
+            var clock = Stopwatch.StartNew();
+            int code = await ReplyDrafterCommandLine.InvokeAsync(
+                [
+                    "run", "--once", "--vault", root.FullName,
+                    "--ReplyDrafter:Llm:Provider=OpenAI",
+                    "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
+                    "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+                    "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+                    "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
+                    "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
+                    "--ReplyDrafter:Inbox:StableFor=00:00:00",
+                    "--Serilog:MinimumLevel:Default=Warning",
+                ],
+                static settings =>
+                {
+                    var builder = Host.CreateApplicationBuilder(settings);
+                    builder.AddReplyDrafter();
+                    builder.AddReplyDrafterTelemetry();
+                    return builder;
+                },
+                CliConsole.Writers(TextWriter.Synchronized(log), TextWriter.Synchronized(log)));
+            clock.Stop();
+
+            int archived = Directory.Exists(Path.Combine(inbox.FullName, "_archive")) ? Directory.EnumerateFiles(Path.Combine(inbox.FullName, "_archive"), "*", SearchOption.AllDirectories).Count() : 0;
+            double Sum(string name) => spans.Where(s => s.Name == name).Sum(s => s.Duration.TotalMilliseconds);
+            double total = clock.Elapsed.TotalMilliseconds;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Pipeline: {Emails} emails, run --once in process, instant fake LLM on loopback (exit {code}, {archived} archived, {server.ChatRequestCount} LLM calls)"));
+            output.WriteLine();
+            output.WriteLine("| figure | value |");
+            output.WriteLine("| --- | ---: |");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wall time, start to exit | {total / 1000:0.00} s |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **ms per email** | **{total / Emails:0.0}** |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| thread spans, summed (note + draft + files + ledger) | {Sum("replydrafter.thread") / Emails:0.0} ms/email |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| LLM calls, summed (HTTP to the fake server) | {Sum("chat") / Emails:0.0} ms/email |"));
+            if (code != 0)
+            {
+                output.WriteLine(log.ToString());
+            }
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    private static MimeMessage Email(int i)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress($"Sender {i}", $"sender{i}@client.example"));
+        message.To.Add(SampleMail.Me);
+        message.Subject = $"Question {i} about the statement of work";
+        message.MessageId = $"bench-{i}@client.example";
+        message.Date = new DateTimeOffset(2025, 12, 1, 9, 0, 0, TimeSpan.Zero).AddMinutes(i);
+        message.Body = new TextPart("plain")
+        {
+            Text = $"Hi Sam,\n\ncould you confirm the milestone dates for item {i} and send the revised budget by Friday?\n\nThanks,\nSender {i}\n",
+        };
+        return message;
+    }
+}
