@@ -21,7 +21,7 @@ internal sealed class StepWriter(OwnedFiles files, VaultLayout layout)
         var recordPath = RecordPathFor(path);
         files.ClaimExact(recordPath, "record:" + path, "prompt-record");
         files.Write(path, file.Markdown);
-        files.Write(recordPath, Record(path, file, request, response, provider, replay: null));
+        files.Write(recordPath, Record(path, file, request, response, provider, replay: null), unixMode: Security.PrivateFiles.PrivateFileMode);
     }
 
     /// <summary>
@@ -37,7 +37,7 @@ internal sealed class StepWriter(OwnedFiles files, VaultLayout layout)
         AtomicFile.WriteAllText(outputFile, file.Markdown, overwrite: false);
         try
         {
-            AtomicFile.WriteAllText(layout.Absolute(recordPath), Record(path, file, request, response, provider, replay), overwrite: false);
+            AtomicFile.WriteAllText(layout.Absolute(recordPath), Record(path, file, request, response, provider, replay), overwrite: false, unixMode: Security.PrivateFiles.PrivateFileMode);
         }
         catch
         {

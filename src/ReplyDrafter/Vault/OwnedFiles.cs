@@ -35,7 +35,8 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
 
     /// <summary>Writes a claimed path atomically, then records what was written.</summary>
     /// <param name="alsoRecord">Ledger writes that describe this file, committed in the same transaction as its hash.</param>
-    public void Write(string relativePath, string content, Action? alsoRecord = null)
+    /// <param name="unixMode">The file's mode on Unix (0600 for prompt records, which hold full mail text); null keeps the umask's.</param>
+    public void Write(string relativePath, string content, Action? alsoRecord = null, UnixFileMode? unixMode = null)
     {
         // Rewriting a file the ledger has a hash for: a crash after the rename but before the new hash is recorded
         // would leave text that matches no hash, which reads as a user edit, and the rerun would write a second file
@@ -45,7 +46,7 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
             ledger.BeginRewrite(relativePath);
         }
 
-        AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
+        AtomicFile.WriteAllText(layout.Absolute(relativePath), content, unixMode: unixMode);
         var sha256 = Hashing.Sha256(content);
         ledger.InTransaction(() =>
         {
