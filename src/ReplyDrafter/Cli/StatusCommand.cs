@@ -20,7 +20,10 @@ internal static class StatusCommand
         var time = host.Services.GetRequiredService<TimeProvider>();
 
         var problem = await llm.ProbeAsync(cancellationToken);
-        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem);
+        // The endpoint may carry credentials (user:key@, ?key=): shown redacted everywhere, the problem text too.
+        problem = problem is null ? null : Security.Redaction.InMessage(problem, options.Endpoint);
+        var report = StatusReport.Gather(
+            layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, Security.Redaction.Url(options.Endpoint), options.Deployment, problem);
 
         if (json)
         {
