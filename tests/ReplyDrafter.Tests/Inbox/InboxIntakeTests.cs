@@ -133,7 +133,8 @@ public sealed class InboxIntakeTests : IDisposable
 
         Assert.Equal(1, outcome.Failed);
         var reason = Assert.Single(_pipeline.Vault.Files(), f => f.EndsWith(".error.md", StringComparison.Ordinal));
-        Assert.Contains("Inbox:MaxItemBytes", File.ReadAllText(_pipeline.Vault.Path(reason)), StringComparison.Ordinal);
+        var text = File.ReadAllText(_pipeline.Vault.Path(reason));
+        Assert.True(text.Contains("MaxItemBytes", StringComparison.Ordinal), text);
     }
 
     [Fact]
@@ -154,7 +155,7 @@ public sealed class InboxIntakeTests : IDisposable
         Assert.Empty(_pipeline.Llm.Requests);
         var reason = File.ReadAllText(_pipeline.Vault.Path(Assert.Single(_pipeline.Vault.Files(), f => f.EndsWith(".error.md", StringComparison.Ordinal))));
         Assert.Contains("more than 2 messages", reason, StringComparison.Ordinal);
-        Assert.Contains("Inbox:MaxMessagesPerItem", reason, StringComparison.Ordinal);
+        Assert.True(reason.Contains("MaxMessagesPerItem", StringComparison.Ordinal), reason);
     }
 
     [Fact]
