@@ -50,9 +50,9 @@ internal static class StatusCommand
         table.AddRow("LLM", report.LlmReachable
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
             : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
-        table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
+        table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => w.Display)));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
-        table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));
+        table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{Security.ControlText.FileNameForConsole(f.Name)}: {Security.ControlText.Escape(f.Reason)}"), "red"));
         table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
         console.Write(table);
     }

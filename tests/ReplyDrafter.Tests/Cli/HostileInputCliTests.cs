@@ -69,6 +69,28 @@ public sealed class HostileInputCliTests
         Assert.DoesNotContain("\n[ERR] forged", all, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Status_LinkToDevZeroAndFifoInTheInbox_FlaggedAsNotReadWithoutOpeningThem()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        File.CreateSymbolicLink(Path.Combine(harness.Vault.Layout.Inbox, "zero.eml"), "/dev/zero");
+        using (var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [Path.Combine(harness.Vault.Layout.Inbox, "p.eml")]) { UseShellExecute = false })!)
+        {
+            await mkfifo.WaitForExitAsync();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status"));
+        var json = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+
+        Assert.True(code == 0, error);
+        Assert.Contains("zero.eml (not read: it is a symbolic link", output, StringComparison.Ordinal);
+        Assert.Contains("p.eml (not read: it is a named pipe", output, StringComparison.Ordinal);
+        var waiting = JsonNode.Parse(json.Output)!["waiting"]!.AsArray();
+        Assert.Equal(2, waiting.Count);
+        Assert.All(waiting, w => Assert.False(string.IsNullOrEmpty((string?)w!["not_read"])));
+    }
+
     [Theory]
     [InlineData(".obsidian/snippets/x.css")]
     [InlineData(".replydrafter/logs/x.log")]
