@@ -273,6 +273,26 @@ public sealed class InboxIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task Read_ItemOverReadBudget_FailsWithTheReasonAndTheBatchGoesOn()
+    {
+        // The first item's budget runs out on a fake clock (advanced by the budget when its timer is made); the second's never does.
+        var source = new InboxFolderSource(
+            _pipeline.Ledger, _pipeline.Vault.Layout, Microsoft.Extensions.Options.Options.Create(new InboxOptions()), new FirstBudgetSpent(_pipeline.Time),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<InboxFolderSource>.Instance);
+        var slow = _pipeline.WriteToInbox("a-slow.eml", Encoding.UTF8.GetBytes(Eml("slow@example.com", "Slow", "Question one?")));
+        var fine = _pipeline.WriteToInbox("b-fine.eml", Encoding.UTF8.GetBytes(Eml("fine@example.com", "Fine", "Question two?")));
+
+        var (items, failed) = source.Read([slow, fine], moveItems: true, progress: null, CancellationToken.None);
+        var outcome = await _pipeline.Runner.ProcessAsync(items, null, CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(1, failed);
+        Assert.Equal(1, outcome.Done);
+        var reason = File.ReadAllText(_pipeline.Vault.Path(Assert.Single(_pipeline.Vault.Files(), f => f.EndsWith(".error.md", StringComparison.Ordinal))));
+        Assert.Contains("took longer than 30 s", reason, StringComparison.Ordinal);
+        Assert.Single(_pipeline.Vault.Files("Inbox/_archive"));
+    }
+
+    [Fact]
     public void Validate_ZeroReadBudgetOrMaxMessages_NamesTheKey()
     {
         var result = new InboxOptionsValidator().Validate(null, new InboxOptions { ReadBudget = TimeSpan.Zero, MaxMessagesPerItem = 0 });
@@ -280,5 +300,25 @@ public sealed class InboxIntakeTests : IDisposable
         Assert.True(result.Failed);
         Assert.Contains("ReplyDrafter:Inbox:ReadBudget", result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("ReplyDrafter:Inbox:MaxMessagesPerItem", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    private sealed class FirstBudgetSpent(Microsoft.Extensions.Time.Testing.FakeTimeProvider inner) : TimeProvider
+    {
+        private int _timers;
+
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = inner.CreateTimer(callback, state, dueTime, period);
+            if (Interlocked.Increment(ref _timers) == 1)
+            {
+                inner.Advance(dueTime);
+            }
+
+            return timer;
+        }
     }
 }
