@@ -157,9 +157,62 @@ public sealed class CloseEventTests : IDisposable
         Assert.Single(pipeline.Vault.Files("Inbox/_archive"));
     }
 
+    [Fact]
+    public async Task Watch_FileStillOpenByItsWriter_NeverReadHalfAndReadWholeOnClose()
+    {
+        using var pipeline = new PipelineHarness();
+        var delivered = new DeliveryProbe();
+        pipeline.Sinks.Add(delivered);
+        var probed = new ProbeSignal(pipeline.Llm);
+        using var worker = new InboxWorker(
+            pipeline.Source, pipeline.Runner, new NoProgress(), pipeline.Vault.Layout, probed, new RunRequest { Mode = RunMode.Daemon },
+            Options.Create(pipeline.InboxOptions), Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), pipeline.Time, new NoLifetime(),
+            NullLogger<InboxWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await probed.Probed.Task.WaitAsync(s_safety);
+            var full = Encoding.UTF8.GetString(BatchRunnerTests.Eml("open@example.com", "Open file")).Replace("Could you", "PART-ONE Could you", StringComparison.Ordinal)
+                + "PART-TWO and the contract.\r\n";
+            var cut = full.IndexOf("PART-TWO", StringComparison.Ordinal);
+            var path = Path.Combine(pipeline.Vault.Layout.Inbox, "open.eml");
+            var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+            await using (writer)
+            {
+                writer.Write(Encoding.UTF8.GetBytes(full[..cut]));
+                writer.Flush();
+
+                // Old enough that the quiet period alone would take it: only the writer's open handle keeps it out.
+                File.SetLastWriteTimeUtc(path, pipeline.Time.GetUtcNow().UtcDateTime.AddHours(-1));
+
+                // A complete file renamed in after part 1: its event comes after part 1's, so its batch saw the open file.
+                var other = _folder.WriteBytes("other.eml", BatchRunnerTests.Eml("other@example.com", "Other"));
+                File.Move(other, Path.Combine(pipeline.Vault.Layout.Inbox, "other.eml"));
+                Assert.Equal("Re: Other", (await delivered.Delivered.Task.WaitAsync(s_safety)).Draft.Subject);
+                Assert.True(File.Exists(path));
+                Assert.DoesNotContain(pipeline.Llm.Requests, r => r.Messages.Any(m => m.Text?.Contains("PART-ONE", StringComparison.Ordinal) == true));
+
+                delivered.Reset();
+                writer.Write(Encoding.UTF8.GetBytes(full[cut..]));
+            }
+
+            var draft = await delivered.Delivered.Task.WaitAsync(s_safety);
+            Assert.Equal("Re: Open file", draft.Draft.Subject);
+            Assert.Contains("PART-TWO", draft.Original.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(2, pipeline.Vault.Files("Inbox/_archive").Count);
+    }
+
     private sealed class DeliveryProbe : IDraftSink
     {
-        public TaskCompletionSource<DraftDelivery> Delivered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<DraftDelivery> Delivered { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Reset() => Delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task DeliverAsync(DraftDelivery draft, CancellationToken cancellationToken)
         {
