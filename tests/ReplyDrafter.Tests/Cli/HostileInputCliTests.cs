@@ -135,6 +135,7 @@ public sealed class HostileInputCliTests
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Replay_NoteWhoseSubjectIs100Hangul_WritesNamesWithinTheFileSystemLimit()
     {
         var subject = string.Concat(Enumerable.Repeat("한", 100));
@@ -146,6 +147,11 @@ public sealed class HostileInputCliTests
         Assert.Equal(2, harness.Notes().Count);
         Assert.All(harness.Vault.Files(), f => Assert.True(Encoding.UTF8.GetByteCount(Path.GetFileName(f)) <= 255, f));
         Assert.Contains(harness.Notes(), n => n.Contains("한한한", StringComparison.Ordinal) && n.Contains(".replay-", StringComparison.Ordinal));
+
+        // The replay's prompt record holds the full mail text: owner-only, like the pipeline's.
+        var records = Directory.GetFiles(harness.Vault.Layout.PromptRecords, "*.replay-*");
+        Assert.NotEmpty(records);
+        Assert.All(records, r => Assert.Equal(ReplyDrafter.Security.PrivateFiles.PrivateFileMode, File.GetUnixFileMode(r)));
     }
 
     private static string NoteRecord(DaemonHarness harness) => (string)harness.FrontmatterOf(harness.Notes().Single())["prompt_file"]!;

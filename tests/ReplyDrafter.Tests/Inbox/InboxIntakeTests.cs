@@ -293,6 +293,22 @@ public sealed class InboxIntakeTests : IDisposable
     }
 
     [Fact]
+    public void Read_MessageWithReadNotes_LogsThemAtWarningWithTheFileName()
+    {
+        var log = new ListLogger();
+        var source = new InboxFolderSource(
+            _pipeline.Ledger, _pipeline.Vault.Layout, Microsoft.Extensions.Options.Options.Create(new InboxOptions()), _pipeline.Time, log);
+        var path = _pipeline.WriteToInbox("odd.eml", Encoding.UTF8.GetBytes(Eml("odd@example.com", "=?x-no-such-charset?Q?Caf=E9?=", "Question?")));
+
+        var (items, _) = source.Read([path], moveItems: false, progress: null, CancellationToken.None);
+
+        Assert.Single(items);
+        var warning = Assert.Single(log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("odd.eml", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("x-no-such-charset", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Validate_ZeroReadBudgetOrMaxMessages_NamesTheKey()
     {
         var result = new InboxOptionsValidator().Validate(null, new InboxOptions { ReadBudget = TimeSpan.Zero, MaxMessagesPerItem = 0 });
@@ -320,5 +336,18 @@ public sealed class InboxIntakeTests : IDisposable
 
             return timer;
         }
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<InboxFolderSource>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(
+            Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception)));
     }
 }
