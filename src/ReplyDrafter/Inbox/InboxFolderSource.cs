@@ -181,6 +181,20 @@ internal sealed partial class InboxFolderSource(
         }
     }
 
+    private static bool ChangedSince(string path, string sha256)
+    {
+        var opened = InboxFile.TryOpen(path);
+        if (opened.File is not { } file)
+        {
+            return false;
+        }
+
+        using (file)
+        {
+            return file.Sha256() != sha256;
+        }
+    }
+
     /// <summary>How many files grew after they were read and stay in the inbox to be read again (reset by the call).</summary>
     public int TakeGrown() => Interlocked.Exchange(ref _grownSinceAsked, 0);
 
@@ -248,9 +262,17 @@ internal sealed partial class InboxFolderSource(
 
         public void Fail(IntakeItem item, string reason)
         {
+            var (path, stamp) = _paths[item];
+            if (!Unchanged(path, stamp))
+            {
+                // What failed may be only the first half: the whole file gets its own chance.
+                source.Grew(item, path);
+                return;
+            }
+
             if (move)
             {
-                source.MoveToFailed(_paths[item].Path, reason);
+                source.MoveToFailed(path, reason);
             }
         }
 
@@ -273,6 +295,14 @@ internal sealed partial class InboxFolderSource(
     /// <summary>A file that failed before it became an item: recorded (when its hash is known) and put aside.</summary>
     private bool FailRead(string path, string? hash, string reason, bool move)
     {
+        if (hash is not null && ChangedSince(path, hash))
+        {
+            // A half-written file may look damaged: it is read again once complete instead of being put aside.
+            Interlocked.Increment(ref _grownSinceAsked);
+            LogGrew(logger, ControlText.FileNameForConsole(Path.GetFileName(path)));
+            return false;
+        }
+
         LogFailed(logger, ControlText.FileNameForConsole(Path.GetFileName(path)), reason);
         if (hash is not null)
         {

@@ -58,6 +58,22 @@ public sealed class InboxIntakeTests : IDisposable
     }
 
     [Fact]
+    public async Task Fail_FileGrewAfterReading_ReadAgainInsteadOfPutAside()
+    {
+        _pipeline.Llm.Answer = _ => throw new LlmException(LlmFailureKind.Rejected, "The model refused the first half.");
+        var path = _pipeline.WriteToInbox("half.eml", Encoding.UTF8.GetBytes(Eml("half@example.com", "Half", "PART-ONE")));
+        var (items, _) = _pipeline.Source.Read([path], moveItems: true, progress: null, CancellationToken.None);
+        File.AppendAllText(path, "PART-TWO\r\n");
+
+        var outcome = await _pipeline.Runner.ProcessAsync(items, null, CancellationToken.None, CancellationToken.None);
+
+        Assert.Equal(1, outcome.Failed);
+        Assert.Equal(1, _pipeline.Source.TakeGrown());
+        Assert.True(File.Exists(path));
+        Assert.DoesNotContain(_pipeline.Vault.Files(), f => f.EndsWith(".error.md", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Read_SymlinkToFileOutsideTheVault_FailsAndItsContentReachesNeitherTheLlmNorTheVault()
     {
         var secret = _outside.WriteBytes("secret.eml", Encoding.UTF8.GetBytes(Eml("secret@example.com", "Secret", "TOP-SECRET-CONTENT")));
