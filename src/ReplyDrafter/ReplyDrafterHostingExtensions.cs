@@ -29,7 +29,8 @@ public static class ReplyDrafterHostingExtensions
             var progress = provider.GetRequiredService<IBatchProgress>();
             logger
                 .ReadFrom.Configuration(WithLogFolder(builder.Configuration))
-                .Filter.ByExcluding(e => progress.IsShowing && e.Level < Serilog.Events.LogEventLevel.Warning);
+                .Filter.ByExcluding(e => progress.IsShowing && e.Level < Serilog.Events.LogEventLevel.Warning)
+                .Enrich.With<Security.LogTextEnricher>();
 
             // A command run with its own writers (tests, side by side) gets its log lines there too.
             if (provider.GetService<Cli.CliConsole>() is { Captured: true } console)

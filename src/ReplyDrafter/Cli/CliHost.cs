@@ -60,10 +60,14 @@ internal static class CliHost
     /// <summary>Creates the vault's folders and removes temp files a crash left behind.</summary>
     public static void PrepareVault(VaultLayout layout)
     {
-        foreach (var folder in new[] { layout.Inbox, layout.Sources, layout.Notes, layout.Outbox, layout.PromptRecords, layout.State })
+        foreach (var folder in new[] { layout.Inbox, layout.Sources, layout.Notes, layout.Outbox })
         {
             Directory.CreateDirectory(folder);
         }
+
+        // They hold full mail text and prompts: 0700 on Unix whatever the umask.
+        Security.PrivateFiles.CreateFolder(layout.PromptRecords);
+        Security.PrivateFiles.CreateFolder(layout.State);
 
         foreach (var folder in layout.OwnFolders)
         {

@@ -37,7 +37,7 @@ internal static class ReplayCommand
         var record = Read(recordFile, shown);
         var step = steps.FirstOrDefault(s => s.Name == record.Request.Step)
             ?? throw new UsageException($"replay: '{shown}' records step '{record.Request.Step}', which this build cannot render.");
-        var produced = record.ProducedFiles[0];
+        var produced = Produced(record.ProducedFiles[0], layout, shown);
         var recorded = new Recorded(step, record.Document!, shown);
         recorded.Check();
 
@@ -75,7 +75,7 @@ internal static class ReplayCommand
 
         var now = time.GetLocalNow();
         var folder = OutputFolder(layout, produced, step);
-        var stem = Path.GetFileNameWithoutExtension(produced) + ".replay-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)
+        var stem = VaultPath.CapBytes(Path.GetFileNameWithoutExtension(produced), 120) + ".replay-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)
             + (replay.Model is { } model ? "-" + Slug.Make(model, 40) : "");
 
         var replayInfo = new JsonObject
@@ -93,7 +93,7 @@ internal static class ReplayCommand
             (outputPath, newRecordPath) = writer.WriteNew(
                 folder,
                 stem,
-                Path.GetExtension(produced) is { Length: > 0 } ext ? ext : ".md",
+                ".md",
                 recordPath =>
                 {
                     var file = recorded.Render(response.Value, new ReplayContext(request.Settings, recordPath, now, () => PeopleDirectory.Load(layout.Root, layout.OwnFolders)));
@@ -191,6 +191,34 @@ internal static class ReplayCommand
         }
 
         return record;
+    }
+
+    /// <summary>
+    /// The record's file, checked: a replay writes only a <c>.md</c> beside a note or draft, whatever a (crafted)
+    /// record says, never a CSS snippet, a log, or an inbox item the daemon would then read.
+    /// </summary>
+    private static string Produced(string produced, VaultLayout layout, string shown)
+    {
+        string? full = null;
+        try
+        {
+            full = layout.Absolute(VaultPath.Relative(produced, nameof(produced)));
+        }
+        catch (ArgumentException)
+        {
+            // Absolute or climbing out of the vault: refused below.
+        }
+
+        var allowed = full is not null
+            && string.Equals(Path.GetExtension(full), ".md", StringComparison.OrdinalIgnoreCase)
+            && (IsInside(layout.Notes, full) || IsInside(layout.Outbox, full))
+            && !IsInside(layout.PromptRecords, full)
+            && !IsInside(layout.Inbox, full)
+            && !IsInside(layout.State, full)
+            && !Path.GetRelativePath(layout.Root, full).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'));
+        return allowed
+            ? produced
+            : throw new UsageException($"replay: '{ReplayDiff.Printable(shown)}' names '{ReplayDiff.Printable(produced)}' as its file, which is not a .md note or draft under the notes or drafts folder; nothing was written.");
     }
 
     /// <summary>The original file's folder, or the step's folder when a record names a place outside the vault.</summary>
@@ -308,9 +336,10 @@ internal static class ReplayCommand
             {
                 return render();
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException or JsonException or KeyNotFoundException)
             {
-                throw new UsageException($"replay: '{shown}': {OneLine(e.Message)}");
+                // A damaged field (a source_ref outside the vault, a number where text belongs): one line, exit 2.
+                throw new UsageException($"replay: '{shown}': the prompt record is damaged: {OneLine(e.Message)}");
             }
         }
     }

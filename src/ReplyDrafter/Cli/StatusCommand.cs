@@ -20,6 +20,8 @@ internal static class StatusCommand
         var time = host.Services.GetRequiredService<TimeProvider>();
 
         var problem = await llm.ProbeAsync(cancellationToken);
+        // The endpoint may carry credentials (user:key@, ?key=): shown redacted everywhere, the problem text too.
+        problem = problem is null ? null : Security.Redaction.InMessage(problem, options.Endpoint);
         var learning = host.Services.GetRequiredService<IOptions<Learning.LearningOptions>>().Value;
         var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options, problem, learning, time.GetUtcNow());
 
@@ -49,9 +51,9 @@ internal static class StatusCommand
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
             : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
         table.AddRow("LLM use", Markup.Escape(report.LlmUsage.Describe()));
-        table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
+        table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => w.Display)));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
-        table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));
+        table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{Security.ControlText.FileNameForConsole(f.Name)}: {Security.ControlText.Escape(f.Reason)}"), "red"));
         table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
         table.AddRow("Outcomes (30 days)", Markup.Escape(string.Join('\n', report.Outcomes is null ? ["none yet"] : Status.LearningStatus.Lines(report.Outcomes))));
         console.Write(table);

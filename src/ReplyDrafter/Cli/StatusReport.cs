@@ -9,7 +9,28 @@ using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Cli;
 
-internal sealed record WaitingItem(string Name, long Bytes, DateTimeOffset Modified);
+/// <param name="NotRead">Why the entry will not be read (a link, a FIFO, a device), or null for a regular file.</param>
+internal sealed record WaitingItem(string Name, long Bytes, DateTimeOffset Modified, string? NotRead = null)
+{
+    /// <summary>One line for the console: the name escaped, and why it is not read when it is not.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Display => Security.ControlText.FileNameForConsole(Name) + (NotRead is null
+        ? string.Create(CultureInfo.InvariantCulture, $" ({Bytes:N0} bytes)")
+        : $" (not read: {NotRead})");
+
+    /// <summary>Judged without following a link or opening the entry (a FIFO would block, /dev/zero has no end).</summary>
+    public static WaitingItem Of(string path)
+    {
+        var kind = Security.InboxFile.Inspect(path);
+        if (kind != Security.InboxEntryKind.RegularFile)
+        {
+            return new WaitingItem(Path.GetFileName(path), 0, default, Security.InboxFile.Describe(kind));
+        }
+
+        var file = new FileInfo(path);
+        return new WaitingItem(file.Name, file.Length, file.LastWriteTimeUtc);
+    }
+}
 
 internal sealed record FailedItem(string Name, string Reason);
 
@@ -41,10 +62,7 @@ internal sealed record StatusReport(
     /// <summary>Reads the vault without changing it: a vault that never ran has no ledger yet, and gets none.</summary>
     public static StatusReport Gather(VaultLayout layout, DateOnly today, TimeZoneInfo zone, LlmOptions llm, string? llmProblem, Learning.LearningOptions? learning = null, DateTimeOffset? now = null)
     {
-        var waiting = InboxItems.List(layout.Inbox)
-            .Select(p => new FileInfo(p))
-            .Select(f => new WaitingItem(f.Name, f.Length, f.LastWriteTimeUtc))
-            .ToList();
+        var waiting = InboxItems.List(layout.Inbox).Select(WaitingItem.Of).ToList();
 
         var failed = Directory.Exists(layout.Failed)
             ? Directory.EnumerateFiles(layout.Failed)
@@ -70,7 +88,7 @@ internal sealed record StatusReport(
             usage = Status.UsageStatus.Gather(ledger, today, llm);
         }
 
-        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, llm.Endpoint, llm.Deployment, llmProblem is null, llmProblem, usage, outcomes);
+        return new StatusReport(layout.Root, layout.LedgerPath, waiting, processedToday, processedTotal, threads, failed, drafts, Security.Redaction.Url(llm.Endpoint), llm.Deployment, llmProblem is null, llmProblem, usage, outcomes);
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
@@ -85,14 +103,14 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {item.Name} ({item.Bytes:N0} bytes)");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {item.Display}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Processed:  {ProcessedToday} today, {ProcessedTotal} in total ({Threads} threads and transcripts)");
         text.AppendLine(CultureInfo.InvariantCulture, $"Failed:     {Failed.Count}");
         foreach (var item in Failed)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {item.Name}: {item.Reason}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {Security.ControlText.FileNameForConsole(item.Name)}: {Security.ControlText.Escape(item.Reason)}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Drafts:     {PendingDrafts.Count} pending");

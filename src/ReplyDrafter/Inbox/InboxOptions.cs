@@ -8,7 +8,10 @@ public sealed class InboxOptions
     /// <summary>Full rescan period; the file watcher alone drops events.</summary>
     public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A file is read only once its size and modification time have not changed for this long.</summary>
+    /// <summary>
+    /// Where no close or rename event tells that a file is complete (not Linux, or a file whose events were lost), it
+    /// is read only once its size and modification time have not changed for this long.
+    /// </summary>
     public TimeSpan StableFor { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long <c>run --once</c> waits for an unreachable LLM before it gives up.</summary>
@@ -19,4 +22,10 @@ public sealed class InboxOptions
 
     /// <summary>Larger inbox files are failed with a message instead of being read.</summary>
     public long MaxItemBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How long reading one file may take; a file that takes longer fails with a reason and the batch goes on.</summary>
+    public TimeSpan ReadBudget { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An mbox holding more messages fails with a reason instead of costing an LLM call per thread (raise it to accept one).</summary>
+    public int MaxMessagesPerItem { get; set; } = 500;
 }

@@ -11,6 +11,11 @@ internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
         var errors = new List<string>();
         Positive(errors, "RescanInterval", options.RescanInterval);
         Positive(errors, "OnceLlmWait", options.OnceLlmWait);
+        Positive(errors, "ReadBudget", options.ReadBudget);
+        if (options.MaxMessagesPerItem <= 0)
+        {
+            errors.Add($"ReplyDrafter:Inbox:MaxMessagesPerItem must be a positive number (got {options.MaxMessagesPerItem}).");
+        }
         if (options.StableFor < TimeSpan.Zero)
         {
             errors.Add("ReplyDrafter:Inbox:StableFor must not be negative.");

@@ -79,8 +79,9 @@ internal sealed partial class InboxWorker(
 
     private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
     {
-        using var watcher = CreateWatcher();
-        var stability = new StabilityTracker(time, options.Value.StableFor);
+        var stability = new StabilityTracker(time, options.Value.StableFor, options.Value.RescanInterval);
+        using var closeEvents = CreateCloseWatcher(stability);
+        using var watcher = closeEvents is null ? CreateWatcher() : null;
         if (await llm.ProbeAsync(stopTaking) is { } unreachable)
         {
             LogLlmDown(logger, unreachable);
@@ -102,6 +103,12 @@ internal sealed partial class InboxWorker(
             var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
             if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
             {
+                if (source.TakeGrown() > 0 && closeEvents is null)
+                {
+                    // A file grew after it was read: look again once it has been quiet (with close events, its close wakes us).
+                    wait = options.Value.StableFor;
+                }
+
                 LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
                 readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
                 if (stopTaking.IsCancellationRequested)
@@ -137,7 +144,7 @@ internal sealed partial class InboxWorker(
                 }
             }
 
-            await WaitForChangeAsync(wait, stopTaking);
+            await WaitForChangeAsync(wait, settleBurst: closeEvents is null, stopTaking);
         }
 
         return 0;
@@ -201,7 +208,14 @@ internal sealed partial class InboxWorker(
             LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
             if (outcome.Waiting == 0)
             {
-                break;
+                // A file that grew after it was read is read again in full (once it is quiet), not left half-done.
+                if (source.TakeGrown() == 0 || stopTaking.IsCancellationRequested || time.GetUtcNow() > giveUpAt)
+                {
+                    break;
+                }
+
+                pending = moveItems ? InboxItems.List(layout.Inbox).ToList() : paths;
+                continue;
             }
 
             if (stopTaking.IsCancellationRequested)
@@ -223,6 +237,26 @@ internal sealed partial class InboxWorker(
         }
 
         return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>Linux: close-write and moved-to events, so a complete file is taken at once and an open one never.</summary>
+    private InotifyWatcher? CreateCloseWatcher(StabilityTracker stability)
+    {
+        Directory.CreateDirectory(layout.Inbox);
+        var watcher = InotifyWatcher.TryStart(layout.Inbox, (path, kind) =>
+        {
+            stability.Observe(path, kind);
+            if (kind != InboxEvent.Writing)
+            {
+                _changed.Writer.TryWrite(true);
+            }
+        }, out var error);
+        if (error is not null)
+        {
+            LogWatcherError(logger, error);
+        }
+
+        return watcher;
     }
 
     private FileSystemWatcher? CreateWatcher()
@@ -250,7 +284,10 @@ internal sealed partial class InboxWorker(
         }
     }
 
-    private async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="timeout">When to rescan anyway.</param>
+    /// <param name="settleBurst">True for FileSystemWatcher's events, which come in bursts; close events are exact.</param>
+    /// <param name="cancellationToken">Stopping.</param>
+    private async Task WaitForChangeAsync(TimeSpan timeout, bool settleBurst, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -259,7 +296,10 @@ internal sealed partial class InboxWorker(
             await _changed.Reader.ReadAsync(timeoutSource.Token);
 
             // A burst of events for one file arrives together; let it settle before rescanning.
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            if (settleBurst)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
+            }
         }
         catch (OperationCanceledException)
         {

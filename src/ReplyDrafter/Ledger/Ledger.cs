@@ -116,6 +116,16 @@ internal sealed partial class Ledger : IDisposable
             ("$m", message.MessageId), ("$t", threadId), ("$s", subjectNormalized.ToUpperInvariant()), ("$d", Iso(message.Date)),
             ("$p", sourcePath), ("$j", JsonSerializer.Serialize(new StoredMessageJson(StoredMessageJson.CurrentVersion, message), LedgerJsonContext.Default.StoredMessageJson)), ("$a", Iso(now)));
 
+    /// <summary>Replaces a known message's stored text (a re-read of a file that grew) and marks its thread as not done, so it is written again.</summary>
+    public void RefreshMessage(EmailMessage message) =>
+        InTransaction(() =>
+        {
+            Write("UPDATE messages SET date = $d, json = $j WHERE message_id = $m",
+                ("$m", message.MessageId), ("$d", Iso(message.Date)),
+                ("$j", JsonSerializer.Serialize(new StoredMessageJson(StoredMessageJson.CurrentVersion, message), LedgerJsonContext.Default.StoredMessageJson)));
+            Write("UPDATE threads SET done_version = NULL WHERE thread_id = (SELECT thread_id FROM messages WHERE message_id = $m)", ("$m", message.MessageId));
+        });
+
     /// <summary>Every message of a thread, oldest first, with its vault-relative source copy.</summary>
     public IReadOnlyList<StoredMessage> ThreadMessages(string threadId) =>
         Query(

@@ -17,8 +17,7 @@ internal sealed class LlmAdvice
     }
 
     /// <summary>The endpoint as users configured it, minus anything that could carry a secret (user info, query).</summary>
-    public string EndpointDisplay =>
-        new UriBuilder(_endpoint) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri.ToString().TrimEnd('/');
+    public string EndpointDisplay => Security.Redaction.Url(_endpoint.OriginalString).TrimEnd('/');
 
     public string EndpointHost => _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}";
 

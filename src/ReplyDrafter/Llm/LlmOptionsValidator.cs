@@ -30,7 +30,7 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) ||
             (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            yield return $"{Prefix}Endpoint must be an absolute http(s) URL (got '{options.Endpoint}').";
+            yield return $"{Prefix}Endpoint must be an absolute http(s) URL (got '{Security.Redaction.Url(options.Endpoint)}').";
         }
 
         if (string.IsNullOrWhiteSpace(options.Deployment))

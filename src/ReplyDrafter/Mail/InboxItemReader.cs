@@ -25,7 +25,25 @@ internal static class InboxItemReader
     /// <param name="budget">How long reading may take; the clock is <paramref name="time"/>.</param>
     /// <param name="time">The clock the budget runs on.</param>
     /// <param name="cancellationToken">Shutdown.</param>
-    public static InboxItemContent ReadWithin(string path, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken)
+    public static InboxItemContent ReadWithin(string path, TimeSpan budget, TimeProvider time, CancellationToken cancellationToken) =>
+        Within(budget, time, token => Read(path, token), cancellationToken);
+
+    /// <summary>
+    /// <see cref="ReadWithin(string, TimeSpan, TimeProvider, CancellationToken)"/> for a file the caller has opened
+    /// (the inbox opens without following links and reads exactly what it hashed).
+    /// </summary>
+    /// <param name="stream">The open file, readable and seekable; left open.</param>
+    /// <param name="fileName">The file's name (its extension says how to read it).</param>
+    /// <param name="modifiedUtc">When the file was last written (dates a message that has no date).</param>
+    /// <param name="budget">How long reading may take; the clock is <paramref name="time"/>.</param>
+    /// <param name="time">The clock the budget runs on.</param>
+    /// <param name="maxMessages">An mbox is read up to one message past this, so the caller can tell it holds more.</param>
+    /// <param name="cancellationToken">Shutdown.</param>
+    public static InboxItemContent ReadWithin(
+        Stream stream, string fileName, DateTime modifiedUtc, TimeSpan budget, TimeProvider time, int maxMessages, CancellationToken cancellationToken) =>
+        Within(budget, time, token => Read(stream, fileName, modifiedUtc, maxMessages, token), cancellationToken);
+
+    private static InboxItemContent Within(TimeSpan budget, TimeProvider time, Func<CancellationToken, InboxItemContent> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(budget, TimeSpan.Zero);
@@ -33,7 +51,7 @@ internal static class InboxItemReader
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            return Read(path, linked.Token);
+            return read(linked.Token);
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -49,37 +67,55 @@ internal static class InboxItemReader
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         cancellationToken.ThrowIfCancellationRequested();
-
-        var extension = Path.GetExtension(path);
-        var kind = extension.ToUpperInvariant() switch
-        {
-            ".EML" => ItemKind.Eml,
-            ".MBOX" => ItemKind.Mbox,
-            ".MD" or ".TXT" => ItemKind.Text,
-            _ => throw new UnreadableItemException(extension.Length == 0
-                ? "The file has no extension; ReplyDrafter reads .eml, .mbox, .md and .txt files."
-                : $"ReplyDrafter reads .eml, .mbox, .md and .txt files; '{extension}' is not one of them."),
-        };
-
+        Kind(Path.GetExtension(path));
         var info = new FileInfo(path);
         if (!info.Exists)
         {
             throw new UnreadableItemException("The file no longer exists.");
         }
 
-        if (info.Length == 0 || (info.Length < SmallFileBytes && File.ReadAllBytes(path).All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')))
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+        return Read(stream, Path.GetFileName(path), info.LastWriteTimeUtc, int.MaxValue, cancellationToken);
+    }
+
+    /// <summary>Parses an open file (see <see cref="ReadWithin(Stream, string, DateTime, TimeSpan, TimeProvider, int, CancellationToken)"/>).</summary>
+    /// <param name="stream">The open file, readable and seekable; left open.</param>
+    /// <param name="fileName">The file's name (its extension says how to read it).</param>
+    /// <param name="modifiedUtc">When the file was last written.</param>
+    /// <param name="maxMessages">An mbox is read up to one message past this.</param>
+    /// <param name="cancellationToken">Checked throughout parsing.</param>
+    public static InboxItemContent Read(Stream stream, string fileName, DateTime modifiedUtc, int maxMessages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        cancellationToken.ThrowIfCancellationRequested();
+        var kind = Kind(Path.GetExtension(fileName));
+        stream.Position = 0;
+        var length = stream.Length;
+        if (length == 0 || (length < SmallFileBytes && ReadPrefix(stream, SmallFileBytes).All(b => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')))
         {
             throw new UnreadableItemException("The file is empty.");
         }
 
+        stream.Position = 0;
         var content = kind switch
         {
-            ItemKind.Eml => ReadEml(path, cancellationToken),
-            ItemKind.Mbox => ReadMbox(path, cancellationToken),
-            _ => TextItemReader.Read(path, ReadPrefix(path, MaxTextFileBytes)),
+            ItemKind.Eml => ReadEml(stream, cancellationToken),
+            ItemKind.Mbox => ReadMbox(stream, maxMessages, cancellationToken),
+            _ => TextItemReader.Read(fileName, ReadPrefix(stream, MaxTextFileBytes)),
         };
-        return WithArrivalDates(content, info.LastWriteTimeUtc);
+        return WithArrivalDates(content, modifiedUtc);
     }
+
+    private static ItemKind Kind(string extension) => extension.ToUpperInvariant() switch
+    {
+        ".EML" => ItemKind.Eml,
+        ".MBOX" => ItemKind.Mbox,
+        ".MD" or ".TXT" => ItemKind.Text,
+        _ => throw new UnreadableItemException(extension.Length == 0
+            ? "The file has no extension; ReplyDrafter reads .eml, .mbox, .md and .txt files."
+            : $"ReplyDrafter reads .eml, .mbox, .md and .txt files; '{extension}' is not one of them."),
+    };
 
     /// <summary>
     /// A message with neither Date nor Received header is dated when its file arrived, not 1970, so it sorts as the
@@ -91,10 +127,9 @@ internal static class InboxItemReader
             ? content with { Messages = [.. content.Messages.Select(m => m.Date == DateTimeOffset.UnixEpoch ? m with { Date = new DateTimeOffset(arrivedUtc, TimeSpan.Zero) } : m)] }
             : content;
 
-    private static InboxItemContent ReadEml(string path, CancellationToken cancellationToken)
+    private static InboxItemContent ReadEml(Stream stream, CancellationToken cancellationToken)
     {
         const string NoHeaders = "This .eml file has no mail headers (From, Date, Subject...); it does not look like an email.";
-        using var stream = OpenRead(path);
         MimeMessage message;
         try
         {
@@ -122,12 +157,11 @@ internal static class InboxItemReader
         }
     }
 
-    private static InboxItemContent ReadMbox(string path, CancellationToken cancellationToken)
+    private static InboxItemContent ReadMbox(Stream stream, int maxMessages, CancellationToken cancellationToken)
     {
-        using var stream = OpenRead(path);
         var parser = new MimeParser(MimeMessageConverter.CreateParserOptions(), stream, MimeFormat.Mbox, persistent: true);
         var messages = new List<EmailMessage>();
-        while (!parser.IsEndOfStream)
+        while (!parser.IsEndOfStream && messages.Count <= maxMessages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             MimeMessage message;
@@ -159,12 +193,9 @@ internal static class InboxItemReader
             : throw new UnreadableItemException("This .mbox file holds no readable messages.");
     }
 
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
-
-    private static byte[] ReadPrefix(string path, int maxBytes)
+    private static byte[] ReadPrefix(Stream stream, int maxBytes)
     {
-        using var stream = OpenRead(path);
+        stream.Position = 0;
         var length = (int)Math.Min(stream.Length, maxBytes);
         var bytes = new byte[length];
         stream.ReadExactly(bytes);

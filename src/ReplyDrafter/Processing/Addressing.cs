@@ -13,9 +13,15 @@ internal static class Addressing
             return "the last message is your own";
         }
 
-        if (latest.AutomatedReason is { } automated)
+        // Bulk mail never; list mail only when it is to the user (on To/Cc, or asking them by name).
+        if ((latest.AutomatedReason ?? AutomatedMailDetector.ListReason(latest, me.IsMe, me.Name)) is { } reason)
         {
-            return automated;
+            return reason;
+        }
+
+        if (latest.List is not null)
+        {
+            return null;
         }
 
         var addressedToMe = string.IsNullOrWhiteSpace(me.Email) || latest.To.Concat(latest.Cc).Any(p => me.IsMe(p.Address));

@@ -43,4 +43,10 @@ internal sealed class IntakeItem(string key, string name, string sourceRef, Inbo
     public InboxItemContent Content { get; } = content;
 
     public IItemSource Source { get; } = source;
+
+    /// <summary>
+    /// Message-IDs whose stored copy came from an earlier, incomplete read of this same item (the file grew after it was
+    /// read): their source copies and threads are brought up to date with this read instead of being skipped as known.
+    /// </summary>
+    public IReadOnlySet<string> Refreshes { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 }

@@ -63,6 +63,7 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
 
     private void IngestMessages(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed)
     {
+        RefreshMessages(items, failed);
         var fresh = items.SelectMany(i => i.Content.Messages)
             .DistinctBy(m => m.MessageId)
             .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
@@ -114,8 +115,36 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
         }
     }
 
+    /// <summary>
+    /// A file that grew after it was read is read again: its messages already known from the first, partial read get
+    /// their source copy and stored text replaced, and their threads are written again with the whole message.
+    /// </summary>
+    private void RefreshMessages(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed)
+    {
+        foreach (var item in items.Where(i => i.Refreshes.Count > 0))
+        {
+            foreach (var message in item.Content.Messages.Where(m => item.Refreshes.Contains(m.MessageId) && ledger.ThreadOfMessage(m.MessageId) is not null))
+            {
+                try
+                {
+                    var folder = layout.Absolute(SourceCopy.YearFolder(message, layout.Relative(layout.Sources)));
+                    var path = files.Claim("source:" + message.MessageId, "source", folder, SourceCopy.Stem(message), ".md");
+                    files.Write(path, SourceCopy.Render(message), () => ledger.RefreshMessage(message));
+                    LogRefreshed(logger, item.Name);
+                }
+                catch (Exception ex) when (ex is not (OperationCanceledException or IOException or UnauthorizedAccessException))
+                {
+                    failed.TryAdd(item, Reason(ex));
+                }
+            }
+        }
+    }
+
     private static string Reason(Exception ex) =>
         $"ReplyDrafter could not file a message of this item ({ex.GetType().Name}: {ex.Message}).";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Name} grew after it was read; its message is brought up to date")]
+    private static partial void LogRefreshed(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Threading the batch failed; ingesting item by item")]
     private static partial void LogBatchIngestFailed(ILogger logger, Exception exception);

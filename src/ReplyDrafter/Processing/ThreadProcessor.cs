@@ -83,7 +83,8 @@ internal sealed partial class ThreadProcessor(
 
         var latest = messages[^1];
         var latestSource = stored[^1].SourcePath;
-        var subject = SubjectNormalizer.Normalize(messages[0].Subject);
+        // A subject of prefixes only ("Re: RE: Fwd:") takes the next message's real subject, or the first words of the text.
+        var subject = SubjectNormalizer.SubjectOrFallback(messages[0].Subject, messages.Skip(1).Select(m => m.Subject).Reverse(), messages[0].OwnText);
         var headerPeople = Addressing.Participants(messages);
         var ids = messages.Select(m => m.MessageId).ToList();
         var today = DateOnly.FromDateTime(time.GetLocalNow().DateTime);
@@ -181,7 +182,7 @@ internal sealed partial class ThreadProcessor(
             note.Reply.Urgency,
             to.Display,
             cc.Select(p => p.Display).ToList(),
-            SubjectNormalizer.ReplySubject(latest.Subject),
+            SubjectNormalizer.ReplySubject(latest.Subject, messages.SkipLast(1).Select(m => m.Subject), latest.OwnText),
             MessageIds.IsSynthesized(latest.MessageId) ? "" : latest.MessageId,
             latestSource,
             notePath,

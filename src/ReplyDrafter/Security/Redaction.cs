@@ -19,6 +19,13 @@ internal static class Redaction
         }
 
         var text = value.Trim();
+
+        // Schemes without a query (ftp:, file:) keep '?' in the path: the query and fragment are cut off first.
+        if (text.IndexOfAny(['?', '#']) is var cut and >= 0)
+        {
+            text = text[..cut];
+        }
+
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
         {
             var builder = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty };

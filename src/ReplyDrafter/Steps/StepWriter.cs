@@ -52,7 +52,7 @@ internal sealed class StepWriter(OwnedFiles files, VaultLayout layout)
         AtomicFile.WriteAllText(outputFile, file.Markdown, overwrite: false);
         try
         {
-            AtomicFile.WriteAllText(layout.Absolute(recordPath), Record(path, file, request, response, provider, replay), overwrite: false);
+            AtomicFile.WriteAllText(layout.Absolute(recordPath), Record(path, file, request, response, provider, replay), overwrite: false, unixMode: Security.PrivateFiles.PrivateFileMode);
         }
         catch
         {

@@ -8,6 +8,9 @@ namespace ReplyDrafter.Vault;
 /// </summary>
 internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeProvider time)
 {
+    /// <summary>Prompt records hold the full text of mail: readable by the user alone on Unix, however they are (re)written.</summary>
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
     /// <summary>
     /// The vault-relative path <paramref name="ownerKey"/> writes to: its earlier file when that is still untouched,
     /// else a fresh name in <paramref name="folder"/> (numeric suffix on a clash, never an overwrite).
@@ -64,7 +67,7 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
             ledger.BeginRewrite(relativePath);
         }
 
-        AtomicFile.WriteAllText(layout.Absolute(relativePath), content);
+        AtomicFile.WriteAllText(layout.Absolute(relativePath), content, unixMode: IsPrivate(relativePath) ? OwnerOnly : null);
         return Hashing.Sha256(content);
     }
 
@@ -110,4 +113,7 @@ internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeP
         var absolute = layout.Absolute(record.Path);
         return record.Sha256 is null || !File.Exists(absolute) || Hashing.Sha256File(absolute) == record.Sha256;
     }
+
+    private bool IsPrivate(string relativePath) =>
+        layout.Absolute(relativePath).StartsWith(layout.PromptRecords + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }

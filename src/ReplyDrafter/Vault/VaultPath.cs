@@ -20,6 +20,38 @@ internal static class VaultPath
     }
 
     /// <summary>
+    /// The most UTF-8 bytes a stem may take: a name is at most 255 bytes, and a note's prompt record adds
+    /// <c>.prompt.json</c> and a replay <c>.replay-YYYYMMDD-HHMMSS-model</c> to it.
+    /// </summary>
+    public const int MaxStemBytes = 180;
+
+    /// <summary>The text cut to at most <paramref name="maxBytes"/> UTF-8 bytes, at a character boundary (never half a surrogate pair).</summary>
+    public static string CapBytes(string text, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Encoding.UTF8.GetByteCount(text) <= maxBytes)
+        {
+            return text;
+        }
+
+        var builder = new System.Text.StringBuilder();
+        var bytes = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > maxBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            builder.Append(rune.ToString());
+        }
+
+        var capped = builder.ToString().TrimEnd('-', '_');
+        return capped.Length > 0 ? capped : text[..(char.IsHighSurrogate(text[0]) && text.Length > 1 ? 2 : 1)];
+    }
+
+    /// <summary>
     /// <c>folder/stem.extension</c>, or the first of <c>stem-2</c>, <c>stem-3</c>... that no file or folder takes yet
     /// (SPEC §1: a clash gets a numeric suffix, never an overwrite). The stem is shortened so the suffix still fits in
     /// <paramref name="maxStemLength"/>.
@@ -36,6 +68,9 @@ internal static class VaultPath
         {
             var suffix = n == 1 ? string.Empty : $"-{n}";
             var head = stem.Length + suffix.Length > maxStemLength ? stem[..Math.Max(1, maxStemLength - suffix.Length)].TrimEnd('-', '_') : stem;
+
+            // File systems limit a name to 255 bytes, not characters: 100 Hangul syllables are 300 bytes.
+            head = CapBytes(head, MaxStemBytes - System.Text.Encoding.UTF8.GetByteCount(suffix));
             var candidate = Path.Combine(folder, head + suffix + extension);
             if (!File.Exists(candidate) && !Directory.Exists(candidate) && taken?.Invoke(candidate) != true)
             {

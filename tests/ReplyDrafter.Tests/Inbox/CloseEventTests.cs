@@ -1,0 +1,261 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ReplyDrafter.Drafts;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Tests.Processing;
+
+namespace ReplyDrafter.Tests.Inbox;
+
+/// <summary>Close-write and moved-to events (Linux inotify) and the quiet-period fallback, on a fake clock; no sleeps.</summary>
+public sealed class CloseEventTests : IDisposable
+{
+    private static readonly TimeSpan s_safety = TimeSpan.FromSeconds(20);
+    private readonly TempFolder _folder = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A file last written "now" on the fake clock, so only the fake clock can make it quiet.</summary>
+    private string FreshFile(string name)
+    {
+        var path = _folder.Write(name, "x");
+        File.SetLastWriteTimeUtc(path, _time.GetUtcNow().UtcDateTime);
+        return path;
+    }
+
+    [Fact]
+    public void Check_NoEvents_FallsBackToTheQuietPeriod()
+    {
+        var tracker = new StabilityTracker(_time, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        var path = FreshFile("a.eml");
+
+        Assert.Empty(tracker.Check([path]).Ready);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal([path], tracker.Check([path]).Ready);
+    }
+
+    [Fact]
+    public void Check_CloseEvent_ReadyAtOnceWithoutTheQuietPeriod()
+    {
+        var tracker = new StabilityTracker(_time, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        var path = FreshFile("a.eml");
+        tracker.Observe(path, InboxEvent.Complete);
+
+        Assert.Equal([path], tracker.Check([path]).Ready);
+    }
+
+    [Fact]
+    public void Check_WriterStillOpen_NotReadyWhenQuietUntilItsCloseEvent()
+    {
+        var tracker = new StabilityTracker(_time, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        var path = FreshFile("a.eml");
+        tracker.Observe(path, InboxEvent.Writing);
+
+        Assert.Empty(tracker.Check([path]).Ready);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(1, tracker.Check([path]).Settling);
+
+        tracker.Observe(path, InboxEvent.Complete);
+        Assert.Equal([path], tracker.Check([path]).Ready);
+    }
+
+    [Fact]
+    public void Check_CloseEventLost_QuietPeriodDecidesAfterTheOpenWriterLimit()
+    {
+        var tracker = new StabilityTracker(_time, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
+        var path = FreshFile("a.eml");
+        tracker.Observe(path, InboxEvent.Writing);
+        Assert.Empty(tracker.Check([path]).Ready);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([path], tracker.Check([path]).Ready);
+    }
+
+    [Fact]
+    public async Task TryStart_FileRenamedIn_ReportsItComplete()
+    {
+        using var inbox = new TempFolder();
+        var events = new ConcurrentQueue<(string, InboxEvent)>();
+        var renamedIn = new TaskCompletionSource<InboxEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var target = Path.Combine(inbox.Path, "m.eml");
+        using var watcher = InotifyWatcher.TryStart(inbox.Path, (path, kind) =>
+        {
+            events.Enqueue((path, kind));
+            if (path == target)
+            {
+                renamedIn.TrySetResult(kind);
+            }
+        }, out var error);
+        Assert.True(watcher is not null, error);
+
+        File.Move(_folder.Write("m.eml", "complete message"), target);
+
+        Assert.Equal(InboxEvent.Complete, await renamedIn.Task.WaitAsync(s_safety));
+    }
+
+    [Fact]
+    public async Task TryStart_FileWrittenThenClosed_ReportsWritingThenComplete()
+    {
+        using var inbox = new TempFolder();
+        var target = Path.Combine(inbox.Path, "w.eml");
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = InotifyWatcher.TryStart(inbox.Path, (path, kind) =>
+        {
+            if (path == target)
+            {
+                _ = kind == InboxEvent.Writing ? writing.TrySetResult() : kind == InboxEvent.Complete ? closed.TrySetResult() : false;
+            }
+        }, out var error);
+        Assert.True(watcher is not null, error);
+
+        var stream = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+        await using (stream)
+        {
+            stream.Write("part one"u8);
+            stream.Flush();
+            await writing.Task.WaitAsync(s_safety);
+            Assert.False(closed.Task.IsCompleted, "no close event while the writer has the file open");
+        }
+
+        await closed.Task.WaitAsync(s_safety);
+    }
+
+    [Fact]
+    public async Task Watch_FileRenamedIntoTheInbox_ProcessedFromItsMovedToEvent()
+    {
+        using var pipeline = new PipelineHarness();
+        var delivered = new DeliveryProbe();
+        pipeline.Sinks.Add(delivered);
+
+        // The fake clock never moves: neither the quiet period nor the rescan can pick the file up, only the event.
+        var probed = new ProbeSignal(pipeline.Llm);
+        using var worker = new InboxWorker(
+            pipeline.Source, pipeline.Runner, new NoProgress(), pipeline.Vault.Layout, probed, new RunRequest { Mode = RunMode.Daemon },
+            Options.Create(pipeline.InboxOptions), Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), pipeline.Time, new NoLifetime(),
+            NullLogger<InboxWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var outside = _folder.WriteBytes("new.eml", BatchRunnerTests.Eml("moved@example.com", "Moved in"));
+            File.SetLastWriteTimeUtc(outside, pipeline.Time.GetUtcNow().UtcDateTime);
+            await probed.Probed.Task.WaitAsync(s_safety); // the watch is set before the LLM is probed
+            File.Move(outside, Path.Combine(pipeline.Vault.Layout.Inbox, "new.eml"));
+
+            Assert.Equal("Re: Moved in", (await delivered.Delivered.Task.WaitAsync(s_safety)).Draft.Subject);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Single(pipeline.Vault.Files("Inbox/_archive"));
+    }
+
+    [Fact]
+    public async Task Watch_FileStillOpenByItsWriter_NeverReadHalfAndReadWholeOnClose()
+    {
+        using var pipeline = new PipelineHarness();
+        var delivered = new DeliveryProbe();
+        pipeline.Sinks.Add(delivered);
+        var probed = new ProbeSignal(pipeline.Llm);
+        using var worker = new InboxWorker(
+            pipeline.Source, pipeline.Runner, new NoProgress(), pipeline.Vault.Layout, probed, new RunRequest { Mode = RunMode.Daemon },
+            Options.Create(pipeline.InboxOptions), Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), pipeline.Time, new NoLifetime(),
+            NullLogger<InboxWorker>.Instance);
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await probed.Probed.Task.WaitAsync(s_safety);
+            var full = Encoding.UTF8.GetString(BatchRunnerTests.Eml("open@example.com", "Open file")).Replace("Could you", "PART-ONE Could you", StringComparison.Ordinal)
+                + "PART-TWO and the contract.\r\n";
+            var cut = full.IndexOf("PART-TWO", StringComparison.Ordinal);
+            var path = Path.Combine(pipeline.Vault.Layout.Inbox, "open.eml");
+            var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+            await using (writer)
+            {
+                writer.Write(Encoding.UTF8.GetBytes(full[..cut]));
+                writer.Flush();
+
+                // Old enough that the quiet period alone would take it: only the writer's open handle keeps it out.
+                File.SetLastWriteTimeUtc(path, pipeline.Time.GetUtcNow().UtcDateTime.AddHours(-1));
+
+                // A complete file renamed in after part 1: its event comes after part 1's, so its batch saw the open file.
+                var other = _folder.WriteBytes("other.eml", BatchRunnerTests.Eml("other@example.com", "Other"));
+                File.Move(other, Path.Combine(pipeline.Vault.Layout.Inbox, "other.eml"));
+                Assert.Equal("Re: Other", (await delivered.Delivered.Task.WaitAsync(s_safety)).Draft.Subject);
+                Assert.True(File.Exists(path));
+                Assert.DoesNotContain(pipeline.Llm.Requests, r => r.Messages.Any(m => m.Text?.Contains("PART-ONE", StringComparison.Ordinal) == true));
+
+                delivered.Reset();
+                writer.Write(Encoding.UTF8.GetBytes(full[cut..]));
+            }
+
+            var draft = await delivered.Delivered.Task.WaitAsync(s_safety);
+            Assert.Equal("Re: Open file", draft.Draft.Subject);
+            Assert.Contains("PART-TWO", draft.Original.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(2, pipeline.Vault.Files("Inbox/_archive").Count);
+    }
+
+    private sealed class DeliveryProbe : IDraftSink
+    {
+        public TaskCompletionSource<DraftDelivery> Delivered { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Reset() => Delivered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task DeliverAsync(DraftDelivery draft, CancellationToken cancellationToken)
+        {
+            Delivered.TrySetResult(draft);
+            return Task.CompletedTask;
+        }
+
+        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class ProbeSignal(ReplyDrafter.Llm.ILlmClient inner) : ReplyDrafter.Llm.ILlmClient
+    {
+        public TaskCompletionSource Probed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ReplyDrafter.Llm.ProviderInfo Provider => inner.Provider;
+
+        public Task<ReplyDrafter.Llm.LlmResponse> SendAsync(ReplyDrafter.Llm.LlmRequest request, CancellationToken cancellationToken) => inner.SendAsync(request, cancellationToken);
+
+        public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+        {
+            var result = await inner.ProbeAsync(cancellationToken);
+            Probed.TrySetResult();
+            return result;
+        }
+    }
+
+    private sealed class NoProgress : IBatchProgress
+    {
+        public bool IsShowing => false;
+
+        public Task<T> RunAsync<T>(int items, Func<IProgress<double>?, Task<T>> work) => work(null);
+    }
+
+    private sealed class NoLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void StopApplication()
+        {
+        }
+    }
+}
