@@ -23,7 +23,10 @@ internal static class StatusCommand
         // The endpoint may carry credentials (user:key@, ?key=): shown redacted everywhere, the problem text too.
         problem = problem is null ? null : Security.Redaction.InMessage(problem, options.Endpoint);
         var learning = host.Services.GetRequiredService<IOptions<Learning.LearningOptions>>().Value;
-        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options, problem, learning, time.GetUtcNow());
+        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options, problem, learning, time.GetUtcNow()) with
+        {
+            SettingsFiles = host.Services.GetService<Hosting.SettingsFiles>()?.Read.Select(f => $"{f.Role}: {f.Path}").ToList() ?? [],
+        };
 
         if (json)
         {
@@ -56,6 +59,7 @@ internal static class StatusCommand
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{Security.ControlText.FileNameForConsole(f.Name)}: {Security.ControlText.Escape(f.Reason)}"), "red"));
         table.AddRow("Drafts pending", Lines(report.PendingDrafts.Count, report.PendingDrafts));
         table.AddRow("Outcomes (30 days)", Markup.Escape(string.Join('\n', report.Outcomes is null ? ["none yet"] : Status.LearningStatus.Lines(report.Outcomes))));
+        table.AddRow("Settings", Lines(report.SettingsFiles.Count, report.SettingsFiles));
         console.Write(table);
     }
 

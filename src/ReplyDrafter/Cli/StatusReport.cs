@@ -51,6 +51,9 @@ internal sealed record StatusReport(
     Status.UsageStatus LlmUsage,
     Learning.OutcomeReport? Outcomes = null)
 {
+    /// <summary>The settings files that were read, lowest precedence first ("role: path"); environment and command line come after them.</summary>
+    public IReadOnlyList<string> SettingsFiles { get; init; } = [];
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -120,6 +123,7 @@ internal sealed record StatusReport(
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Outcomes:   {string.Join("\n            ", Outcomes is null ? ["none yet"] : Status.LearningStatus.Lines(Outcomes))}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Settings:   {string.Join("\n            ", SettingsFiles.Count == 0 ? ["defaults, environment and command line only"] : SettingsFiles)}");
         return text.ToString();
     }
 

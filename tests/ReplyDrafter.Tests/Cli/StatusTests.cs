@@ -62,6 +62,24 @@ public sealed class StatusTests
     }
 
     [Fact]
+    public async Task Status_VaultSettingsFile_ListedAmongTheFilesRead()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var vaultSettings = harness.Vault.Path(".replydrafter/settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(vaultSettings)!);
+        await File.WriteAllTextAsync(vaultSettings, """{ "ReplyDrafter": { "Me": { "Style": "Terse." } } }""");
+
+        var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+        var (_, text, _) = await CommandLineTests.InvokeAsync(harness.Arguments("status"));
+
+        Assert.True(code == 0, error);
+        var files = JsonNode.Parse(output)!["settings_files"]!.AsArray().Select(f => (string?)f).ToList();
+        Assert.Equal("vault: " + vaultSettings, files[^1]);
+        Assert.Contains(files, f => f!.StartsWith("program: ", StringComparison.Ordinal) && f.EndsWith("appsettings.json", StringComparison.Ordinal));
+        Assert.Contains("vault: " + vaultSettings, text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_DraftNoLongerPending_IsNotCounted()
     {
         await using var harness = await DaemonHarness.StartAsync();
