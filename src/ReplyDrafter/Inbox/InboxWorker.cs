@@ -25,7 +25,8 @@ internal sealed partial class InboxWorker(
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger,
-    Hosting.ServiceReadiness? readiness = null) : BackgroundService
+    Hosting.ServiceReadiness? readiness = null,
+    Imap.ImapOnceRunner? imapOnce = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -48,7 +49,10 @@ internal sealed partial class InboxWorker(
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
-                RunMode.Once => await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
+                // The folder first, then one IMAP catch-up: a refused IMAP login (exit 2) does not keep the folder from running.
+                RunMode.Once => Math.Max(
+                    await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
+                    imapOnce is null ? 0 : await imapOnce.RunAsync(stoppingToken)),
                 _ => await DrainAsync(request.Files, moveItems: false, stoppingToken, hardStop.Token),
             };
         }
