@@ -20,7 +20,8 @@ internal static class StatusCommand
         var time = host.Services.GetRequiredService<TimeProvider>();
 
         var problem = await llm.ProbeAsync(cancellationToken);
-        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem);
+        var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options.Endpoint, options.Deployment, problem)
+            with { Imap = Status.ImapStatus.Gather(layout, host.Services.GetRequiredService<IOptions<Imap.ImapOptions>>().Value) };
 
         if (json)
         {
@@ -47,6 +48,7 @@ internal static class StatusCommand
         table.AddRow("LLM", report.LlmReachable
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
             : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
+        table.AddRow("IMAP", Markup.Escape(report.Imap.Describe()));
         table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => $"{w.Name} ({w.Bytes:N0} bytes)")));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{f.Name}: {f.Reason}"), "red"));

@@ -27,6 +27,9 @@ internal sealed record StatusReport(
     bool LlmReachable,
     string? LlmProblem)
 {
+    /// <summary>The IMAP connection and failed IMAP messages (<see cref="Status.ImapStatus"/>).</summary>
+    public Status.ImapStatus Imap { get; init; } = Status.ImapStatus.Off;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -74,6 +77,7 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Vault:      {Vault}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Ledger:     {Ledger}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM:        {LlmModel} at {LlmEndpoint}: {(LlmReachable ? "answers" : "NOT usable: " + LlmProblem)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"IMAP:       {Imap.Describe()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {
