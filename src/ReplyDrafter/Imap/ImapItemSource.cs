@@ -58,7 +58,7 @@ internal sealed partial class ImapItemSource(
         }
 
         var item = new IntakeItem(key, name, "", new InboxItemContent([email], null), this);
-        var retry = s_firstRetry;
+        var retry = s_firstRetry < inbox.Value.RescanInterval ? s_firstRetry : inbox.Value.RescanInterval;
         bool told = false;
         while (true)
         {
@@ -83,7 +83,7 @@ internal sealed partial class ImapItemSource(
             }
 
             await Task.Delay(wait, time, cancellationToken);
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, Math.Max(s_firstRetry.Ticks, inbox.Value.RescanInterval.Ticks)));
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, inbox.Value.RescanInterval.Ticks));
         }
     }
 
