@@ -4,7 +4,7 @@ namespace ReplyDrafter.Benchmarks;
 
 /// <summary>
 /// <c>--cost</c> prints what each LLM call sends; <c>--throughput</c> measures how much of a provider's rate limit the
-/// client uses; anything else goes to BenchmarkDotNet
+/// client uses; <c>--imap</c> measures arrival-to-draft time and catch-up memory against a local Dovecot; anything else goes to BenchmarkDotNet
 /// (<c>--filter *</c>, <c>--list flat</c>, <c>--job short</c>...).
 /// </summary>
 public static class Program
@@ -14,6 +14,12 @@ public static class Program
         if (args.Contains("--throughput", StringComparer.Ordinal))
         {
             ThroughputReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            return 0;
+        }
+
+        if (args.Contains("--imap", StringComparer.Ordinal))
+        {
+            ImapReport.RunAsync(Console.Out).GetAwaiter().GetResult();
             return 0;
         }
 
