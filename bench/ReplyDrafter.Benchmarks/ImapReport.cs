@@ -87,7 +87,7 @@ internal static class ImapReport
         await host.StartAsync();
         await idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The watching side: IDLE on Drafts, woken by each new draft.
+        // The watching side polls Drafts with NOOP every 5 ms: an IDLE watcher would add Dovecot's own notify delay (about 0.5 s).
         using var watcher = await dovecot.ConnectAsync(user);
         var drafts = await watcher.GetFolderAsync("Drafts");
         await drafts.OpenAsync(FolderAccess.ReadOnly);
@@ -95,27 +95,20 @@ internal static class ImapReport
         for (int i = 0; i < Arrivals; i++)
         {
             int before = drafts.Count;
-            using var arrived = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            void OnCount(object? sender, EventArgs e)
-            {
-                if (drafts.Count > before)
-                {
-                    arrived.Cancel();
-                }
-            }
-
-            drafts.CountChanged += OnCount;
-            var idleTask = watcher.IdleAsync(arrived.Token);
             var clock = Stopwatch.StartNew();
             await dovecot.AppendAsync(user, "INBOX", Question(i), DateTimeOffset.UtcNow);
-            await idleTask;
-            clock.Stop();
-            drafts.CountChanged -= OnCount;
-            if (drafts.Count <= before)
+            while (drafts.Count <= before)
             {
-                throw new InvalidOperationException($"No draft in the Drafts folder 30 s after message {i} arrived.");
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new InvalidOperationException($"No draft in the Drafts folder 30 s after message {i} arrived.");
+                }
+
+                await Task.Delay(5);
+                await watcher.NoOpAsync();
             }
 
+            clock.Stop();
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
@@ -123,7 +116,7 @@ internal static class ImapReport
         await watcher.DisconnectAsync(true);
         times.Sort();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"APPEND into INBOX -> draft in Drafts (instant LLM, IDLE): median {times[times.Count / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms over {Arrivals} messages"));
+            $"APPEND into INBOX -> draft in Drafts (instant LLM; the daemon on IDLE): median {times[times.Count / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms over {Arrivals} messages"));
         Directory.Delete(vault, recursive: true);
     }
 
