@@ -140,6 +140,29 @@ public sealed class ImapPipelineTests(DovecotServer server)
     }
 
     [Fact]
+    public async Task RunOnce_MyReplyInTheSentFolder_NoDraftAndOurServerDraftWithdrawn()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.CreateFolderAsync(user, "Sent"); // marked \Sent by the server's SPECIAL-USE config
+        await server.AppendAsync(user, "INBOX", Question("m1@example.com", "Dinner", "Dinner on Friday?").Build(), Arrived);
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 0, firstError);
+        Assert.Single(await FolderAsync(user, "Drafts"));
+
+        var mine = MimeMessageBuilder.Create().MessageId("m2@example.com").From(DaemonHarness.MyName, DaemonHarness.MyEmail).To("Alice", Alice)
+            .Subject("Re: Dinner").Date(Arrived.AddMinutes(10)).PlainBody("Yes, gladly.").ReplyTo("m1@example.com");
+        await server.AppendAsync(user, "Sent", mine.Build(), Arrived.AddMinutes(10));
+        var (second, _, secondError) = await harness.RunOnceAsync();
+
+        Assert.True(second == 0, secondError);
+        Assert.Single(harness.Notes());
+        Assert.Empty(harness.Drafts());
+        Assert.Empty(await FolderAsync(user, "Drafts"));
+        Assert.Equal(2, harness.Vault.Files("Sources/Email").Count);
+    }
+
+    [Fact]
     public async Task RunOnce_WrongPassword_Exit2WithOneLineAndFolderItemsStillProcessed()
     {
         await using var harness = await DaemonHarness.StartAsync();
