@@ -7,10 +7,10 @@ namespace ReplyDrafter.Imap;
 
 /// <summary><c>run --once</c>: one catch-up of the mailbox after the inbox folder, then the exit code it adds.</summary>
 /// <remarks>The IMAP services are resolved only when <c>Imap:Host</c> is set (see <see cref="ImapWorker"/>).</remarks>
-internal sealed partial class ImapOnceRunner(IOptions<ImapOptions> options, IOptions<InboxOptions> inbox, TimeProvider time, IServiceProvider services, ILogger<ImapOnceRunner> logger)
+internal sealed partial class ImapOnceRunner(IOptions<ImapOptions> options, IOptions<InboxOptions> inbox, TimeProvider time, IServiceProvider services, ILogger<ImapOnceRunner> logger) : IOnceSource
 {
     /// <returns>0 caught up (or IMAP is off); 1 the server or the LLM could not be reached; 2 the login was refused.</returns>
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {

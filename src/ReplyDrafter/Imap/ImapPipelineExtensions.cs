@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using ReplyDrafter.Drafts;
+using ReplyDrafter.Inbox;
 
 namespace ReplyDrafter.Imap;
 
@@ -14,7 +15,7 @@ internal static class ImapPipelineExtensions
     public static IServiceCollection AddImapPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ImapItemSource>();
-        services.AddSingleton<ImapOnceRunner>();
+        services.AddSingleton<IOnceSource, ImapOnceRunner>();
         services.AddHostedService<ImapWorker>();
         if (!string.IsNullOrWhiteSpace(configuration[$"{ImapOptions.Section}:{nameof(ImapOptions.Host)}"]))
         {

@@ -26,7 +26,7 @@ internal sealed partial class InboxWorker(
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger,
     Hosting.ServiceReadiness? readiness = null,
-    Imap.ImapOnceRunner? imapOnce = null) : BackgroundService
+    IEnumerable<IOnceSource>? onceSources = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -49,10 +49,10 @@ internal sealed partial class InboxWorker(
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
-                // The folder first, then one IMAP catch-up: a refused IMAP login (exit 2) does not keep the folder from running.
+                // The folder first, then the other sources (IMAP): a refused IMAP login (exit 2) does not keep the folder from running.
                 RunMode.Once => Math.Max(
                     await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
-                    imapOnce is null ? 0 : await imapOnce.RunAsync(stoppingToken)),
+                    await RunOtherSourcesOnceAsync(stoppingToken)),
                 _ => await DrainAsync(request.Files, moveItems: false, stoppingToken, hardStop.Token),
             };
         }
@@ -218,6 +218,17 @@ internal sealed partial class InboxWorker(
         }
 
         return failed > 0 ? 1 : 0;
+    }
+
+    private async Task<int> RunOtherSourcesOnceAsync(CancellationToken cancellationToken)
+    {
+        int code = 0;
+        foreach (var source in onceSources ?? [])
+        {
+            code = Math.Max(code, await source.RunOnceAsync(cancellationToken));
+        }
+
+        return code;
     }
 
     private FileSystemWatcher? CreateWatcher()

@@ -9,7 +9,7 @@ namespace ReplyDrafter.Cli.Status;
 /// <param name="Account">user@host:port.</param>
 /// <param name="State">The connection as the daemon (or the last <c>run --once</c>) last described it.</param>
 /// <param name="UpdatedAt">When that state was recorded; null when no run used IMAP yet.</param>
-internal sealed record ImapStatus(bool Configured, string? Account, string State, DateTimeOffset? UpdatedAt, IReadOnlyList<FailedItem> Failed)
+internal sealed record ImapStatus(bool Configured, string? Account, string State, DateTimeOffset? UpdatedAt, IReadOnlyList<ImapFailedMessage> Failed)
 {
     public static readonly ImapStatus Off = new(false, null, "off", null, []);
 
@@ -25,13 +25,13 @@ internal sealed record ImapStatus(bool Configured, string? Account, string State
 
         var path = Path.Combine(layout.State, "imap.db");
         var recorded = File.Exists(path) ? new ImapStateStore(path).GetConnection() : null;
-        var failed = new List<FailedItem>();
+        var failed = new List<ImapFailedMessage>();
         if (File.Exists(layout.LedgerPath))
         {
             using var ledger = new Ledger.Ledger(layout.LedgerPath);
             failed.AddRange(ledger.Items(ItemStates.Failed)
                 .Where(i => i.ContentHash.StartsWith("imap:", StringComparison.Ordinal))
-                .Select(i => new FailedItem(i.FileName, i.Detail ?? "no reason recorded")));
+                .Select(i => new ImapFailedMessage(i.FileName, i.Detail ?? "no reason recorded")));
         }
 
         return recorded is null
@@ -44,3 +44,6 @@ internal sealed record ImapStatus(bool Configured, string? Account, string State
         ? "off (ReplyDrafter:Imap:Host is not set)"
         : $"{Account}: {State}" + (UpdatedAt is { } at ? $" (as of {at:yyyy-MM-dd HH:mm:ss} UTC)" : "") + (Failed.Count > 0 ? $"; {Failed.Count} message(s) failed" : "");
 }
+
+/// <summary>An IMAP message that could not be processed ("INBOX #12"), with the reason the ledger holds.</summary>
+internal sealed record ImapFailedMessage(string Name, string Reason);
