@@ -127,8 +127,7 @@ internal static class ImapReport
         var options = dovecot.Options(user);
         string db = Path.Combine(Directory.CreateTempSubdirectory("replydrafter-bench-imapdb").FullName, "imap.db");
         var state = new ImapConnectionState(TimeProvider.System);
-        using var connector = new ImapConnectorScope(options);
-        var source = new ImapMailboxSource(connector.Connector, new ImapStateStore(db), state, TimeProvider.System, NullLogger<ImapMailboxSource>.Instance);
+        var source = new ImapMailboxSource(new ImapConnector(Options.Create(options)), new ImapStateStore(db), state, TimeProvider.System, NullLogger<ImapMailboxSource>.Instance);
 
         GC.Collect();
         long start = GC.GetTotalMemory(forceFullCollection: true);
@@ -187,13 +186,4 @@ internal static class ImapReport
     }
 
     private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):F1} MB");
-
-    private sealed class ImapConnectorScope(ImapOptions options) : IDisposable
-    {
-        public ImapConnector Connector { get; } = new(Options.Create(options));
-
-        public void Dispose()
-        {
-        }
-    }
 }
