@@ -60,6 +60,29 @@ public sealed class ImapDaemonTests(DovecotServer server)
         Assert.Equal(0, await daemon.WaitForExitAsync(s_timeout));
     }
 
+    [Fact]
+    public async Task Run_KilledRightAfterTheDraftAppend_NoSecondCopyAfterRestart()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await using (var daemon = ChildDaemon.Start(harness.Arguments("run")))
+        {
+            await daemon.WaitForLogAsync("IMAP connected", s_timeout);
+            await server.AppendAsync(user, "INBOX", Question("k1@example.com").Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
+
+            // Logged between the APPEND and the return to the pipeline, before the thread is committed.
+            await daemon.WaitForLogAsync("IMAP draft", s_timeout);
+            await daemon.KillAsync();
+        }
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.Equal(1, await CountAsync(user, "Drafts"));
+        Assert.Single(harness.Notes());
+        Assert.Single(harness.Drafts());
+    }
+
     private async Task<DovecotUser> ConfigureAsync(DaemonHarness harness, DovecotUser user, bool createDrafts = true)
     {
         if (createDrafts)
