@@ -17,6 +17,7 @@ internal sealed partial class ImapOnceRunner(IOptions<ImapOptions> options, IOpt
             return 0;
         }
 
+        services.GetRequiredService<ImapStateRecorder>().Attach();
         var source = services.GetRequiredService<ImapMailboxSource>();
         var items = services.GetRequiredService<ImapItemSource>();
         try
