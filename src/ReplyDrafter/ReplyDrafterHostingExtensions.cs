@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Drafts;
+using ReplyDrafter.Imap;
 using ReplyDrafter.Inbox;
 using ReplyDrafter.Learning;
 using ReplyDrafter.Llm;
@@ -71,6 +72,10 @@ public static class ReplyDrafterHostingExtensions
         services.AddSingleton<BatchRunner>();
         services.AddSingleton<InboxFolderSource>();
         services.AddHostedService<InboxWorker>();
+
+        // The IMAP mailbox (source) and Drafts folder (sink); active only when ReplyDrafter:Imap:Host is set.
+        services.AddImap(sp => Path.Combine(sp.GetRequiredService<VaultLayout>().State, "imap.db"));
+        services.AddImapPipeline(builder.Configuration);
         return builder;
     }
 

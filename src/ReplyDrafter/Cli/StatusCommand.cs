@@ -25,6 +25,7 @@ internal static class StatusCommand
         var learning = host.Services.GetRequiredService<IOptions<Learning.LearningOptions>>().Value;
         var report = StatusReport.Gather(layout, DateOnly.FromDateTime(time.GetLocalNow().DateTime), time.LocalTimeZone, options, problem, learning, time.GetUtcNow()) with
         {
+            Imap = Status.ImapStatus.Gather(layout, host.Services.GetRequiredService<IOptions<Imap.ImapOptions>>().Value),
             SettingsFiles = host.Services.GetService<Hosting.SettingsFiles>()?.Read.Select(f => $"{f.Role}: {f.Path}").ToList() ?? [],
         };
 
@@ -54,6 +55,7 @@ internal static class StatusCommand
             ? $"[green]answers[/] {Markup.Escape(report.LlmModel)} at {Markup.Escape(report.LlmEndpoint)}"
             : $"[red]not usable[/] {Markup.Escape(report.LlmProblem ?? "")}");
         table.AddRow("LLM use", Markup.Escape(report.LlmUsage.Describe()));
+        table.AddRow("IMAP", Markup.Escape(report.Imap.Describe()));
         table.AddRow("Waiting", Lines(report.Waiting.Count, report.Waiting.Select(w => w.Display)));
         table.AddRow("Processed", $"{report.ProcessedToday} today, {report.ProcessedTotal} in total ({report.Threads} threads and transcripts)");
         table.AddRow("Failed", Lines(report.Failed.Count, report.Failed.Select(f => $"{Security.ControlText.FileNameForConsole(f.Name)}: {Security.ControlText.Escape(f.Reason)}"), "red"));

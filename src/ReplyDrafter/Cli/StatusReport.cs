@@ -54,6 +54,9 @@ internal sealed record StatusReport(
     /// <summary>The settings files that were read, lowest precedence first ("role: path"); environment and command line come after them.</summary>
     public IReadOnlyList<string> SettingsFiles { get; init; } = [];
 
+    /// <summary>The IMAP connection and failed IMAP messages (<see cref="Status.ImapStatus"/>).</summary>
+    public Status.ImapStatus Imap { get; init; } = Status.ImapStatus.Off;
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -103,6 +106,7 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Ledger:     {Ledger}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM:        {LlmModel} at {LlmEndpoint}: {(LlmReachable ? "answers" : "NOT usable: " + LlmProblem)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM use:    {LlmUsage.Describe().Replace("\n", "\n            ", StringComparison.Ordinal)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"IMAP:       {Imap.Describe()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {

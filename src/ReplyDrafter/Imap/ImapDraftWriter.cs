@@ -32,6 +32,31 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         }
     }
 
+    /// <summary>Removes our draft <paramref name="messageId"/> while it is untouched; true when it was removed.</summary>
+    public async Task<bool> WithdrawAsync(string messageId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            using var client = await connector.ConnectAsync(cancellationToken);
+            var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
+            bool removed = false;
+            if (drafts is not null)
+            {
+                await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+                removed = await RemoveIfUntouchedAsync(client, drafts, messageId.Trim().TrimStart('<').TrimEnd('>'), cancellationToken);
+            }
+
+            await client.DisconnectAsync(quit: true, cancellationToken);
+            return removed;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
     private async Task<DraftAppendResult> WriteOneAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
     {
         var message = DraftMessageBuilder.Build(draft, connector.Options.QuoteOriginal);

@@ -171,6 +171,17 @@ internal sealed class ImapMailboxSource(
             count += await CatchUpFolderAsync(folder, name, consumer, cancellationToken);
         }
 
+        // The user's own sent mail too: a thread the user answered needs no draft, and learning pairs it with ours.
+        var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        if (sent is not null && !_settings.WatchedFolders.Contains(sent.FullName, StringComparer.Ordinal))
+        {
+            count += await CatchUpFolderAsync(sent, sent.FullName, consumer, cancellationToken);
+        }
+        else if (sent is null && !string.IsNullOrWhiteSpace(_settings.SentFolder) && _missingFolders.Add(_settings.SentFolder))
+        {
+            ImapLog.FolderMissing(logger, _settings.SentFolder);
+        }
+
         return count;
     }
 

@@ -8,6 +8,9 @@ namespace ReplyDrafter.Imap;
 /// </summary>
 internal sealed record ImapFolderState(uint UidValidity, uint LastUid, DateTimeOffset WindowStart);
 
+/// <summary>The connection state the last run recorded, as <c>status</c> reads it from another process.</summary>
+internal sealed record ImapConnectionRecord(string Account, string Description, DateTimeOffset UpdatedAt);
+
 /// <summary>
 /// The source's progress per (account, folder), in a small SQLite file of its own (e.g. <c>.replydrafter/imap.db</c>),
 /// written after each message the consumer accepted, so a crash re-delivers at most that message.
@@ -32,6 +35,14 @@ internal sealed class ImapStateStore
                 last_uid INTEGER NOT NULL,
                 window_start INTEGER NOT NULL,
                 PRIMARY KEY (account, folder));
+            CREATE TABLE IF NOT EXISTS imap_drafts (
+                thread_id TEXT NOT NULL PRIMARY KEY,
+                message_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS imap_connection (
+                id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                account TEXT NOT NULL,
+                description TEXT NOT NULL,
+                updated_at INTEGER NOT NULL);
             """;
         command.ExecuteNonQuery();
     }
@@ -63,6 +74,54 @@ internal sealed class ImapStateStore
         command.Parameters.AddWithValue("$u", (long)state.LastUid);
         command.Parameters.AddWithValue("$w", state.WindowStart.ToUnixTimeSeconds());
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>Our Message-ID of the thread's draft in the Drafts folder (the one a newer draft supersedes), or null.</summary>
+    public string? GetDraft(string threadId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT message_id FROM imap_drafts WHERE thread_id = $t";
+        command.Parameters.AddWithValue("$t", threadId);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Records (or, with null, forgets) our server draft of a thread.</summary>
+    public void SetDraft(string threadId, string? messageId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = messageId is null
+            ? "DELETE FROM imap_drafts WHERE thread_id = $t"
+            : "INSERT INTO imap_drafts (thread_id, message_id) VALUES ($t, $m) ON CONFLICT (thread_id) DO UPDATE SET message_id = excluded.message_id";
+        command.Parameters.AddWithValue("$t", threadId);
+        command.Parameters.AddWithValue("$m", (object?)messageId ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>What the daemon's connection is doing, for <c>status</c> (another process).</summary>
+    public void SetConnection(string account, string description, DateTimeOffset now)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO imap_connection (id, account, description, updated_at) VALUES (1, $a, $d, $t)
+            ON CONFLICT (id) DO UPDATE SET account = excluded.account, description = excluded.description, updated_at = excluded.updated_at
+            """;
+        command.Parameters.AddWithValue("$a", account);
+        command.Parameters.AddWithValue("$d", description);
+        command.Parameters.AddWithValue("$t", now.ToUnixTimeSeconds());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The last connection state a daemon or <c>run --once</c> recorded, or null when none ran yet.</summary>
+    public ImapConnectionRecord? GetConnection()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT account, description, updated_at FROM imap_connection WHERE id = 1";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? new ImapConnectionRecord(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(2))) : null;
     }
 
     private SqliteConnection Open()

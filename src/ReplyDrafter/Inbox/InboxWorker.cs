@@ -26,7 +26,8 @@ internal sealed partial class InboxWorker(
     IHostApplicationLifetime lifetime,
     ILogger<InboxWorker> logger,
     Hosting.ServiceReadiness? readiness = null,
-    Learning.OutcomeTracker? outcomes = null) : BackgroundService
+    Learning.OutcomeTracker? outcomes = null,
+    IEnumerable<IOnceSource>? onceSources = null) : BackgroundService
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
 
@@ -54,7 +55,10 @@ internal sealed partial class InboxWorker(
             request.ExitCode = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
-                RunMode.Once => await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
+                // The folder first, then the other sources (IMAP): a refused IMAP login (exit 2) does not keep the folder from running.
+                RunMode.Once => Math.Max(
+                    await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
+                    await RunOtherSourcesOnceAsync(stoppingToken)),
                 _ => await DrainAsync(request.Files, moveItems: false, stoppingToken, hardStop.Token),
             };
         }
@@ -257,6 +261,17 @@ internal sealed partial class InboxWorker(
         }
 
         return watcher;
+    }
+
+    private async Task<int> RunOtherSourcesOnceAsync(CancellationToken cancellationToken)
+    {
+        int code = 0;
+        foreach (var source in onceSources ?? [])
+        {
+            code = Math.Max(code, await source.RunOnceAsync(cancellationToken));
+        }
+
+        return code;
     }
 
     private FileSystemWatcher? CreateWatcher()

@@ -13,18 +13,13 @@ using ReplyDrafter.Imap;
 
 namespace ReplyDrafter.Tests.Imap;
 
-[CollectionDefinition(Name)]
-public sealed class DovecotGroup : ICollectionFixture<DovecotServer>
-{
-    public const string Name = "Dovecot";
-}
-
 /// <summary>
 /// A real Dovecot 2.3 on loopback, configured from scratch in a temp folder (own config, passwd-file users, maildirs,
 /// free ports, a self-signed certificate on the IMAPS port), shared by the collection; one user per test. A missing or
 /// broken Dovecot fails the tests with the reason; nothing is skipped.
 /// </summary>
-public sealed class DovecotServer : IAsyncLifetime
+/// <remarks>Free of xUnit (the fixture binding is in DovecotFixture.cs) so the benchmarks link this file too.</remarks>
+public sealed partial class DovecotServer
 {
     private const string MailUid = "65534";
     /// <summary>Users are written before Dovecot starts: a passwd-file changed within the second of its last read is not re-read at once.</summary>

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ReplyDrafter.Cli;
+using ReplyDrafter.Imap;
+using ReplyDrafter.Inbox;
+using ReplyDrafter.Mail;
+using ReplyDrafter.Tests.Imap;
+using ReplyDrafter.Tests.TestServer;
+using ReplyDrafter.Vault;
+
+namespace ReplyDrafter.Benchmarks;
+
+/// <summary>
+/// <c>--imap</c>: against a Dovecot started here (the tests' DovecotServer) and the tests' fake LLM answering at once,
+/// (1) the time from APPEND into INBOX to our draft in the Drafts folder, through the real daemon (IDLE, pipeline,
+/// Drafts sink), median of <see cref="Arrivals"/>; (2) the managed memory while the mailbox source catches up over
+/// <see cref="Mailbox"/> messages (each one read and converted as the pipeline does, then dropped).
+/// </summary>
+internal static class ImapReport
+{
+    private const int Arrivals = 15;
+    private const int Mailbox = 10_000;
+
+    public static async Task RunAsync(TextWriter output)
+    {
+        var dovecot = new DovecotServer();
+        await dovecot.InitializeAsync();
+        try
+        {
+            await LatencyAsync(dovecot, output);
+            await CatchUpMemoryAsync(dovecot, output);
+        }
+        finally
+        {
+            await dovecot.DisposeAsync();
+        }
+    }
+
+    private static async Task LatencyAsync(DovecotServer dovecot, TextWriter output)
+    {
+        await using var llm = await FakeLlmServer.StartAsync();
+        var user = dovecot.NewUser();
+        await dovecot.CreateFolderAsync(user, "Drafts");
+        string vault = Directory.CreateTempSubdirectory("replydrafter-bench-imap").FullName;
+        string[] settings =
+        [
+            "--ReplyDrafter:Llm:Provider=OpenAI",
+            "--ReplyDrafter:Llm:Endpoint=" + llm.OpenAIEndpoint,
+            "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+            "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+            "--ReplyDrafter:Me:Name=Ada Lovelace",
+            "--ReplyDrafter:Me:Email=ada@example.com",
+            "--ReplyDrafter:Imap:Host=127.0.0.1",
+            "--ReplyDrafter:Imap:Port=" + dovecot.Port.ToString(CultureInfo.InvariantCulture),
+            "--ReplyDrafter:Imap:Security=None",
+            "--ReplyDrafter:Imap:Username=" + user.Name,
+            "--ReplyDrafter:Imap:Password=" + user.Password,
+            "--Serilog:MinimumLevel:Default=Warning",
+        ];
+        using var host = CliHost.Build(
+            s =>
+            {
+                var builder = Host.CreateApplicationBuilder(s);
+                builder.AddReplyDrafter();
+                return builder;
+            },
+            new CommonArguments(vault, settings, CliConsole.Writers(TextWriter.Null, TextWriter.Null)),
+            new RunRequest { Mode = RunMode.Daemon });
+        CliHost.Validate(host);
+        CliHost.PrepareVault(host.Services.GetRequiredService<VaultLayout>());
+        var state = host.Services.GetRequiredService<ImapConnectionState>();
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        state.Changed += s =>
+        {
+            if (s.Status == ImapConnectionStatus.Idle)
+            {
+                idle.TrySetResult();
+            }
+        };
+        await host.StartAsync();
+        await idle.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The watching side polls Drafts with NOOP every 5 ms: an IDLE watcher would add Dovecot's own notify delay (about 0.5 s).
+        using var watcher = await dovecot.ConnectAsync(user);
+        var drafts = await watcher.GetFolderAsync("Drafts");
+        await drafts.OpenAsync(FolderAccess.ReadOnly);
+        var times = new List<double>();
+        for (int i = 0; i < Arrivals; i++)
+        {
+            int before = drafts.Count;
+            var clock = Stopwatch.StartNew();
+            await dovecot.AppendAsync(user, "INBOX", Question(i), DateTimeOffset.UtcNow);
+            while (drafts.Count <= before)
+            {
+                if (clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new InvalidOperationException($"No draft in the Drafts folder 30 s after message {i} arrived.");
+                }
+
+                await Task.Delay(5);
+                await watcher.NoOpAsync();
+            }
+
+            clock.Stop();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        await host.StopAsync();
+        await watcher.DisconnectAsync(true);
+        times.Sort();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"APPEND into INBOX -> draft in Drafts (instant LLM; the daemon on IDLE): median {times[times.Count / 2]:F0} ms, min {times[0]:F0} ms, max {times[^1]:F0} ms over {Arrivals} messages"));
+        Directory.Delete(vault, recursive: true);
+    }
+
+    private static async Task CatchUpMemoryAsync(DovecotServer dovecot, TextWriter output)
+    {
+        var user = dovecot.NewUser();
+        await SeedAsync(dovecot, user);
+        var options = dovecot.Options(user);
+        string db = Path.Combine(Directory.CreateTempSubdirectory("replydrafter-bench-imapdb").FullName, "imap.db");
+        var state = new ImapConnectionState(TimeProvider.System);
+        var source = new ImapMailboxSource(new ImapConnector(Options.Create(options)), new ImapStateStore(db), state, TimeProvider.System, NullLogger<ImapMailboxSource>.Instance);
+
+        GC.Collect();
+        long start = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = start;
+        var samples = new List<(int Count, long Bytes)>();
+        int seen = 0;
+        var clock = Stopwatch.StartNew();
+        await source.CatchUpOnceAsync((message, ct) =>
+        {
+            _ = MimeMessageConverter.Convert(message.Message, fromMbox: false, ct);
+            seen++;
+            long now = GC.GetTotalMemory(false);
+            peak = Math.Max(peak, now);
+            if (seen % 2_000 == 0)
+            {
+                samples.Add((seen, GC.GetTotalMemory(forceFullCollection: true)));
+            }
+
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        clock.Stop();
+        string points = string.Join(", ", samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Count:N0}: {Mb(s.Bytes)}")));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Catch-up over {seen:N0} messages in {clock.Elapsed.TotalSeconds:F1} s: managed heap at start {Mb(start)}, after a full GC at {points}; peak between GCs {Mb(peak)}"));
+    }
+
+    /// <summary>MULTIAPPEND in chunks: seeding is not what is measured.</summary>
+    private static async Task SeedAsync(DovecotServer dovecot, DovecotUser user)
+    {
+        using var client = await dovecot.ConnectAsync(user);
+        var inbox = await client.GetFolderAsync("INBOX");
+        var arrived = DateTimeOffset.UtcNow.AddHours(-1);
+        for (int start = 0; start < Mailbox; start += 500)
+        {
+            var chunk = Enumerable.Range(start, Math.Min(500, Mailbox - start))
+                .Select(i => (IAppendRequest)new AppendRequest(Question(i), MessageFlags.None, arrived))
+                .ToList();
+            await inbox.AppendAsync(chunk);
+        }
+
+        await client.DisconnectAsync(true);
+    }
+
+    private static MimeMessage Question(int i)
+    {
+        var message = new MimeMessage
+        {
+            MessageId = string.Create(CultureInfo.InvariantCulture, $"bench-{i}-{Guid.NewGuid():N}@example.com"),
+            Subject = string.Create(CultureInfo.InvariantCulture, $"Question {i}"),
+            Date = DateTimeOffset.UtcNow,
+            Body = new TextPart("plain") { Text = string.Create(CultureInfo.InvariantCulture, $"Hello Ada,\n\ncan you look at item {i} before Friday?\n\nThanks,\nAlice\n") },
+        };
+        message.From.Add(new MailboxAddress("Alice", "alice@example.com"));
+        message.To.Add(new MailboxAddress("Ada Lovelace", "ada@example.com"));
+        return message;
+    }
+
+    private static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):F1} MB");
+}

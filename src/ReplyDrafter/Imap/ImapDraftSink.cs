@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using MailKit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using ReplyDrafter.Drafts;
+using ReplyDrafter.Mail;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>
+/// Puts each Outbox draft into the server's Drafts folder as a threaded reply, replacing our previous untouched draft
+/// of the thread (recorded per thread in imap.db). The Message-ID depends only on the thread and the message answered,
+/// so a crash between the APPEND and the commit finds the first copy instead of adding a second.
+/// </summary>
+/// <remarks>
+/// A server that cannot be reached does not hold up the vault: the draft stays in Outbox/ (logged), and the next draft
+/// of the thread goes to the server again.
+/// </remarks>
+internal sealed partial class ImapDraftSink(
+    ImapDraftWriter writer,
+    ImapStateStore store,
+    IOptions<MeOptions> me,
+    ILogger<ImapDraftSink> logger) : IDraftSink
+{
+    public async Task DeliverAsync(DraftDelivery draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var reply = ToReply(draft, me.Value);
+        try
+        {
+            var result = await writer.WriteAsync(reply, store.GetDraft(draft.ThreadId), cancellationToken);
+            if (result.Outcome != DraftAppendOutcome.NoDraftsFolder)
+            {
+                store.SetDraft(draft.ThreadId, result.MessageId);
+            }
+        }
+        catch (Exception ex) when (IsTransport(ex))
+        {
+            LogNotWritten(logger, draft.OutboxPath, ex.Message);
+        }
+    }
+
+    public async Task WithdrawAsync(string threadId, CancellationToken cancellationToken)
+    {
+        if (store.GetDraft(threadId) is not { } messageId)
+        {
+            return;
+        }
+
+        try
+        {
+            await writer.WithdrawAsync(messageId, cancellationToken);
+            store.SetDraft(threadId, null);
+        }
+        catch (Exception ex) when (IsTransport(ex))
+        {
+            LogNotWithdrawn(logger, messageId, ex.Message);
+        }
+    }
+
+    /// <summary>Header-only addressing from the Outbox draft (never from the model), signed as <c>Me:Name &lt;Me:Email&gt;</c>.</summary>
+    internal static DraftReply ToReply(DraftDelivery delivery, MeOptions me)
+    {
+        var draft = delivery.Draft;
+        var from = new MailboxAddress(me.Name, me.Email);
+        string? inReplyTo = MessageIds.IsSynthesized(delivery.AnswersMessageId) ? null : delivery.AnswersMessageId;
+        var original = delivery.Original;
+        return new DraftReply(
+            from,
+            Mailboxes(draft.To),
+            draft.Cc.SelectMany(Mailboxes).ToList(),
+            draft.Subject,
+            inReplyTo,
+            delivery.References,
+            draft.Content.Body,
+            string.IsNullOrWhiteSpace(draft.Signature) ? null : draft.Signature,
+            draft.Created,
+            new QuotedOriginal(original.Date, original.From.NameOrAddress, original.Body),
+            MessageId(delivery, from));
+    }
+
+    /// <summary>One id per (thread, message answered): the same draft written again is found, a newer one is new.</summary>
+    internal static string MessageId(DraftDelivery delivery, MailboxAddress from)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(delivery.ThreadId + "\n" + delivery.AnswersMessageId));
+        string domain = from.Domain is { Length: > 0 } d ? d : "replydrafter.local";
+        return $"replydrafter.{Convert.ToHexStringLower(hash.AsSpan(0, 12))}@{domain}";
+    }
+
+    /// <summary>The server refused, dropped or could not be reached: the vault goes on without the server copy.</summary>
+    private static bool IsTransport(Exception ex) =>
+        ex is ImapLoginException or IOException or MailKit.Net.Imap.ImapCommandException or MailKit.Net.Imap.ImapProtocolException
+            or ServiceNotConnectedException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException;
+
+    private static List<MailboxAddress> Mailboxes(string text) =>
+        !string.IsNullOrWhiteSpace(text) && InternetAddressList.TryParse(text, out var list) ? list.Mailboxes.ToList() : [];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The draft {OutboxPath} is in Outbox/ but not in the IMAP Drafts folder: {Reason}")]
+    private static partial void LogNotWritten(ILogger logger, string outboxPath, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Our superseded IMAP draft {MessageId} could not be removed: {Reason}")]
+    private static partial void LogNotWithdrawn(ILogger logger, string messageId, string reason);
+}

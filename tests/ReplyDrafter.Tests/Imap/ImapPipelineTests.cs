@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text.Json;
+using MailKit;
+using MailKit.Net.Imap;
+using MimeKit;
+using ReplyDrafter.Tests.Cli;
+using ReplyDrafter.Tests.EndToEnd;
+using ReplyDrafter.Tests.TestData;
+
+namespace ReplyDrafter.Tests.Imap;
+
+/// <summary>The mailbox through the whole pipeline: <c>run --once</c> against a real Dovecot and the fake LLM.</summary>
+[Collection(DovecotGroup.Name)]
+public sealed class ImapPipelineTests(DovecotServer server)
+{
+    private const string Alice = "alice@example.com";
+
+    // Inside the default 7-day Since window of the in-process clock.
+    private static readonly DateTimeOffset Arrived = NoonClock.Start.AddHours(-2);
+
+    [Fact]
+    public async Task RunOnce_MessageInImapInbox_NoteOutboxDraftAndThreadedServerDraft()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("q2@example.com", "Re: Meeting", "Does Tuesday work?", "q1@example.com").Build(), Arrived);
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.Single(harness.Notes());
+        Assert.Single(harness.Drafts());
+        var (draft, flags) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.True(flags.HasFlag(MessageFlags.Draft));
+        Assert.Equal("q2@example.com", draft.InReplyTo);
+        Assert.Equal(["q1@example.com", "q2@example.com"], draft.References);
+        var from = Assert.IsType<MailboxAddress>(Assert.Single(draft.From));
+        Assert.Equal((DaemonHarness.MyName, DaemonHarness.MyEmail), (from.Name, from.Address));
+        Assert.Equal(Alice, Assert.IsType<MailboxAddress>(Assert.Single(draft.To)).Address);
+        Assert.Equal("Re: Meeting", draft.Subject);
+        Assert.Contains("Analytical Engines Ltd", draft.TextBody, StringComparison.Ordinal);
+        Assert.Contains("> Does Tuesday work?", draft.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_FullRun_SourceMessagesNeverMarkedSeen()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("s1@example.com", "Invoice", "Can you pay the invoice?").Build(), Arrived);
+        await server.AppendAsync(user, "INBOX", Question("s2@example.com", "Lunch", "Lunch tomorrow?").Build(), Arrived);
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, harness.Notes().Count);
+        var inbox = await FolderAsync(user, "INBOX");
+        Assert.Equal(2, inbox.Count);
+        Assert.All(inbox, m => Assert.False(m.Flags.HasFlag(MessageFlags.Seen)));
+    }
+
+    [Fact]
+    public async Task RunOnce_SameMessageInInboxFolderAndOverImap_OneNoteOneDraft()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        var message = Question("both@example.com", "Contract", "Can you sign the contract?");
+        harness.Drop(message, "contract.eml");
+        await server.AppendAsync(user, "INBOX", message.Build(), Arrived);
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.Single(harness.Notes());
+        Assert.Single(harness.Drafts());
+        Assert.Single(harness.Vault.Files("Sources/Email"));
+        Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.Equal(2, harness.Server.ChatRequestCount); // one note, one draft
+    }
+
+    [Fact]
+    public async Task RunOnce_NewerMessageInThread_ReplacesOurUntouchedServerDraft()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("t1@example.com", "Offsite", "Where is the offsite?").Build(), Arrived);
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 0, firstError);
+        var older = Assert.Single(await FolderAsync(user, "Drafts")).Message.MessageId;
+
+        await server.AppendAsync(user, "INBOX", Question("t2@example.com", "Re: Offsite", "Any news?", "t1@example.com").Build(), Arrived.AddMinutes(30));
+        var (second, _, secondError) = await harness.RunOnceAsync();
+
+        Assert.True(second == 0, secondError);
+        var (draft, _) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.NotEqual(older, draft.MessageId);
+        Assert.Equal("t2@example.com", draft.InReplyTo);
+    }
+
+    [Fact]
+    public async Task RunOnce_ServerDraftEditedByUser_IsLeftAloneWhenANewerDraftComes()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("e1@example.com", "Budget", "Send the budget?").Build(), Arrived);
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 0, firstError);
+        string edited = await EditDraftAsync(user, "My own words.");
+
+        await server.AppendAsync(user, "INBOX", Question("e2@example.com", "Re: Budget", "Any news?", "e1@example.com").Build(), Arrived.AddMinutes(30));
+        var (second, _, secondError) = await harness.RunOnceAsync();
+
+        Assert.True(second == 0, secondError);
+        var drafts = await FolderAsync(user, "Drafts");
+        Assert.Equal(2, drafts.Count);
+        Assert.Contains(drafts, d => d.Message.MessageId == edited && (d.Message.TextBody ?? "").StartsWith("My own words.", StringComparison.Ordinal));
+        Assert.Contains(drafts, d => d.Message.InReplyTo == "e2@example.com");
+    }
+
+    [Fact]
+    public async Task RunOnce_EverythingLostButTheAppend_NoSecondServerCopy()
+    {
+        // The state a crash between the APPEND and the commit leaves: the draft is on the server, nothing local knows.
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("c1@example.com", "Keys", "Where are the keys?").Build(), Arrived);
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 0, firstError);
+        Assert.Single(await FolderAsync(user, "Drafts"));
+        foreach (var file in Directory.EnumerateFiles(harness.Vault.Layout.State, "*.db*"))
+        {
+            File.Delete(file);
+        }
+
+        var (second, _, secondError) = await harness.RunOnceAsync();
+
+        Assert.True(second == 0, secondError);
+        Assert.Equal(4, harness.Server.ChatRequestCount); // the thread really was drafted again
+        Assert.Single(await FolderAsync(user, "Drafts"));
+    }
+
+    [Fact]
+    public async Task RunOnce_MyReplyInTheSentFolder_OutboxDraftMarkedAndOurServerDraftWithdrawn()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.CreateFolderAsync(user, "Sent"); // marked \Sent by the server's SPECIAL-USE config
+        await server.AppendAsync(user, "INBOX", Question("m1@example.com", "Dinner", "Dinner on Friday?").Build(), Arrived);
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 0, firstError);
+        Assert.Single(await FolderAsync(user, "Drafts"));
+
+        var mine = MimeMessageBuilder.Create().MessageId("m2@example.com").From(DaemonHarness.MyName, DaemonHarness.MyEmail).To("Alice", Alice)
+            .Subject("Re: Dinner").Date(Arrived.AddMinutes(10)).PlainBody("Yes, gladly.").ReplyTo("m1@example.com");
+        await server.AppendAsync(user, "Sent", mine.Build(), Arrived.AddMinutes(10));
+        var (second, _, secondError) = await harness.RunOnceAsync();
+
+        Assert.True(second == 0, secondError);
+        Assert.Single(harness.Notes());
+        // The Outbox draft stays, marked with what became of it (issue 9); the server copy is withdrawn.
+        var draft = await File.ReadAllTextAsync(harness.Vault.Path(Assert.Single(harness.Drafts())));
+        Assert.Matches("(?m)^status: (sent|edited|rewritten)$", draft);
+        Assert.Contains("sent_similarity: ", draft, StringComparison.Ordinal);
+        Assert.Empty(await FolderAsync(user, "Drafts"));
+        Assert.Equal(2, harness.Vault.Files("Sources/Email").Count);
+    }
+
+    [Fact]
+    public async Task RunOnce_WrongPassword_Exit2WithOneLineAndFolderItemsStillProcessed()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = server.NewUser();
+        await ConfigureAsync(harness, user with { Password = "not-the-password" }, createDrafts: false);
+        harness.Drop(Question("w1@example.com", "Report", "Can you send the report?"), "report.eml");
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.Equal(2, code);
+        Assert.Single(harness.Notes());
+        Assert.Empty(harness.InboxLeft());
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+
+        // The log line itself is asserted by the child-process daemon test (in-process hosts share Serilog's static logger).
+        var (statusCode, status, statusError) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+        Assert.True(statusCode == 0, statusError);
+        string state = JsonDocument.Parse(status).RootElement.GetProperty("imap").GetProperty("state").GetString() ?? "";
+        Assert.StartsWith("auth failed: ", state, StringComparison.Ordinal);
+        Assert.Contains(user.Name, state, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_AfterRunOnce_JsonShowsTheImapConnection()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        var (run, _, runError) = await harness.RunOnceAsync();
+        Assert.True(run == 0, runError);
+
+        var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+
+        Assert.True(code == 0, error);
+        var imap = JsonDocument.Parse(output).RootElement.GetProperty("imap");
+        Assert.True(imap.GetProperty("configured").GetBoolean());
+        Assert.Equal($"{user.Name}@127.0.0.1:{server.Port}", imap.GetProperty("account").GetString());
+        Assert.Equal("stopped", imap.GetProperty("state").GetString());
+    }
+
+    /// <summary>Points the harness at the user's mailbox, with a Drafts folder (marked \Drafts by the server's config).</summary>
+    private async Task<DovecotUser> ConfigureAsync(DaemonHarness harness, DovecotUser user, bool createDrafts = true)
+    {
+        if (createDrafts)
+        {
+            await server.CreateFolderAsync(user, "Drafts");
+        }
+
+        harness.Settings.AddRange(
+        [
+            "--ReplyDrafter:Imap:Host=127.0.0.1",
+            "--ReplyDrafter:Imap:Port=" + server.Port.ToString(CultureInfo.InvariantCulture),
+            "--ReplyDrafter:Imap:Security=None",
+            "--ReplyDrafter:Imap:Username=" + user.Name,
+            "--ReplyDrafter:Imap:Password=" + user.Password,
+        ]);
+        return user;
+    }
+
+    private static MimeMessageBuilder Question(string id, string subject, string body, string? parent = null)
+    {
+        var builder = MimeMessageBuilder.ToMe(id, subject, body, "Alice", Alice, Arrived.AddMinutes(-5));
+        return parent is null ? builder : builder.ReplyTo(parent);
+    }
+
+    private async Task<List<(MimeMessage Message, MessageFlags Flags)>> FolderAsync(DovecotUser user, string name)
+    {
+        using var client = await server.ConnectAsync(user);
+        var folder = await client.GetFolderAsync(name);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        var result = new List<(MimeMessage, MessageFlags)>();
+        if (folder.Count > 0)
+        {
+            foreach (var summary in await folder.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags))
+            {
+                if (summary.Flags?.HasFlag(MessageFlags.Deleted) != true)
+                {
+                    result.Add((await folder.GetMessageAsync(summary.UniqueId), summary.Flags ?? MessageFlags.None));
+                }
+            }
+        }
+
+        await client.DisconnectAsync(true);
+        return result;
+    }
+
+    /// <summary>What a client that keeps the Message-ID does on save: the edited copy replaces ours.</summary>
+    private async Task<string> EditDraftAsync(DovecotUser user, string text)
+    {
+        using var client = await server.ConnectAsync(user);
+        var drafts = await client.GetFolderAsync("Drafts");
+        await drafts.OpenAsync(FolderAccess.ReadWrite);
+        var uid = Assert.Single(await drafts.SearchAsync(MailKit.Search.SearchQuery.All));
+        var message = await drafts.GetMessageAsync(uid);
+        Assert.IsType<TextPart>(message.Body).Text = text + "\n\n" + (message.TextBody ?? "");
+        await drafts.AppendAsync(message, MessageFlags.Draft);
+        await drafts.AddFlagsAsync(uid, MessageFlags.Deleted, silent: true);
+        await drafts.ExpungeAsync([uid]);
+        await client.DisconnectAsync(true);
+        return message.MessageId ?? "";
+    }
+}
