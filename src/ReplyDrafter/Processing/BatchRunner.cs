@@ -25,8 +25,14 @@ internal sealed partial class BatchRunner(
     IOptions<LlmOptions> llmOptions,
     TimeProvider time,
     ILogger<BatchRunner> logger,
-    ReplyDrafterTelemetry? telemetry = null)
+    ReplyDrafterTelemetry? telemetry = null) : IDisposable
 {
+    // The inbox folder and the IMAP mailbox feed batches from two workers: one batch at a time, so a message arriving
+    // both ways at once, or two items of one thread, are never ingested or drafted twice side by side.
+    private readonly SemaphoreSlim _oneBatch = new(1, 1);
+
+    public void Dispose() => _oneBatch.Dispose();
+
     /// <param name="progress">Fraction of the batch's threads done, 0 to 1.</param>
     /// <param name="stopTaking">Cancelled at shutdown: no new thread starts, running ones may finish.</param>
     /// <param name="cancellationToken">Cancelled when the shutdown grace is over: running work is abandoned and redone next start.</param>
@@ -37,6 +43,21 @@ internal sealed partial class BatchRunner(
         {
             return new BatchOutcome(0, 0, 0, null);
         }
+
+        await _oneBatch.WaitAsync(cancellationToken);
+        try
+        {
+            return await RunAsync(items, progress, stopTaking, cancellationToken);
+        }
+        finally
+        {
+            _oneBatch.Release();
+        }
+    }
+
+    private async Task<BatchOutcome> RunAsync(
+        IReadOnlyList<IntakeItem> items, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
+    {
 
         var batchStarted = time.GetUtcNow();
         var failedIngest = new Dictionary<IntakeItem, string>();

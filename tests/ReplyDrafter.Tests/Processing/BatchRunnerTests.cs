@@ -79,6 +79,37 @@ public sealed class BatchRunnerTests : IDisposable
         Assert.Equal(2, _pipeline.Vault.Files("Inbox/_archive").Count);
     }
 
+    [Fact]
+    public async Task ProcessAsync_SameMessageFromTwoSourcesAtOnce_ThreadDraftedOnce()
+    {
+        // The folder worker and the IMAP worker may hand over the same message at the same moment.
+        using var inFirstCall = new SemaphoreSlim(0);
+        using var release = new ManualResetEventSlim();
+        var answer = _pipeline.Llm.Answer;
+        _pipeline.Llm.Answer = request =>
+        {
+            inFirstCall.Release();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return answer(request);
+        };
+        var bytes = Eml("same@example.com", "Budget");
+        var first = _pipeline.WriteToInbox("folder.eml", bytes);
+        var second = _pipeline.WriteToInbox("imap-copy.eml", [.. Encoding.UTF8.GetBytes("X-Copy: 1\r\n"), .. bytes]);
+        var (a, _) = _pipeline.Source.Read([first], moveItems: true, progress: null, CancellationToken.None);
+        var (b, _) = _pipeline.Source.Read([second], moveItems: true, progress: null, CancellationToken.None);
+
+        var one = Task.Run(() => _pipeline.Runner.ProcessAsync(a, null, CancellationToken.None, CancellationToken.None));
+        Assert.True(await inFirstCall.WaitAsync(TimeSpan.FromSeconds(30)));
+        var other = Task.Run(() => _pipeline.Runner.ProcessAsync(b, null, CancellationToken.None, CancellationToken.None));
+        release.Set();
+        var outcomes = await Task.WhenAll(one, other);
+
+        Assert.All(outcomes, o => Assert.Equal((1, 0, 0), (o.Done, o.Failed, o.Waiting)));
+        Assert.Equal(1, _pipeline.Llm.Requests.Count(r => r.Step == "thread-note"));
+        Assert.Equal(1, _pipeline.Llm.Requests.Count(r => r.Step == "draft-reply"));
+        Assert.Single(_pipeline.Vault.Files("Notes"));
+    }
+
     internal static byte[] Eml(string messageId, string subject, string? inReplyTo = null) => Encoding.UTF8.GetBytes(
         $"From: Bob Sender <bob@example.com>\r\nTo: Me Myself <{PipelineHarness.MyEmail}>\r\nSubject: {subject}\r\n" +
         $"Date: Mon, 05 Jan 2026 08:00:00 +0000\r\nMessage-ID: <{messageId}>\r\n" +
