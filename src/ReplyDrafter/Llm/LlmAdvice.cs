@@ -22,7 +22,10 @@ internal sealed class LlmAdvice
     public string EndpointHost => _endpoint.IsDefaultPort ? _endpoint.Host : $"{_endpoint.Host}:{_endpoint.Port}";
 
     /// <summary>Ollama's own port on this machine: the default, where the advice can name the commands.</summary>
-    public bool IsOllama => IsLocal && _endpoint.Port == 11434;
+    /// <summary>Ollama's default port: a local endpoint there gets Ollama's advice.</summary>
+    public const int OllamaPort = 11434;
+
+    public bool IsOllama => IsLocal && _endpoint.Port == OllamaPort;
 
     public bool IsLocal => _endpoint.IsLoopback;
 

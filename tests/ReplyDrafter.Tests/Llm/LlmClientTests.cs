@@ -308,7 +308,7 @@ public sealed class LlmClientTests
     public void Unreachable_DefaultOllamaPort_SaysHowToStartOllama()
     {
         // Only the words depend on the port; nothing connects to it, so a running Ollama cannot change the result.
-        var advice = new LlmAdvice(Microsoft.Extensions.Options.Options.Create(new LlmOptions { Endpoint = "http://127.0.0.1:11434/v1", Deployment = "llama3.1:8b" }));
+        var advice = new LlmAdvice(Microsoft.Extensions.Options.Options.Create(new LlmOptions { Endpoint = $"http://127.0.0.1:{LlmAdvice.OllamaPort}/v1", Deployment = "llama3.1:8b" }));
 
         string problem = advice.Unreachable("connection refused");
 

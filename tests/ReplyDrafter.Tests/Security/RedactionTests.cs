@@ -8,7 +8,7 @@ public sealed class RedactionTests
     [InlineData("http://user:key@host/v1?key=abc", "http://host/v1")]
     [InlineData("https://sk-secret@api.example.com:8443/openai/v1/?api-key=s#frag", "https://api.example.com:8443/openai/v1/")]
     [InlineData("https://my.openai.azure.com/", "https://my.openai.azure.com/")]
-    [InlineData("http://127.0.0.1:11434/v1", "http://127.0.0.1:11434/v1")]
+    [InlineData("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1")]
     [InlineData("https://host/v1?sig=abc&se=2026", "https://host/v1")]
     [InlineData("not a url with key=abc", Redaction.Hidden)]
     [InlineData("not a url", "not a url")]
