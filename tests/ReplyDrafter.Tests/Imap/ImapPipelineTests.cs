@@ -226,6 +226,7 @@ public sealed class ImapPipelineTests(DovecotServer server)
         Assert.True(flags.HasFlag(MessageFlags.Draft));
         Assert.Equal("p1@example.com", draft.InReplyTo);
         Assert.Contains("> Can you visit on Monday?", draft.TextBody, StringComparison.Ordinal);
+        Assert.Equal(1u, await AppendedAsync(user, "Drafts"));
         Assert.Equal(0, await PendingDraftsAsync(harness));
     }
 
@@ -248,7 +249,19 @@ public sealed class ImapPipelineTests(DovecotServer server)
         Assert.True(up == 0, upError);
         var (draft, _) = Assert.Single(await FolderAsync(user, "Drafts"));
         Assert.Equal("n2@example.com", draft.InReplyTo);
+        Assert.Equal(1u, await AppendedAsync(user, "Drafts")); // the older one was not appended and removed again
         Assert.Equal(0, await PendingDraftsAsync(harness));
+    }
+
+    /// <summary>How many messages were ever appended to the folder (UIDs are never reused).</summary>
+    private async Task<uint> AppendedAsync(DovecotUser user, string name)
+    {
+        using var client = await server.ConnectAsync(user);
+        var folder = await client.GetFolderAsync(name);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        uint next = folder.UidNext?.Id ?? 1;
+        await client.DisconnectAsync(true);
+        return next - 1;
     }
 
     /// <summary>A free loopback port with nothing listening: connecting is refused at once.</summary>
