@@ -15,12 +15,13 @@ namespace ReplyDrafter.Imap;
 /// so a crash between the APPEND and the commit finds the first copy instead of adding a second.
 /// </summary>
 /// <remarks>
-/// A server that cannot be reached does not hold up the vault: the draft stays in Outbox/ (logged), and the next draft
-/// of the thread goes to the server again.
+/// A server that cannot be reached does not hold up the vault: the draft stays in Outbox/ (logged) and waits in imap.db
+/// (<see cref="ImapPendingDrafts"/>) until the source is connected again; a newer draft of the thread replaces it.
 /// </remarks>
 internal sealed partial class ImapDraftSink(
     ImapDraftWriter writer,
     ImapStateStore store,
+    ImapPendingDrafts pending,
     IOptions<MeOptions> me,
     ILogger<ImapDraftSink> logger) : IDraftSink
 {
@@ -28,6 +29,7 @@ internal sealed partial class ImapDraftSink(
     {
         ArgumentNullException.ThrowIfNull(draft);
         var reply = ToReply(draft, me.Value);
+        await pending.EnterAsync(cancellationToken);
         try
         {
             var result = await writer.WriteAsync(reply, store.GetDraft(draft.ThreadId), cancellationToken);
@@ -35,28 +37,44 @@ internal sealed partial class ImapDraftSink(
             {
                 store.SetDraft(draft.ThreadId, result.MessageId);
             }
+
+            pending.Forget(draft.ThreadId); // an older undelivered draft of the thread is superseded
         }
         catch (Exception ex) when (IsTransport(ex))
         {
+            pending.Add(draft.ThreadId, draft.OutboxPath, reply);
             LogNotWritten(logger, draft.OutboxPath, ex.Message);
+        }
+        finally
+        {
+            pending.Exit();
         }
     }
 
     public async Task WithdrawAsync(string threadId, CancellationToken cancellationToken)
     {
-        if (store.GetDraft(threadId) is not { } messageId)
-        {
-            return;
-        }
-
+        await pending.EnterAsync(cancellationToken);
         try
         {
-            await writer.WithdrawAsync(messageId, cancellationToken);
-            store.SetDraft(threadId, null);
+            pending.Forget(threadId);
+            if (store.GetDraft(threadId) is not { } messageId)
+            {
+                return;
+            }
+
+            try
+            {
+                await writer.WithdrawAsync(messageId, cancellationToken);
+                store.SetDraft(threadId, null);
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                LogNotWithdrawn(logger, messageId, ex.Message);
+            }
         }
-        catch (Exception ex) when (IsTransport(ex))
+        finally
         {
-            LogNotWithdrawn(logger, messageId, ex.Message);
+            pending.Exit();
         }
     }
 
@@ -90,14 +108,14 @@ internal sealed partial class ImapDraftSink(
     }
 
     /// <summary>The server refused, dropped or could not be reached: the vault goes on without the server copy.</summary>
-    private static bool IsTransport(Exception ex) =>
+    internal static bool IsTransport(Exception ex) =>
         ex is ImapLoginException or IOException or MailKit.Net.Imap.ImapCommandException or MailKit.Net.Imap.ImapProtocolException
             or ServiceNotConnectedException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException;
 
     private static List<MailboxAddress> Mailboxes(string text) =>
         !string.IsNullOrWhiteSpace(text) && InternetAddressList.TryParse(text, out var list) ? list.Mailboxes.ToList() : [];
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The draft {OutboxPath} is in Outbox/ but not in the IMAP Drafts folder: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The draft {OutboxPath} is in Outbox/ but not yet in the IMAP Drafts folder (written once the server answers): {Reason}")]
     private static partial void LogNotWritten(ILogger logger, string outboxPath, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Our superseded IMAP draft {MessageId} could not be removed: {Reason}")]

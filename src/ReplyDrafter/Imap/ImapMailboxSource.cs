@@ -30,7 +30,11 @@ internal sealed class ImapMailboxSource(
     /// Watches until <paramref name="cancellationToken"/> ends it, or until a login failure only the user can fix
     /// (then <see cref="State"/> says why and this returns). Never throws for a network error.
     /// </summary>
-    public async Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    public Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken) =>
+        RunAsync(consumer, null, cancellationToken);
+
+    /// <param name="caughtUp">Runs after each catch-up on a live connection (e.g. appending drafts that waited for the server).</param>
+    public async Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, Func<CancellationToken, Task>? caughtUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         int failures = 0;
@@ -40,7 +44,7 @@ internal sealed class ImapMailboxSource(
             try
             {
                 using var client = await connector.ConnectAsync(cancellationToken);
-                await WatchAsync(client, consumer, () => failures = 0, cancellationToken);
+                await WatchAsync(client, consumer, () => failures = 0, caughtUp, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -104,7 +108,8 @@ internal sealed class ImapMailboxSource(
 
     private string Server => $"{_settings.Host.Trim()}:{_settings.EffectivePort}";
 
-    private async Task WatchAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp, CancellationToken cancellationToken)
+    private async Task WatchAsync(
+        ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp, Func<CancellationToken, Task>? afterCatchUp, CancellationToken cancellationToken)
     {
         var folders = _settings.WatchedFolders;
         bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
@@ -115,6 +120,10 @@ internal sealed class ImapMailboxSource(
             state.Set(ImapConnectionStatus.CatchingUp);
             await CatchUpAsync(client, consumer, cancellationToken);
             caughtUp();
+            if (afterCatchUp is not null)
+            {
+                await afterCatchUp(cancellationToken);
+            }
 
             if (!idle)
             {

@@ -24,6 +24,7 @@ internal sealed partial class ImapOnceRunner(IOptions<ImapOptions> options, IOpt
         {
             int count = await source.CatchUpOnceAsync(items.ConsumeUntil(time.GetUtcNow() + inbox.Value.OnceLlmWait), cancellationToken);
             LogCaughtUp(logger, count);
+            await services.GetRequiredService<ImapPendingDrafts>().DeliverAsync(cancellationToken); // drafts that waited for the server
             return 0;
         }
         catch (ImapLoginException e)

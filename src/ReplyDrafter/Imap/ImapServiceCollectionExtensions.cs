@@ -26,6 +26,7 @@ internal static class ImapServiceCollectionExtensions
         services.TryAddSingleton(sp => new ImapStateStore(stateDatabasePath(sp)));
         services.TryAddSingleton<ImapMailboxSource>();
         services.TryAddSingleton<ImapDraftWriter>();
+        services.TryAddSingleton<ImapPendingDrafts>();
         return services;
     }
 

@@ -11,6 +11,9 @@ internal sealed record ImapFolderState(uint UidValidity, uint LastUid, DateTimeO
 /// <summary>The connection state the last run recorded, as <c>status</c> reads it from another process.</summary>
 internal sealed record ImapConnectionRecord(string Account, string Description, DateTimeOffset UpdatedAt);
 
+/// <summary>A draft the Drafts folder has not taken yet; <paramref name="ReplyJson"/> holds its <see cref="DraftReply"/>.</summary>
+internal sealed record ImapPendingDraft(long Seq, string ThreadId, string OutboxPath, string ReplyJson);
+
 /// <summary>
 /// The source's progress per (account, folder), in a small SQLite file of its own (e.g. <c>.replydrafter/imap.db</c>),
 /// written after each message the consumer accepted, so a crash re-delivers at most that message.
@@ -38,6 +41,11 @@ internal sealed class ImapStateStore
             CREATE TABLE IF NOT EXISTS imap_drafts (
                 thread_id TEXT NOT NULL PRIMARY KEY,
                 message_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS imap_pending_drafts (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                thread_id TEXT NOT NULL,
+                outbox_path TEXT NOT NULL,
+                reply_json TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS imap_connection (
                 id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
                 account TEXT NOT NULL,
@@ -96,6 +104,71 @@ internal sealed class ImapStateStore
             : "INSERT INTO imap_drafts (thread_id, message_id) VALUES ($t, $m) ON CONFLICT (thread_id) DO UPDATE SET message_id = excluded.message_id";
         command.Parameters.AddWithValue("$t", threadId);
         command.Parameters.AddWithValue("$m", (object?)messageId ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Keeps a draft the server could not take now, replacing any older undelivered draft of the thread (a newer draft
+    /// supersedes it, so at most one waits per thread).
+    /// </summary>
+    public void AddPendingDraft(string threadId, string outboxPath, string replyJson)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            DELETE FROM imap_pending_drafts WHERE thread_id = $t;
+            INSERT INTO imap_pending_drafts (thread_id, outbox_path, reply_json) VALUES ($t, $o, $j);
+            """;
+        command.Parameters.AddWithValue("$t", threadId);
+        command.Parameters.AddWithValue("$o", outboxPath);
+        command.Parameters.AddWithValue("$j", replyJson);
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    /// <summary>The undelivered drafts, oldest first.</summary>
+    public IReadOnlyList<ImapPendingDraft> PendingDrafts()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, thread_id, outbox_path, reply_json FROM imap_pending_drafts ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var result = new List<ImapPendingDraft>();
+        while (reader.Read())
+        {
+            result.Add(new ImapPendingDraft(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return result;
+    }
+
+    public int PendingDraftCount()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM imap_pending_drafts";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Forgets one waiting draft once delivered; by <paramref name="seq"/>, so a newer one of the thread stays.</summary>
+    public void RemovePendingDraft(long seq)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM imap_pending_drafts WHERE seq = $s";
+        command.Parameters.AddWithValue("$s", seq);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Forgets the thread's waiting draft: a newer one was delivered, or the thread's draft was withdrawn.</summary>
+    public void RemovePendingDrafts(string threadId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM imap_pending_drafts WHERE thread_id = $t";
+        command.Parameters.AddWithValue("$t", threadId);
         command.ExecuteNonQuery();
     }
 

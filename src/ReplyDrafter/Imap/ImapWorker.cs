@@ -33,6 +33,8 @@ internal sealed class ImapWorker(IOptions<ImapOptions> options, RunRequest reque
         await Task.Yield();
         var source = services.GetRequiredService<ImapMailboxSource>();
         var items = services.GetRequiredService<ImapItemSource>();
-        await source.RunAsync(items.ConsumeAsync, stoppingToken);
+        // Drafts written while the server was down are appended once it answers again.
+        var pending = services.GetRequiredService<ImapPendingDrafts>();
+        await source.RunAsync(items.ConsumeAsync, async ct => await pending.DeliverAsync(ct), stoppingToken);
     }
 }

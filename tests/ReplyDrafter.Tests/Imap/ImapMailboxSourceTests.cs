@@ -1,4 +1,5 @@
 using MailKit;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using ReplyDrafter.Imap;
 
@@ -211,6 +212,51 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         await delivered;
         await back;
         Assert.Equal("while-away@x", Assert.Single(harness.Delivered).Message.MessageId);
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task RunAsync_DraftWaitingWhileAway_AppendedOnceAfterTheReconnect()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Drafts");
+        var options = server.Options(user);
+        options.ReconnectDelay = TimeSpan.FromMinutes(1);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var writer = new ImapDraftWriter(new ImapConnector(Microsoft.Extensions.Options.Options.Create(options)), NullLogger<ImapDraftWriter>.Instance);
+        using var pending = new ImapPendingDrafts(writer, harness.Store, NullLogger<ImapPendingDrafts>.Instance);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, pending.DeliverAsync, stop.Token);
+        await idle;
+        var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
+        server.Kick(user);
+        await reconnecting;
+
+        // What the sink records when the writer fails while the connection is down.
+        pending.Add("thread-1", "Outbox/reply.md", ImapDraftWriterTests.Draft("Tuesday works."));
+        Assert.Equal(1, harness.Store.PendingDraftCount());
+        var back = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
+        while (!back.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMinutes(1)); // the backoff timer may not be registered yet
+            await Task.WhenAny(back, Task.Delay(20));
+        }
+
+        await back;
+        Assert.Equal(0, harness.Store.PendingDraftCount());
+        Assert.NotNull(harness.Store.GetDraft("thread-1"));
+        using (var client = await server.ConnectAsync(user))
+        {
+            var drafts = await client.GetFolderAsync("Drafts");
+            await drafts.OpenAsync(FolderAccess.ReadOnly);
+            var summary = Assert.Single(await drafts.FetchAsync(0, -1, MessageSummaryItems.Flags));
+            Assert.True(summary.Flags!.Value.HasFlag(MessageFlags.Draft));
+            await client.DisconnectAsync(true);
+        }
+
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }

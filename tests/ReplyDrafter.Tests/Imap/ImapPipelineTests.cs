@@ -205,8 +205,90 @@ public sealed class ImapPipelineTests(DovecotServer server)
         Assert.Equal("stopped", imap.GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task RunOnce_ServerDownWhenDrafted_DraftAppendedExactlyOnceOnceItIsBack()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser(), port: ClosedPort());
+        harness.Drop(Question("p1@example.com", "Visit", "Can you visit on Monday?"), "visit.eml");
+        var (down, _, downError) = await harness.RunOnceAsync();
+        Assert.True(down == 1, downError); // the mailbox could not be read
+        Assert.Single(harness.Drafts());
+        Assert.Equal(1, await PendingDraftsAsync(harness));
+
+        UsePort(harness, server.Port);
+        var (up, _, upError) = await harness.RunOnceAsync();
+        var (again, _, againError) = await harness.RunOnceAsync();
+
+        Assert.True(up == 0, upError);
+        Assert.True(again == 0, againError);
+        var (draft, flags) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.True(flags.HasFlag(MessageFlags.Draft));
+        Assert.Equal("p1@example.com", draft.InReplyTo);
+        Assert.Contains("> Can you visit on Monday?", draft.TextBody, StringComparison.Ordinal);
+        Assert.Equal(1u, await AppendedAsync(user, "Drafts"));
+        Assert.Equal(0, await PendingDraftsAsync(harness));
+    }
+
+    [Fact]
+    public async Task RunOnce_WaitingDraftSupersededByNewerOne_OnlyTheNewerIsAppended()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser(), port: ClosedPort());
+        harness.Drop(Question("n1@example.com", "Plans", "What are the plans?"), "plans.eml");
+        var (first, _, firstError) = await harness.RunOnceAsync();
+        Assert.True(first == 1, firstError);
+        harness.Drop(Question("n2@example.com", "Re: Plans", "Any news on the plans?", "n1@example.com"), "plans-2.eml");
+        var (second, _, secondError) = await harness.RunOnceAsync();
+        Assert.True(second == 1, secondError);
+        Assert.Equal(1, await PendingDraftsAsync(harness));
+
+        UsePort(harness, server.Port);
+        var (up, _, upError) = await harness.RunOnceAsync();
+
+        Assert.True(up == 0, upError);
+        var (draft, _) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.Equal("n2@example.com", draft.InReplyTo);
+        Assert.Equal(1u, await AppendedAsync(user, "Drafts")); // the older one was not appended and removed again
+        Assert.Equal(0, await PendingDraftsAsync(harness));
+    }
+
+    /// <summary>How many messages were ever appended to the folder (UIDs are never reused).</summary>
+    private async Task<uint> AppendedAsync(DovecotUser user, string name)
+    {
+        using var client = await server.ConnectAsync(user);
+        var folder = await client.GetFolderAsync(name);
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        uint next = folder.UidNext?.Id ?? 1;
+        await client.DisconnectAsync(true);
+        return next - 1;
+    }
+
+    /// <summary>A free loopback port with nothing listening: connecting is refused at once.</summary>
+    private static int ClosedPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static void UsePort(DaemonHarness harness, int port)
+    {
+        harness.Settings.RemoveAll(s => s.StartsWith("--ReplyDrafter:Imap:Port=", StringComparison.Ordinal));
+        harness.Settings.Add("--ReplyDrafter:Imap:Port=" + port.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<int> PendingDraftsAsync(DaemonHarness harness)
+    {
+        var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+        Assert.True(code == 0, error);
+        return JsonDocument.Parse(output).RootElement.GetProperty("imap").GetProperty("pending_drafts").GetInt32();
+    }
+
     /// <summary>Points the harness at the user's mailbox, with a Drafts folder (marked \Drafts by the server's config).</summary>
-    private async Task<DovecotUser> ConfigureAsync(DaemonHarness harness, DovecotUser user, bool createDrafts = true)
+    private async Task<DovecotUser> ConfigureAsync(DaemonHarness harness, DovecotUser user, bool createDrafts = true, int? port = null)
     {
         if (createDrafts)
         {
@@ -216,7 +298,7 @@ public sealed class ImapPipelineTests(DovecotServer server)
         harness.Settings.AddRange(
         [
             "--ReplyDrafter:Imap:Host=127.0.0.1",
-            "--ReplyDrafter:Imap:Port=" + server.Port.ToString(CultureInfo.InvariantCulture),
+            "--ReplyDrafter:Imap:Port=" + (port ?? server.Port).ToString(CultureInfo.InvariantCulture),
             "--ReplyDrafter:Imap:Security=None",
             "--ReplyDrafter:Imap:Username=" + user.Name,
             "--ReplyDrafter:Imap:Password=" + user.Password,

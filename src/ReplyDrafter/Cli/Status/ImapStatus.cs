@@ -9,7 +9,8 @@ namespace ReplyDrafter.Cli.Status;
 /// <param name="Account">user@host:port.</param>
 /// <param name="State">The connection as the daemon (or the last <c>run --once</c>) last described it.</param>
 /// <param name="UpdatedAt">When that state was recorded; null when no run used IMAP yet.</param>
-internal sealed record ImapStatus(bool Configured, string? Account, string State, DateTimeOffset? UpdatedAt, IReadOnlyList<ImapFailedMessage> Failed)
+/// <param name="PendingDrafts">Drafts written while the server could not be reached, not yet in its Drafts folder.</param>
+internal sealed record ImapStatus(bool Configured, string? Account, string State, DateTimeOffset? UpdatedAt, IReadOnlyList<ImapFailedMessage> Failed, int PendingDrafts = 0)
 {
     public static readonly ImapStatus Off = new(false, null, "off", null, []);
 
@@ -24,7 +25,9 @@ internal sealed record ImapStatus(bool Configured, string? Account, string State
         }
 
         var path = Path.Combine(layout.State, "imap.db");
-        var recorded = File.Exists(path) ? new ImapStateStore(path).GetConnection() : null;
+        var store = File.Exists(path) ? new ImapStateStore(path) : null;
+        var recorded = store?.GetConnection();
+        int pendingDrafts = store?.PendingDraftCount() ?? 0;
         var failed = new List<ImapFailedMessage>();
         if (File.Exists(layout.LedgerPath))
         {
@@ -35,14 +38,15 @@ internal sealed record ImapStatus(bool Configured, string? Account, string State
         }
 
         return recorded is null
-            ? new ImapStatus(true, options.Account, "not started yet", null, failed)
-            : new ImapStatus(true, options.Account, recorded.Description, recorded.UpdatedAt, failed);
+            ? new ImapStatus(true, options.Account, "not started yet", null, failed, pendingDrafts)
+            : new ImapStatus(true, options.Account, recorded.Description, recorded.UpdatedAt, failed, pendingDrafts);
     }
 
     /// <summary>The one line of the status report.</summary>
     public string Describe() => !Configured
         ? "off (ReplyDrafter:Imap:Host is not set)"
-        : $"{Account}: {State}" + (UpdatedAt is { } at ? $" (as of {at:yyyy-MM-dd HH:mm:ss} UTC)" : "") + (Failed.Count > 0 ? $"; {Failed.Count} message(s) failed" : "");
+        : $"{Account}: {State}" + (UpdatedAt is { } at ? $" (as of {at:yyyy-MM-dd HH:mm:ss} UTC)" : "") + (Failed.Count > 0 ? $"; {Failed.Count} message(s) failed" : "")
+            + (PendingDrafts > 0 ? $"; {PendingDrafts} draft(s) waiting for the Drafts folder" : "");
 }
 
 /// <summary>An IMAP message that could not be processed ("INBOX #12"), with the reason the ledger holds.</summary>

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+
+namespace ReplyDrafter.Imap;
+
+/// <summary>
+/// Drafts the Drafts folder could not take when they were written (server down), kept in imap.db and appended once the
+/// server answers again: after each catch-up of the daemon and of <c>run --once</c>. Oldest first; only the newest draft
+/// of a thread waits (a newer one replaces it), and a withdrawn thread's draft is forgotten. Exactly once: the writer
+/// looks the draft's Message-ID up before APPEND, and the row goes only after the server took it.
+/// </summary>
+internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStateStore store, ILogger<ImapPendingDrafts> logger) : IDisposable
+{
+    // The sink (pipeline) and the retry (IMAP worker) run side by side: one of them at a time decides what a thread's
+    // server draft is, so a retry never appends a draft the pipeline superseded a moment before.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public void Dispose() => _oneAtATime.Dispose();
+
+    /// <summary>Held by the sink around each delivery or withdrawal.</summary>
+    public Task EnterAsync(CancellationToken cancellationToken) => _oneAtATime.WaitAsync(cancellationToken);
+
+    public void Exit() => _oneAtATime.Release();
+
+    public void Add(string threadId, string outboxPath, DraftReply reply) =>
+        store.AddPendingDraft(threadId, outboxPath, JsonSerializer.Serialize(PendingReplyJson.Of(reply), PendingDraftJsonContext.Default.PendingReplyJson));
+
+    /// <summary>A newer draft of the thread reached the server, or the thread's draft was withdrawn.</summary>
+    public void Forget(string threadId) => store.RemovePendingDrafts(threadId);
+
+    /// <summary>Appends every waiting draft in order; stops at the first transport error (the rest wait for the next catch-up).</summary>
+    /// <returns>How many reached the Drafts folder.</returns>
+    public async Task<int> DeliverAsync(CancellationToken cancellationToken)
+    {
+        int delivered = 0;
+        long after = 0;
+        while (true)
+        {
+            await EnterAsync(cancellationToken);
+            try
+            {
+                // Read again each time: the pipeline may have superseded or withdrawn a draft meanwhile.
+                if (store.PendingDrafts().FirstOrDefault(p => p.Seq > after) is not { } pending)
+                {
+                    break;
+                }
+
+                after = pending.Seq;
+                if (!await DeliverOneAsync(pending, cancellationToken))
+                {
+                    break;
+                }
+
+                delivered++;
+            }
+            finally
+            {
+                Exit();
+            }
+        }
+
+        if (delivered > 0)
+        {
+            LogDelivered(logger, delivered);
+        }
+
+        return delivered;
+    }
+
+    /// <returns>False when the server could not be reached (the draft keeps waiting).</returns>
+    private async Task<bool> DeliverOneAsync(ImapPendingDraft pending, CancellationToken cancellationToken)
+    {
+        DraftReply reply;
+        try
+        {
+            reply = (JsonSerializer.Deserialize(pending.ReplyJson, PendingDraftJsonContext.Default.PendingReplyJson)
+                ?? throw new JsonException("empty")).ToReply();
+        }
+        catch (Exception e) when (e is JsonException or ParseException)
+        {
+            // Unreadable (hand-edited imap.db): the Outbox file stays the record of the draft.
+            LogUnreadable(logger, pending.OutboxPath, e.Message);
+            store.RemovePendingDraft(pending.Seq);
+            return true;
+        }
+
+        try
+        {
+            var result = await writer.WriteAsync(reply, store.GetDraft(pending.ThreadId), cancellationToken);
+            if (result.Outcome != DraftAppendOutcome.NoDraftsFolder)
+            {
+                store.SetDraft(pending.ThreadId, result.MessageId);
+            }
+
+            store.RemovePendingDraft(pending.Seq);
+            return true;
+        }
+        catch (Exception e) when (ImapDraftSink.IsTransport(e))
+        {
+            LogStillWaiting(logger, pending.OutboxPath, e.Message);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} waiting draft(s) written to the IMAP Drafts folder")]
+    private static partial void LogDelivered(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The waiting draft {OutboxPath} could not be written to the IMAP Drafts folder yet: {Reason}")]
+    private static partial void LogStillWaiting(ILogger logger, string outboxPath, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The waiting draft {OutboxPath} could not be read back from imap.db and stays in Outbox/ only: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string outboxPath, string reason);
+}
+
+/// <summary><see cref="DraftReply"/> as stored in imap.db (addresses as RFC 5322 text).</summary>
+internal sealed record PendingReplyJson(
+    string From,
+    IReadOnlyList<string> To,
+    IReadOnlyList<string> Cc,
+    string Subject,
+    string? InReplyTo,
+    IReadOnlyList<string> References,
+    string Response,
+    string? Signature,
+    DateTimeOffset Date,
+    DateTimeOffset? OriginalDate,
+    string? OriginalName,
+    string? OriginalText,
+    string? MessageId)
+{
+    public static PendingReplyJson Of(DraftReply reply) => new(
+        reply.From.ToString(),
+        reply.To.Select(a => a.ToString()).ToList(),
+        reply.Cc.Select(a => a.ToString()).ToList(),
+        reply.Subject,
+        reply.InReplyTo,
+        reply.References,
+        reply.Response,
+        reply.Signature,
+        reply.Date,
+        reply.Original?.Date,
+        reply.Original?.Name,
+        reply.Original?.Text,
+        reply.MessageId);
+
+    public DraftReply ToReply() => new(
+        MailboxAddress.Parse(From),
+        To.Select(MailboxAddress.Parse).ToList(),
+        Cc.Select(MailboxAddress.Parse).ToList(),
+        Subject,
+        InReplyTo,
+        References,
+        Response,
+        Signature,
+        Date,
+        OriginalDate is { } date ? new QuotedOriginal(date, OriginalName ?? "", OriginalText ?? "") : null,
+        MessageId);
+}
+
+[JsonSerializable(typeof(PendingReplyJson))]
+internal sealed partial class PendingDraftJsonContext : JsonSerializerContext;
