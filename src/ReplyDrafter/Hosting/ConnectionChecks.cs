@@ -2,9 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using MailKit.Net.Imap;
-using MailKit.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using ReplyDrafter.Imap;
 using ReplyDrafter.Llm;
 
 namespace ReplyDrafter.Hosting;
@@ -42,34 +42,43 @@ internal static class ConnectionChecks
         return await services.GetRequiredService<LlmProbe>().ProbeAsync(cancellationToken);
     }
 
-    /// <summary>Connect and log in (certificates validated, as the daemon does); null when it worked, else why not.</summary>
-    public static async Task<string?> ProbeImapAsync(string host, int port, SecureSocketOptions security, string username, string password, CancellationToken cancellationToken)
+    /// <summary>
+    /// Connect and log in through the daemon's own <see cref="ImapConnector"/> (same certificate validation and pin, same
+    /// login messages); <see cref="ImapProbe.Works"/> when it did, else why not.
+    /// </summary>
+    public static async Task<ImapProbe> ProbeImapAsync(ImapOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        using var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(host, port, security, timeout.Token);
-            await client.AuthenticateAsync(username, password, timeout.Token);
+            using var client = await new ImapConnector(Options.Create(options)).ConnectAsync(timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);
-            return null;
+            return ImapProbe.Works;
         }
-        catch (AuthenticationException)
+        catch (ImapLoginException e)
         {
-            return $"{host} refused the login of '{username}' (Gmail and Outlook.com need an app password).";
+            return new ImapProbe(e.Message, CertificateRefused: e.Failure == ImapLoginFailure.Certificate);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return $"{host}:{port} did not answer within {Timeout.TotalSeconds:0} s.";
+            return new ImapProbe($"{options.Host}:{options.EffectivePort} did not answer within {Timeout.TotalSeconds:0} s.");
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SslHandshakeException or ImapProtocolException or ImapCommandException or NotSupportedException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException or NotSupportedException)
         {
-            return $"cannot reach {host}:{port} ({e.Message.ReplaceLineEndings(" ")}).";
+            return new ImapProbe($"cannot reach {options.Host}:{options.EffectivePort} ({e.Message.ReplaceLineEndings(" ")}).");
         }
     }
 
     private sealed record OllamaTags([property: JsonPropertyName("models")] IReadOnlyList<OllamaModel>? Models);
 
     private sealed record OllamaModel([property: JsonPropertyName("name")] string? Name);
+}
+
+/// <summary>What <c>init</c>'s IMAP check found: <see cref="Problem"/> is null when the login worked.</summary>
+/// <param name="CertificateRefused">The server's certificate is not trusted (nor the pinned one): a pin may fix it.</param>
+internal sealed record ImapProbe(string? Problem, bool CertificateRefused = false)
+{
+    public static readonly ImapProbe Works = new(Problem: null);
 }
