@@ -133,11 +133,11 @@ internal static class InitCommand
 
             if (imap is not null)
             {
-                var probe = await ConnectionChecks.ProbeImapAsync(imap, cancellationToken);
+                var probe = await ImapLoginProbe.ProbeAsync(imap, cancellationToken);
                 if (probe.CertificateRefused && ask.Interactive && AskPin(ask, probe.Problem!) is { } pin)
                 {
                     imap.TrustedCertificateSha256 = pin;
-                    probe = await ConnectionChecks.ProbeImapAsync(imap, cancellationToken);
+                    probe = await ImapLoginProbe.ProbeAsync(imap, cancellationToken);
                 }
 
                 if (probe.Problem is { } imapProblem)

@@ -1,15 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
-using MailKit.Net.Imap;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ReplyDrafter.Imap;
 using ReplyDrafter.Llm;
 
 namespace ReplyDrafter.Hosting;
 
-/// <summary>The checks <c>init</c> runs before it saves: does the model answer, does the mailbox let us in.</summary>
+/// <summary>The checks <c>init</c> runs before it saves: does the model answer (the mailbox: <see cref="Imap.ImapLoginProbe"/>).</summary>
 internal static class ConnectionChecks
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -42,43 +40,7 @@ internal static class ConnectionChecks
         return await services.GetRequiredService<LlmProbe>().ProbeAsync(cancellationToken);
     }
 
-    /// <summary>
-    /// Connect and log in through the daemon's own <see cref="ImapConnector"/> (same certificate validation and pin, same
-    /// login messages); <see cref="ImapProbe.Works"/> when it did, else why not.
-    /// </summary>
-    public static async Task<ImapProbe> ProbeImapAsync(ImapOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        try
-        {
-            using var client = await new ImapConnector(Options.Create(options)).ConnectAsync(timeout.Token);
-            await client.DisconnectAsync(quit: true, timeout.Token);
-            return ImapProbe.Works;
-        }
-        catch (ImapLoginException e)
-        {
-            return new ImapProbe(e.Message, CertificateRefused: e.Failure == ImapLoginFailure.Certificate);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ImapProbe($"{options.Host}:{options.EffectivePort} did not answer within {Timeout.TotalSeconds:0} s.");
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ImapProtocolException or ImapCommandException or NotSupportedException)
-        {
-            return new ImapProbe($"cannot reach {options.Host}:{options.EffectivePort} ({e.Message.ReplaceLineEndings(" ")}).");
-        }
-    }
-
     private sealed record OllamaTags([property: JsonPropertyName("models")] IReadOnlyList<OllamaModel>? Models);
 
     private sealed record OllamaModel([property: JsonPropertyName("name")] string? Name);
-}
-
-/// <summary>What <c>init</c>'s IMAP check found: <see cref="Problem"/> is null when the login worked.</summary>
-/// <param name="CertificateRefused">The server's certificate is not trusted (nor the pinned one): a pin may fix it.</param>
-internal sealed record ImapProbe(string? Problem, bool CertificateRefused = false)
-{
-    public static readonly ImapProbe Works = new(Problem: null);
 }
