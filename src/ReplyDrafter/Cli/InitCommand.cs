@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MailKit.Security;
 using ReplyDrafter.Hosting;
+using ReplyDrafter.Imap;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Processing;
 using Spectre.Console;
@@ -35,6 +36,8 @@ internal sealed record InitFlags
     public string? ImapUsername { get; init; }
 
     public string? ImapPassword { get; init; }
+
+    public string? ImapCertificateSha256 { get; init; }
 }
 
 /// <summary>
@@ -62,10 +65,11 @@ internal static class InitCommand
         var imapSecurity = new Option<string?>("--imap-security") { Description = "SslOnConnect, StartTls, StartTlsWhenAvailable, Auto or None.", HelpName = "MODE" };
         var imapUsername = new Option<string?>("--imap-username") { Description = "IMAP login.", HelpName = "USER" };
         var imapPassword = new Option<string?>("--imap-password") { Description = "IMAP password or app password (stored in the per-user file, never printed).", HelpName = "SECRET" };
+        var imapPin = new Option<string?>("--imap-certificate-sha256") { Description = "Trust a self-hosted server's own certificate: its SHA-256 (hex, colons allowed).", HelpName = "HEX" };
 
         var command = new Command("init", "Set up: create the vault, answer a few questions, test the connections, write your settings file.")
         {
-            name, email, signature, provider, endpoint, model, apiKey, imapHost, imapPort, imapSecurity, imapUsername, imapPassword,
+            name, email, signature, provider, endpoint, model, apiKey, imapHost, imapPort, imapSecurity, imapUsername, imapPassword, imapPin,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -84,6 +88,7 @@ internal static class InitCommand
                 ImapSecurity = result.GetValue(imapSecurity),
                 ImapUsername = result.GetValue(imapUsername),
                 ImapPassword = result.GetValue(imapPassword),
+                ImapCertificateSha256 = result.GetValue(imapPin),
             };
             var interactive = !cli.Captured && !Console.IsInputRedirected && !cli.IsOutputRedirected;
             var console = cli.Captured ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out) }) : AnsiConsole.Console;
@@ -128,9 +133,16 @@ internal static class InitCommand
 
             if (imap is not null)
             {
-                if (await ConnectionChecks.ProbeImapAsync(imap.Host, imap.Port, imap.Security, imap.Username, imap.Password, cancellationToken) is { } imapProblem)
+                var probe = await ImapLoginProbe.ProbeAsync(imap, cancellationToken);
+                if (probe.CertificateRefused && ask.Interactive && AskPin(ask, probe.Problem!) is { } pin)
                 {
-                    problems.Add("IMAP: " + imapProblem);
+                    imap.TrustedCertificateSha256 = pin;
+                    probe = await ImapLoginProbe.ProbeAsync(imap, cancellationToken);
+                }
+
+                if (probe.Problem is { } imapProblem)
+                {
+                    problems.Add("IMAP: " + imapProblem + (probe.CertificateRefused ? " (init: --imap-certificate-sha256)" : ""));
                 }
                 else
                 {
@@ -153,6 +165,7 @@ internal static class InitCommand
                 file.Set("ReplyDrafter:Imap:Security", imap.Security.ToString());
                 file.Set("ReplyDrafter:Imap:Username", imap.Username);
                 file.Set("ReplyDrafter:Imap:Password", imap.Password);
+                file.Set("ReplyDrafter:Imap:TrustedCertificateSha256", imap.TrustedCertificateSha256);
             }
 
             file.Save();
@@ -207,7 +220,28 @@ internal static class InitCommand
         return options;
     }
 
-    private static ImapAnswers? AskImap(Questions ask, InitFlags flags)
+    /// <summary>Asked only after the certificate was refused: a pin is a deliberate choice, never a default.</summary>
+    private static string? AskPin(Questions ask, string problem)
+    {
+        ask.Console.MarkupLine($"[yellow]{Markup.Escape(problem)}[/]");
+        while (true)
+        {
+            var answer = ask.Console.Prompt(new TextPrompt<string>("SHA-256 of the server's own certificate to trust it (empty: skip)") { AllowEmpty = true });
+            if (string.IsNullOrWhiteSpace(answer))
+            {
+                return null;
+            }
+
+            if (CertificatePin.Parse(answer) is not null)
+            {
+                return answer.Trim();
+            }
+
+            ask.Console.MarkupLine("[yellow]That is not a SHA-256 (64 hex digits, colons allowed).[/]");
+        }
+    }
+
+    private static ImapOptions? AskImap(Questions ask, InitFlags flags)
     {
         var currentHost = ask.Current("ReplyDrafter:Imap:Host");
         var wanted = flags.ImapHost is not null || (ask.Interactive
@@ -239,13 +273,20 @@ internal static class InitCommand
             throw new UsageException("init: --imap-password is required (no terminal to ask on, and no current value).");
         }
 
-        return new ImapAnswers(host, port, security, username, password);
+        var pin = flags.ImapCertificateSha256 ?? ask.Current("ReplyDrafter:Imap:TrustedCertificateSha256");
+        if (pin is not null && CertificatePin.Parse(pin) is null)
+        {
+            throw new UsageException($"init: --imap-certificate-sha256 must be a SHA-256 (64 hex digits, colons allowed; got '{pin}').");
+        }
+
+        return new ImapOptions
+        {
+            Host = host, Port = port, Security = security, Username = username, Password = password, TrustedCertificateSha256 = pin,
+        };
     }
 
     private static bool IsOllama(string? endpoint) =>
         Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) && uri.IsLoopback && uri.Port == 11434;
-
-    private sealed record ImapAnswers(string Host, int Port, SecureSocketOptions Security, string Username, string Password);
 
     /// <summary>Each answer: the flag, else a prompt (current value as default) on a terminal, else the current value.</summary>
     private sealed class Questions(IAnsiConsole console, bool interactive, UserSettingsFile file)

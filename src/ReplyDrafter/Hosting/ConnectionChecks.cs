@@ -1,15 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
-using MailKit.Net.Imap;
-using MailKit.Security;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Llm;
 
 namespace ReplyDrafter.Hosting;
 
-/// <summary>The checks <c>init</c> runs before it saves: does the model answer, does the mailbox let us in.</summary>
+/// <summary>The checks <c>init</c> runs before it saves: does the model answer (the mailbox: <see cref="Imap.ImapLoginProbe"/>).</summary>
 internal static class ConnectionChecks
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
@@ -40,33 +38,6 @@ internal static class ConnectionChecks
 
         await using var services = new ServiceCollection().AddLogging().AddSingleton(Options.Create(options)).AddLlmClient().BuildServiceProvider();
         return await services.GetRequiredService<LlmProbe>().ProbeAsync(cancellationToken);
-    }
-
-    /// <summary>Connect and log in (certificates validated, as the daemon does); null when it worked, else why not.</summary>
-    public static async Task<string?> ProbeImapAsync(string host, int port, SecureSocketOptions security, string username, string password, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        using var client = new ImapClient { Timeout = (int)Timeout.TotalMilliseconds };
-        try
-        {
-            await client.ConnectAsync(host, port, security, timeout.Token);
-            await client.AuthenticateAsync(username, password, timeout.Token);
-            await client.DisconnectAsync(quit: true, timeout.Token);
-            return null;
-        }
-        catch (AuthenticationException)
-        {
-            return $"{host} refused the login of '{username}' (Gmail and Outlook.com need an app password).";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return $"{host}:{port} did not answer within {Timeout.TotalSeconds:0} s.";
-        }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or SslHandshakeException or ImapProtocolException or ImapCommandException or NotSupportedException)
-        {
-            return $"cannot reach {host}:{port} ({e.Message.ReplaceLineEndings(" ")}).";
-        }
     }
 
     private sealed record OllamaTags([property: JsonPropertyName("models")] IReadOnlyList<OllamaModel>? Models);
