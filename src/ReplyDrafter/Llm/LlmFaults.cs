@@ -66,27 +66,10 @@ internal static class LlmFaults
             return null;
         }
 
-        if (response.Headers.TryGetValue("retry-after-ms", out string? ms) &&
-            double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
-        {
-            return TimeSpan.FromMilliseconds(milliseconds);
-        }
-
-        if (response.Headers.TryGetValue("Retry-After", out string? after) && after is not null)
-        {
-            if (double.TryParse(after, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && seconds >= 0)
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-
-            if (DateTimeOffset.TryParse(after, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-            {
-                var wait = when - timeProvider.GetUtcNow();
-                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-            }
-        }
-
-        return null;
+        return RateLimitHeaders.RetryAfter(
+            response.Headers.TryGetValue("retry-after-ms", out string? ms) ? ms : null,
+            response.Headers.TryGetValue("Retry-After", out string? after) ? after : null,
+            timeProvider.GetUtcNow());
     }
 
     /// <summary>A few words for logs and messages: never content, never a key.</summary>

@@ -21,26 +21,30 @@ internal static partial class RateLimitHeaders
     public static TimeSpan? RetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        if (Value(headers, "retry-after-ms") is { } ms &&
-            double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
+        return RetryAfter(Value(headers, "retry-after-ms"), Value(headers, "Retry-After"), now);
+    }
+
+    /// <summary>The same from the raw header values, for responses the SDK reports in its own exception type.</summary>
+    public static TimeSpan? RetryAfter(string? retryAfterMs, string? retryAfter, DateTimeOffset now)
+    {
+        if (double.TryParse(retryAfterMs, NumberStyles.Float, CultureInfo.InvariantCulture, out double milliseconds) && milliseconds >= 0)
         {
             return TimeSpan.FromMilliseconds(milliseconds);
         }
 
-        if (headers.RetryAfter is { } after)
+        if (string.IsNullOrWhiteSpace(retryAfter))
         {
-            if (after.Delta is { } delta)
-            {
-                return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-            }
-
-            if (after.Date is { } date)
-            {
-                return date > now ? date - now : TimeSpan.Zero;
-            }
+            return null;
         }
 
-        return null;
+        if (double.TryParse(retryAfter, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+        {
+            return seconds > 0 ? TimeSpan.FromSeconds(seconds) : TimeSpan.Zero;
+        }
+
+        return DateTimeOffset.TryParse(retryAfter, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+            ? (when > now ? when - now : TimeSpan.Zero)
+            : null;
     }
 
     /// <summary>Go-style durations (<c>1h2m3.5s</c>, <c>250ms</c>) or plain seconds; null when unreadable.</summary>
