@@ -51,7 +51,15 @@ public sealed class LlmServiceCollectionExtensionsTests
     [InlineData("TotalBudget", "-00:00:01", "ReplyDrafter:Llm:TotalBudget must be a positive time span")]
     [InlineData("AttemptTimeout", "soon", "ReplyDrafter:Llm:AttemptTimeout")]
     [InlineData("Temperature", "7", "ReplyDrafter:Llm:Temperature must be from 0 to 2")]
-    public void AddLlm_BadSetting_FailsWithAMessageNamingTheKey(string key, string value, string message)
+    [InlineData("AttemptTimeout", "00:03:00", "ReplyDrafter:Llm:BreakerSamplingDuration must be at least twice ReplyDrafter:Llm:AttemptTimeout ('00:03:00'), or hung attempts never fail inside the window (got '00:04:00').")]
+    [InlineData("TotalBudget", "00:01:00", "ReplyDrafter:Llm:AttemptTimeout must not be longer than ReplyDrafter:Llm:TotalBudget ('00:01:00'): no attempt could use it (got '00:02:00').")]
+    [InlineData("MaxConcurrency", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be at most 2 (ReplyDrafter:Llm:MaxConcurrency 1 × BreakerSamplingDuration / AttemptTimeout), or a hung endpoint can never open the circuit (got 4).")]
+    [InlineData("BreakerMinimumThroughput", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be 2 or more (got 1).")]
+    [InlineData("Pricing:InputPerMillion", "-1", "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million tokens (got -1).")]
+    [InlineData("Pricing:CachedInputPerMillion", "-0.5", "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price")]
+    [InlineData("DailyCallLimit", "0", "ReplyDrafter:Llm:DailyCallLimit must be 1 or more, or left empty for no limit (got 0).")]
+    [InlineData("DailyTokenLimit", "-5", "ReplyDrafter:Llm:DailyTokenLimit must be 1 or more, or left empty for no limit (got -5).")]
+    public void AddLlm_BadOrContradictorySetting_FailsAtStartNamingTheKey(string key, string value, string message)
     {
         using var provider = Build(new() { ["ReplyDrafter:Llm:" + key] = value });
 
@@ -97,24 +105,6 @@ public sealed class LlmServiceCollectionExtensionsTests
         Assert.Null(options.Pricing.InputPerMillion);
         Assert.Null(options.DailyCallLimit);
         Assert.Null(options.DailyTokenLimit);
-    }
-
-    [Theory]
-    [InlineData("AttemptTimeout", "00:03:00", "ReplyDrafter:Llm:BreakerSamplingDuration must be at least twice ReplyDrafter:Llm:AttemptTimeout ('00:03:00'), or hung attempts never fail inside the window (got '00:04:00').")]
-    [InlineData("TotalBudget", "00:01:00", "ReplyDrafter:Llm:AttemptTimeout must not be longer than ReplyDrafter:Llm:TotalBudget ('00:01:00'): no attempt could use it (got '00:02:00').")]
-    [InlineData("MaxConcurrency", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be at most 2 (ReplyDrafter:Llm:MaxConcurrency 1 × BreakerSamplingDuration / AttemptTimeout), or a hung endpoint can never open the circuit (got 4).")]
-    [InlineData("BreakerMinimumThroughput", "1", "ReplyDrafter:Llm:BreakerMinimumThroughput must be 2 or more (got 1).")]
-    [InlineData("Pricing:InputPerMillion", "-1", "ReplyDrafter:Llm:Pricing:InputPerMillion must be a price from 0 to 1000000 per million tokens (got -1).")]
-    [InlineData("Pricing:CachedInputPerMillion", "-0.5", "ReplyDrafter:Llm:Pricing:CachedInputPerMillion must be a price")]
-    [InlineData("DailyCallLimit", "0", "ReplyDrafter:Llm:DailyCallLimit must be 1 or more, or left empty for no limit (got 0).")]
-    [InlineData("DailyTokenLimit", "-5", "ReplyDrafter:Llm:DailyTokenLimit must be 1 or more, or left empty for no limit (got -5).")]
-    public void AddLlm_ContradictoryOrBadSetting_FailsAtStartNamingTheKey(string key, string value, string message)
-    {
-        using var provider = Build(new() { ["ReplyDrafter:Llm:" + key] = value });
-
-        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<LlmOptions>>().Value);
-
-        Assert.Contains(error.Failures, f => f.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,25 +12,37 @@ public sealed class BatchRunnerTests : IDisposable
     public void Dispose() => _pipeline.Dispose();
 
     [Fact]
-    public async Task ProcessAsync_SubjectWithNonCharacterBesideGoodMail_GoodOnesDoneBadOneFailsAlone()
+    public async Task ProcessAsync_SubjectWithNonCharacterBesideGoodMail_AllProcessed()
     {
+        // U+FFFE in a subject once made Slug.Make throw and stopped the whole batch; now it is stripped before normalising.
         _pipeline.WriteToInbox("a-good.eml", Eml("good-1@example.com", "Budget for Q3"));
-        _pipeline.WriteToInbox("b-bad.eml", Eml("bad@example.com", "=?utf-8?b?SW52b2ljZSDvv74=?="));
+        _pipeline.WriteToInbox("b-odd.eml", Eml("odd@example.com", "=?utf-8?b?SW52b2ljZSDvv74=?="));
         _pipeline.WriteToInbox("c-good.eml", Eml("good-2@example.com", "Team offsite"));
-        var slugThrows = Throws(() => Slug.Make("Invoice \uFFFE", 69));
 
         var outcome = await _pipeline.RunInboxAsync();
 
-        Assert.Equal(slugThrows ? (2, 1, 0) : (3, 0, 0), (outcome.Done, outcome.Failed, outcome.Waiting));
-        Assert.DoesNotContain(_pipeline.Vault.Files("Inbox"), f => !f.StartsWith("Inbox/_", StringComparison.Ordinal));
-        Assert.Equal(2, _pipeline.Vault.Files("Inbox/_archive").Count(f => f.EndsWith("-good.eml", StringComparison.Ordinal)));
-        if (slugThrows)
-        {
-            var why = File.ReadAllText(_pipeline.Vault.Path("Inbox/_failed/b-bad.eml.error.md"));
-            Assert.Contains("could not file a message of this item (ArgumentException", why, StringComparison.Ordinal);
-            Assert.DoesNotContain("   at ", why, StringComparison.Ordinal);
-            Assert.Equal(ItemStates.Failed, Assert.Single(_pipeline.Ledger.Items(ItemStates.Failed)).State);
-        }
+        Assert.Equal((3, 0, 0), (outcome.Done, outcome.Failed, outcome.Waiting));
+        Assert.Equal(3, _pipeline.Vault.Files("Inbox/_archive").Count);
+        Assert.Contains(_pipeline.Vault.Files("Notes"), f => f.EndsWith("_Invoice.md", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_StepThrowsUnexpectedly_OnlyThatItemFailsWithTheReason()
+    {
+        // Whatever a step throws for one thread, the others flow and the item is put aside with a reason, no stack trace.
+        _pipeline.Llm.Answer = request => request.Template.Variables.GetValueOrDefault("subject") == "Breaks"
+            ? throw new ArgumentException("bad input for a step")
+            : request.Step == "thread-note" ? TestServer.FakeLlmServer.CannedNote(false) : TestServer.FakeLlmServer.CannedDraft();
+        _pipeline.WriteToInbox("a.eml", Eml("a@example.com", "Breaks"));
+        _pipeline.WriteToInbox("b.eml", Eml("b@example.com", "Fine topic"));
+
+        var outcome = await _pipeline.RunInboxAsync();
+
+        Assert.Equal((1, 1, 0), (outcome.Done, outcome.Failed, outcome.Waiting));
+        var why = File.ReadAllText(_pipeline.Vault.Path("Inbox/_failed/a.eml.error.md"));
+        Assert.Contains("ArgumentException", why, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", why, StringComparison.Ordinal);
+        Assert.Single(_pipeline.Vault.Files("Inbox/_archive"), f => f.EndsWith("/b.eml", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -115,17 +127,4 @@ public sealed class BatchRunnerTests : IDisposable
         $"Date: Mon, 05 Jan 2026 08:00:00 +0000\r\nMessage-ID: <{messageId}>\r\n" +
         (inReplyTo is null ? "" : $"In-Reply-To: <{inReplyTo}>\r\nReferences: <{inReplyTo}>\r\n") +
         "Content-Type: text/plain; charset=utf-8\r\n\r\nCould you send the numbers by Friday?\r\n");
-
-    private static bool Throws(Action action)
-    {
-        try
-        {
-            action();
-            return false;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
 }
