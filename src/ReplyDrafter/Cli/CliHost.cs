@@ -15,9 +15,14 @@ internal static class CliHost
 
     public static IHost Build(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest? run = null)
     {
+        // The program's appsettings.json is read once. Reloading it on change would put an inotify watch on every
+        // folder under the program's folder, at every start, for a file nobody edits while the program runs.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = createBuilder(new HostApplicationBuilderSettings
         {
             Args = common.ConfigurationArgs,
+            Configuration = configuration,
 
             // appsettings.json and prompts/ are found beside the program, whatever the working directory.
             ContentRootPath = AppContext.BaseDirectory,

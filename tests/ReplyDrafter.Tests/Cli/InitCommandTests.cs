@@ -146,7 +146,7 @@ public sealed class InitCommandTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RunAsync_InteractiveOllama_ListsPulledModelsToChooseFrom()
     {
-        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        var builder = TestServer.LoopbackWeb.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         await using var ollama = builder.Build();
         Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(ollama, "/api/tags", () => Microsoft.AspNetCore.Http.Results.Text(

@@ -20,7 +20,7 @@ public sealed class OtlpExportTests
     public async Task AddReplyDrafterTelemetryExport_HttpProtobuf_PostsTracesAndMetrics()
     {
         var received = new ConcurrentQueue<(string Path, string? ContentType, long Bytes)>();
-        var web = WebApplication.CreateSlimBuilder();
+        var web = TestServer.LoopbackWeb.CreateBuilder();
         web.WebHost.UseUrls("http://127.0.0.1:0");
         await using var collector = web.Build();
         collector.MapPost("/{**path}", async (HttpContext context) =>

@@ -36,6 +36,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
     private readonly Lock _bucketLock = new();
     private readonly List<(int Count, TaskCompletionSource Seen)> _waiters = [];
+    private int _chatRequestCount;
     private int _inFlight;
     private int _maxInFlight;
     private int _rateLimited;
@@ -80,14 +81,14 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     public IReadOnlyList<FakeLlmRequest> ChatRequests => [.. _requests.Where(r => r.IsChat)];
 
-    public int ChatRequestCount => _requests.Count(r => r.IsChat);
+    public int ChatRequestCount => Volatile.Read(ref _chatRequestCount);
 
     /// <summary>The most chat requests that were being answered at the same time.</summary>
     public int MaxConcurrentRequests => Volatile.Read(ref _maxInFlight);
 
     public static async Task<FakeLlmServer> StartAsync(Func<FakeLlmRequest, FakeLlmReply>? responder = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = LoopbackWeb.CreateBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
@@ -261,9 +262,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
         _requests.Enqueue(request);
         if (request.IsChat)
         {
+            int seen = Interlocked.Increment(ref _chatRequestCount);
             lock (_waiters)
             {
-                int seen = ChatRequestCount;
                 foreach (var waiter in _waiters.Where(w => w.Count <= seen).ToList())
                 {
                     _waiters.Remove(waiter);
