@@ -16,6 +16,9 @@ internal sealed class AnswerValidator
 {
     private const int MaxProblems = 5;
 
+    private static readonly EvaluationOptions s_flag = new() { OutputFormat = OutputFormat.Flag };
+    private static readonly EvaluationOptions s_list = new() { OutputFormat = OutputFormat.List };
+
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     public AnswerCheck Check(ChatResponse response, LlmSettings settings)
@@ -40,11 +43,14 @@ internal sealed class AnswerValidator
 
         var schema = _schemas.GetOrAdd(settings.OutputSchema.GetRawText(), static text =>
             JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
-        var result = schema.Evaluate(value, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        if (result.IsValid)
+        // Most answers fit: a yes/no evaluation stops at the first failure and collects nothing; only a failed answer
+        // is evaluated again for the problems to send back.
+        if (schema.Evaluate(value, s_flag).IsValid)
         {
             return new AnswerCheck(value, []);
         }
+
+        var result = schema.Evaluate(value, s_list);
 
         var problems = (result.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })

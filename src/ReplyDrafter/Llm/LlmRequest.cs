@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -17,6 +18,10 @@ public sealed record LlmSettings(
     string SchemaName,
     JsonElement OutputSchema)
 {
+    // M.E.AI keeps the schema it derives for the provider per ChatResponseFormat instance: one instance per schema
+    // keeps that cache warm (a new one per call transformed the schema again for every request).
+    private static readonly ConcurrentDictionary<(string Name, string Schema), ChatResponseFormat> s_formats = new();
+
     /// <summary>The same parameters as M.E.AI chat options: structured output in strict mode.</summary>
     public ChatOptions ToChatOptions() => new()
     {
@@ -25,9 +30,21 @@ public sealed record LlmSettings(
         TopP = (float?)TopP,
         MaxOutputTokens = MaxOutputTokens,
         Seed = Seed,
-        ResponseFormat = ChatResponseFormat.ForJsonSchema(OutputSchema, SchemaName),
+        ResponseFormat = ResponseFormat(SchemaName, OutputSchema),
         AdditionalProperties = new() { ["strict"] = true },
     };
+
+    private static ChatResponseFormat ResponseFormat(string name, JsonElement schema)
+    {
+        if (s_formats.Count > 64)
+        {
+            // Only templates edited many times over in one run get here; the next call builds its format again.
+            s_formats.Clear();
+        }
+
+        return s_formats.GetOrAdd((name, schema.GetRawText()), static key =>
+            ChatResponseFormat.ForJsonSchema(JsonDocument.Parse(key.Schema).RootElement, key.Name));
+    }
 }
 
 /// <summary>A request ready to send: exactly what goes to the model, so it can be recorded and sent again.</summary>
