@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using MimeKit;
 using MimeKit.Text;
@@ -323,15 +324,22 @@ internal static partial class MimeMessageConverter
     private static (byte[] Bytes, bool Truncated) ReadCapped(Stream stream, int maxBytes)
     {
         using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1L - buffer.Length))) > 0)
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024); // one per body part: a fresh 80 KB chunk each was most of a message's garbage
+        try
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > maxBytes)
+            int read;
+            while ((read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, maxBytes + 1L - buffer.Length))) > 0)
             {
-                return (buffer.GetBuffer().AsSpan(0, maxBytes).ToArray(), true);
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes)
+                {
+                    return (buffer.GetBuffer().AsSpan(0, maxBytes).ToArray(), true);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.ToArray(), false);

@@ -54,8 +54,9 @@ internal static partial class AtomicFile
             }
 
             using (var stream = new FileStream(tempPath, options))
+            using (var bytes = new PooledUtf8(text, Utf8NoBom))
             {
-                stream.Write(Utf8NoBom.GetBytes(text));
+                stream.Write(bytes.Span);
                 stream.Flush(flushToDisk: true);
             }
 
@@ -225,7 +226,8 @@ internal static class Hashing
     public static string Sha256(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        using var bytes = new PooledUtf8(text, Encoding.UTF8);
+        return Convert.ToHexStringLower(SHA256.HashData(bytes.Span));
     }
 
     public static string Sha256File(string path)

@@ -13,22 +13,10 @@ public sealed record FakeLlmRequest(
     string Body,
     IReadOnlyDictionary<string, string> Headers)
 {
-    /// <summary>The body as JSON (undefined when the body is empty or not JSON).</summary>
-    public JsonElement Json
-    {
-        get
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(Body);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                return default;
-            }
-        }
-    }
+    private JsonElement? _json;
+
+    /// <summary>The body as JSON (undefined when the body is empty or not JSON), parsed once.</summary>
+    public JsonElement Json => _json ??= Parse(Body);
 
     public bool IsChat => Path.EndsWith("/chat/completions", StringComparison.Ordinal);
 
@@ -38,6 +26,19 @@ public sealed record FakeLlmRequest(
     public string? SchemaName => Property(Property(Property(Json, "response_format"), "json_schema"), "name")?.GetString();
 
     public JsonElement? Schema => Property(Property(Property(Json, "response_format"), "json_schema"), "schema");
+
+    private static JsonElement Parse(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
 
     private static JsonElement? Property(JsonElement? element, string name) =>
         element is { ValueKind: JsonValueKind.Object } e && e.TryGetProperty(name, out var value) ? value : null;
