@@ -23,5 +23,19 @@ public sealed class HashingTests : IDisposable
         Assert.Equal(Hashing.Sha256(text), Hashing.Sha256File(path));
     }
 
+    [Theory]
+    [InlineData("lone surrogate \ud800 in the middle")]
+    [InlineData("")]
+    public void Sha256File_TextAsWritten_EqualsSha256OfText(string text)
+    {
+        // Pooled buffers are reused: a hash or a file must cover exactly this text's bytes, never a longer buffer's tail.
+        AtomicFile.WriteAllText(_folder.Combine("long.md"), new string('x', 70_000));
+        var path = _folder.Combine("b.md");
+        AtomicFile.WriteAllText(path, text);
+
+        Assert.Equal(Hashing.Sha256(text), Hashing.Sha256File(path));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), new FileInfo(path).Length);
+    }
+
     public void Dispose() => _folder.Dispose();
 }
