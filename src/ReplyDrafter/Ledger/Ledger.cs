@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ReplyDrafter.Mail;
@@ -27,7 +28,10 @@ internal sealed partial class Ledger : IDisposable
     ];
 
     private readonly string _connectionString;
+    private static readonly object s_configuredMark = new();
+
     private readonly Lock _writeLock = new();
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
 
     // The connection of a transaction under way (see InTransaction); only the thread holding _writeLock uses it.
     private SqliteConnection? _batch;
@@ -273,8 +277,27 @@ internal sealed partial class Ledger : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+
+        // A pooled connection keeps its settings: each native connection is set up once, not at every one of the
+        // dozen opens an email makes.
+        if (connection.Handle is { } handle && !_configured.TryGetValue(handle, out _))
+        {
+            Execute(connection, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 30000;");
+            _configured.AddOrUpdate(handle, s_configuredMark);
+        }
+
         return connection;
+    }
+
+    /// <summary>What a connection of this ledger runs with: <c>synchronous</c> (2 = FULL) and <c>busy_timeout</c> in ms.</summary>
+    internal (long Synchronous, long BusyTimeout) ConnectionSettings()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT synchronous, timeout FROM pragma_synchronous, pragma_busy_timeout";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 
     private void Write(string sql, params (string Name, object? Value)[] parameters)

@@ -68,6 +68,21 @@ public sealed class LedgerTests : IDisposable
         Assert.Equal(new ItemRecord("h1", "a.eml", ItemStates.Done, null, s_now), reopened.FindItem("h1"));
     }
 
+    [Fact]
+    public async Task ConnectionSettings_ManyConnectionsInParallel_EveryOneSyncsFullyAndWaitsWhenBusy()
+    {
+        // Each native connection is set up once; every pooled or fresh one must still sync at each commit.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() =>
+        {
+            _ledger.SetItem($"h{i}", $"{i}.eml", ItemStates.Done, null, s_now);
+            Assert.NotNull(_ledger.FindItem($"h{i}"));
+            Assert.Equal((2, 30_000), _ledger.ConnectionSettings());
+        })));
+
+        Assert.Equal(8, _ledger.Items(ItemStates.Done).Count);
+        Assert.Equal((2, 30_000), _ledger.ConnectionSettings());
+    }
+
     public void Dispose()
     {
         _ledger.Dispose();
