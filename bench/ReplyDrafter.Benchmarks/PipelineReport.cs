@@ -41,6 +41,9 @@ internal static class PipelineReport
             ActivitySource.AddActivityListener(listener);
 
             using var log = new StringWriter();
+            using var process = Process.GetCurrentProcess();
+            var (user, kernel) = (process.UserProcessorTime, process.PrivilegedProcessorTime);
+            var (gcPause, gcCount, allocated) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes());
             var clock = Stopwatch.StartNew();
             int code = await ReplyDrafterCommandLine.InvokeAsync(
                 [
@@ -63,6 +66,10 @@ internal static class PipelineReport
                 },
                 CliConsole.Writers(TextWriter.Synchronized(log), TextWriter.Synchronized(log)));
             clock.Stop();
+            process.Refresh();
+            (user, kernel) = (process.UserProcessorTime - user, process.PrivilegedProcessorTime - kernel);
+            (gcPause, gcCount, allocated) = (GC.GetTotalPauseDuration() - gcPause, GC.CollectionCount(0) - gcCount, GC.GetTotalAllocatedBytes() - allocated);
+            double fileMicroseconds = SmallFileCost(root.FullName);
 
             int archived = Directory.Exists(Path.Combine(inbox.FullName, "_archive")) ? Directory.EnumerateFiles(Path.Combine(inbox.FullName, "_archive"), "*", SearchOption.AllDirectories).Count() : 0;
             double Sum(string name) => spans.Where(s => s.Name == name).Sum(s => s.Duration.TotalMilliseconds);
@@ -76,6 +83,9 @@ internal static class PipelineReport
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **ms per email** | **{total / Emails:0.0}** |"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| thread spans, summed (note + draft + files + ledger) | {Sum("replydrafter.thread") / Emails:0.0} ms/email |"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| LLM calls, summed (HTTP to the fake server) | {Sum("chat") / Emails:0.0} ms/email |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| process CPU, user + kernel (the fake server's included) | {user.TotalMilliseconds / Emails:0.0} + {kernel.TotalMilliseconds / Emails:0.0} ms/email |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| allocated; garbage collections, their pauses | {allocated / 1024.0 / Emails:0} KB/email; {gcCount}, {gcPause.TotalMilliseconds:0} ms |"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| this disk, after the run: create, write 2 KB, fsync and rename one new file (an email makes five) | {fileMicroseconds:0} µs |"));
             if (code != 0)
             {
                 output.WriteLine(log.ToString());
@@ -85,6 +95,33 @@ internal static class PipelineReport
         {
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// What the file system charges for the five new files an email makes, measured beside the vault just after the
+    /// run. Some disks make this dear: ext4 without a journal scans past every recently deleted inode when it creates a
+    /// file, so on a machine that just deleted many files (test runs, an earlier benchmark's clean-up) it rose from
+    /// about 25 µs to 600–800 µs here, and the run with it. Set TMPDIR to put the vault on another disk.
+    /// </summary>
+    private static double SmallFileCost(string vault)
+    {
+        const int Files = 200;
+        var folder = Directory.CreateDirectory(Path.Combine(vault, "_calibration"));
+        var content = new byte[2048];
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < Files; i++)
+        {
+            string temp = Path.Combine(folder.FullName, $".file-{i}.tmp");
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, Path.Combine(folder.FullName, $"file-{i}.md"));
+        }
+
+        return clock.Elapsed.TotalMicroseconds / Files;
     }
 
     private static MimeMessage Email(int i)
