@@ -16,9 +16,6 @@ internal sealed class AnswerValidator
 {
     private const int MaxProblems = 5;
 
-    private static readonly EvaluationOptions s_flag = new() { OutputFormat = OutputFormat.Flag };
-    private static readonly EvaluationOptions s_list = new() { OutputFormat = OutputFormat.List };
-
     private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
 
     public AnswerCheck Check(ChatResponse response, LlmSettings settings)
@@ -45,12 +42,12 @@ internal sealed class AnswerValidator
             JsonSchema.FromText(text, new BuildOptions { SchemaRegistry = new SchemaRegistry() }));
         // Most answers fit: a yes/no evaluation stops at the first failure and collects nothing; only a failed answer
         // is evaluated again for the problems to send back.
-        if (schema.Evaluate(value, s_flag).IsValid)
+        if (schema.Evaluate(value, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
         {
             return new AnswerCheck(value, []);
         }
 
-        var result = schema.Evaluate(value, s_list);
+        var result = schema.Evaluate(value, new EvaluationOptions { OutputFormat = OutputFormat.List });
 
         var problems = (result.Details ?? [])
             .Where(d => d.Errors is { Count: > 0 })
