@@ -13,10 +13,8 @@ public sealed record FakeLlmRequest(
     string Body,
     IReadOnlyDictionary<string, string> Headers)
 {
-    private JsonElement? _json;
-
-    /// <summary>The body as JSON (undefined when the body is empty or not JSON), parsed once.</summary>
-    public JsonElement Json => _json ??= Parse(Body);
+    /// <summary>The body as JSON (undefined when the body is empty or not JSON), parsed once when received.</summary>
+    public JsonElement Json { get; } = Parse(Body);
 
     public bool IsChat => Path.EndsWith("/chat/completions", StringComparison.Ordinal);
 
