@@ -5,7 +5,7 @@ namespace ReplyDrafter.Vault;
 
 /// <summary>
 /// A text's UTF-8 bytes in a buffer borrowed from the shared pool. Every file we write and every hash we take encodes
-/// a text of many kilobytes once; a fresh array each time was a large share of an email's garbage.
+/// a text of many kilobytes once; a fresh array each time was a tenth of an email's garbage.
 /// </summary>
 internal readonly ref struct PooledUtf8
 {
