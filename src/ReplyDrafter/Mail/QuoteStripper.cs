@@ -15,6 +15,8 @@ internal static partial class QuoteStripper
 
     private const int AttributionMaxLines = 5;
     private const int HeaderBlockLookahead = 8;
+    private const int WrappedFragmentMaxChars = 40;
+    private const int WrappedLineMinChars = 50;
 
     // Gmail's tracking glyph (CANADIAN SYLLABICS FINAL PLUS) that marks a tracked message; never the sender's text.
     private const char GmailTrackingGlyph = '\u1427';
@@ -35,26 +37,31 @@ internal static partial class QuoteStripper
             .Split('\n');
 
         var end = FindHardCut(lines, cancellationToken);
+        var ahead = LookAhead.Of(lines, end);
         var kept = new List<string>(end);
         for (var i = 0; i < end; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var attribution = AttributionLength(lines, i, end);
+            var attribution = AttributionLength(lines, i, end, out var strong);
             if (attribution > 0)
             {
                 var after = i + attribution;
-                if (!HasUnquotedText(lines, after, end) || !HasQuotedText(lines, after, end))
+                var quoteFollows = ahead.NextQuoted(after) < end && ahead.NextQuoted(after) <= ahead.NextText(after);
+                if (quoteFollows && ahead.NextText(after) < end)
                 {
-                    // Top-posted reply (or an unprefixed quote): everything from here on is the earlier message.
-                    break;
+                    // Inline or bottom-posted reply: drop the attribution, keep the answers between the quotes.
+                    i = after - 1;
+                    continue;
                 }
 
-                // Inline or bottom-posted reply: drop the attribution, keep the answers between the quotes.
-                i = after - 1;
-                continue;
+                if (quoteFollows || strong)
+                {
+                    // Top-posted reply (or an unprefixed original after a full attribution): the rest is the earlier message.
+                    break;
+                }
             }
 
-            if (IsQuoted(lines[i]))
+            if (IsQuoted(lines[i]) || IsWrappedQuoteFragment(lines, i, end))
             {
                 continue;
             }
@@ -79,11 +86,16 @@ internal static partial class QuoteStripper
             }
 
             var trimmed = line.Trim();
-            if (line.TrimEnd() is "--" || line == "-- " || OriginalMessageSeparator().IsMatch(trimmed)
-                || MobileSignature().IsMatch(trimmed) || NotificationFooter().IsMatch(trimmed)
+            if (line.TrimEnd() is "--" || line == "-- " || ReplyPatterns.IsOriginalMessageSeparator(trimmed)
+                || ReplyPatterns.IsMobileSignature(trimmed) || NotificationFooter().IsMatch(trimmed)
                 || trimmed.StartsWith("[{\"@context\"", StringComparison.Ordinal) || trimmed.StartsWith("{\"@context\"", StringComparison.Ordinal))
             {
                 return i;
+            }
+
+            if (IsListFooter(lines, i, trimmed))
+            {
+                return AboveSignOff(lines, i);
             }
 
             if (Underscores().IsMatch(trimmed) && IsOutlookHeaderBlock(lines, i + 1))
@@ -100,6 +112,46 @@ internal static partial class QuoteStripper
         return lines.Length;
     }
 
+    /// <summary>Mailman's "___" rule or a "… mailing list" line, followed by the list's address or listinfo page.</summary>
+    private static bool IsListFooter(string[] lines, int start, string trimmed)
+    {
+        var rule = ListRule().IsMatch(trimmed);
+        if (!rule && !ListFooterLine().IsMatch(trimmed))
+        {
+            return false;
+        }
+
+        var seen = 0;
+        for (var i = start + 1; i < lines.Length && seen < 3; i++)
+        {
+            var next = lines[i].Trim();
+            if (next.Length == 0 || next.Length > MaxPatternLineChars)
+            {
+                continue;
+            }
+
+            seen++;
+            if (ListFooterLine().IsMatch(next))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The cut moved above a short sign-off ("-Bob") that stands just above a list footer.</summary>
+    private static int AboveSignOff(string[] lines, int cut)
+    {
+        var i = cut - 1;
+        while (i >= 0 && lines[i].Trim().Length == 0)
+        {
+            i--;
+        }
+
+        return i >= 0 && lines[i].Length <= MaxPatternLineChars && SignOff().IsMatch(lines[i].Trim()) ? i : cut;
+    }
+
     /// <summary>"From: ..." followed within a few lines by a "Sent:"/"Date:" and a "Subject:" line, in any of the languages.</summary>
     private static bool IsOutlookHeaderBlock(string[] lines, int start)
     {
@@ -109,7 +161,7 @@ internal static partial class QuoteStripper
             start++;
         }
 
-        if (start >= lines.Length || lines[start].Length > MaxPatternLineChars || !HeaderFrom().IsMatch(lines[start]))
+        if (start >= lines.Length || lines[start].Length > MaxPatternLineChars || !ReplyPatterns.HeaderFrom.IsMatch(lines[start]))
         {
             return false;
         }
@@ -122,8 +174,8 @@ internal static partial class QuoteStripper
                 continue;
             }
 
-            sent |= HeaderSent().IsMatch(lines[i]);
-            subject |= HeaderSubject().IsMatch(lines[i]);
+            sent |= ReplyPatterns.HeaderSent.IsMatch(lines[i]);
+            subject |= ReplyPatterns.HeaderSubject.IsMatch(lines[i]);
         }
 
         return sent && subject;
@@ -134,20 +186,23 @@ internal static partial class QuoteStripper
     /// Some One &lt;…&gt;:", "… пишет:", "…写道：") starting at <paramref name="start"/>, or 0. An attribution spread over
     /// several lines (wrapped, or around a "&lt;mailto:…&gt;") must begin like one, so own text above it is never taken.
     /// </summary>
-    private static int AttributionLength(string[] lines, int start, int end)
+    /// <param name="strong">Whether it carries a date or an address and begins like an attribution: then it stands for
+    /// an original that follows unquoted; a bare "Bob wrote:" only introduces "&gt;" lines.</param>
+    private static int AttributionLength(string[] lines, int start, int end, out bool strong)
     {
+        strong = false;
         var first = lines[start].Trim();
         if (first.Length == 0 || first.Length > MaxPatternLineChars || IsQuoted(first))
         {
             return 0;
         }
 
-        if (Attribution().IsMatch(first))
+        if (ReplyPatterns.IsAttribution(first, out strong))
         {
             return 1;
         }
 
-        if (!AttributionStart().IsMatch(first))
+        if (!ReplyPatterns.CanStartAttribution(first))
         {
             return 0;
         }
@@ -156,18 +211,25 @@ internal static partial class QuoteStripper
         for (var count = 2; count <= AttributionMaxLines && start + count <= end; count++)
         {
             var line = lines[start + count - 1].Trim();
-            if (line.Length == 0 || IsQuoted(line))
+            if (ClosingBracketColon().IsMatch(line))
+            {
+                joined.Append(line);
+            }
+            else if (line.Length == 0 || IsQuoted(line))
             {
                 return 0;
             }
+            else
+            {
+                joined.Append(' ').Append(line);
+            }
 
-            joined.Append(' ').Append(line);
             if (joined.Length > MaxPatternLineChars)
             {
                 return 0;
             }
 
-            if (Attribution().IsMatch(joined.ToString()))
+            if (ReplyPatterns.IsAttribution(joined.ToString(), out strong))
             {
                 return count;
             }
@@ -176,33 +238,25 @@ internal static partial class QuoteStripper
         return 0;
     }
 
+    /// <summary>
+    /// A few words of a quoted line that the sender's client wrapped onto a line without "&gt;": short, between two
+    /// quoted lines, under a long one that does not end a sentence. An answer between quotes follows a short question.
+    /// </summary>
+    private static bool IsWrappedQuoteFragment(string[] lines, int i, int end)
+    {
+        if (i == 0 || i + 1 >= end || !IsQuoted(lines[i - 1]) || !IsQuoted(lines[i + 1]))
+        {
+            return false;
+        }
+
+        var fragment = lines[i].Trim();
+        var above = lines[i - 1].TrimStart().TrimStart('>').Trim();
+        return fragment.Length is > 0 and <= WrappedFragmentMaxChars
+            && above.Length >= WrappedLineMinChars
+            && !above.EndsWith('.') && !above.EndsWith('?') && !above.EndsWith('!') && !above.EndsWith(':');
+    }
+
     private static bool IsQuoted(string line) => line.TrimStart().StartsWith('>');
-
-    private static bool HasUnquotedText(string[] lines, int from, int end)
-    {
-        for (var i = from; i < end; i++)
-        {
-            if (lines[i].Trim().Length > 0 && !IsQuoted(lines[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasQuotedText(string[] lines, int from, int end)
-    {
-        for (var i = from; i < end; i++)
-        {
-            if (IsQuoted(lines[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Joins the kept lines; a dangling separator ("—", "--", "___") left above a cut footer goes too.</summary>
     private static string Tidy(List<string> lines)
@@ -215,12 +269,6 @@ internal static partial class QuoteStripper
         return TextLines.JoinFoldingBlanks(lines).Trim();
     }
 
-    [GeneratedRegex(@"^-{2,}\s*(Original Message|Original-Nachricht|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Message original|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Origineel bericht|Mensagem original|Mensagem Original|Исходное сообщение|Пересылаемое сообщение|Оригинальное сообщение|元のメッセージ|原始邮件|原始郵件|Forwarded message|Forwarded Message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado|Messaggio inoltrato|Doorgestuurd bericht|Mensagem encaminhada|Ursprungligt meddelande|Oprindelig meddelelse|Opprinnelig melding)\s*-{2,}$", Linear)]
-    private static partial Regex OriginalMessageSeparator();
-
-    [GeneratedRegex(@"^(Sent from my [\w -]{1,40}|Sent from (Outlook|Mail|Yahoo Mail|Gmail|AOL|my mobile)\b.{0,60}|Sent with (BlackBerry|Spark|ProtonMail|Proton Mail)\b.{0,60}|Get Outlook for \w+.{0,40}|Sent from my mobile device|Sent via .{1,40} mobile|Von meinem [\w -]{1,40} gesendet|Gesendet von meinem [\w -]{1,40}|Gesendet mit der [\w. -]{1,40}|Envoyé de mon [\w -]{1,40}|Envoyé depuis mon [\w -]{1,40}|Obtenir Outlook pour \w+.{0,40}|Enviado desde mi [\w -]{1,40}|Enviado do meu [\w -]{1,40}|Enviado de meu [\w -]{1,40}|Inviato da(l mio)? [\w -]{1,40}|Verzonden (vanaf|met) mijn [\w -]{1,40}|Verstuurd vanaf mijn [\w -]{1,40}|Отправлено с (моего )?[\w -]{1,40}|[\w -]{1,40}から送信|发自我的[\w -]{1,40}|从我的[\w -]{1,40}发送|從我的[\w -]{1,40}傳送|Skickat från min [\w -]{1,40}|Sendt fra min [\w -]{1,40})$", Linear)]
-    private static partial Regex MobileSignature();
-
     [GeneratedRegex(@"^(Reply to this email directly(,| or)? (or )?view it on (GitHub|GitLab)\b.{0,200}|You are receiving this because .{0,200}|—?\s*You are receiving this email because .{0,200}|View it on GitLab:? .{0,200})$", Linear)]
     private static partial Regex NotificationFooter();
 
@@ -230,19 +278,18 @@ internal static partial class QuoteStripper
     [GeneratedRegex(@"^(—|–|-{2,3}|_{2,})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DanglingSeparator();
 
-    [GeneratedRegex(@"^\s*\*{0,2}(From|Von|De|Van|Från|Fra|Da|Od|От|Kimden|差出人|送信者|发件人|寄件者)\s*\*{0,2}\s*[:：]\s*\*{0,2}\s*\S", Linear)]
-    private static partial Regex HeaderFrom();
+    // Mailman's footer: "Foo mailing list", the list's address, its listinfo page.
+    [GeneratedRegex(@"(^.{1,80}\smailing\s+list$|/listinfo\b|^https?://lists?\.\S+$|^[^\s@<>]+@lists?\.[^\s@<>]+$)", Linear)]
+    private static partial Regex ListFooterLine();
 
-    [GeneratedRegex(@"^\s*\*{0,2}(Sent|Date|Gesendet|Datum|Envoyé|Date d'envoi|Enviado|Enviado el|Enviada em|Enviado em|Inviato|Data|Verzonden|Verstuurd|Skickat|Sendt|Отправлено|Дата|送信日時|日付|发送时间|發送時間|时间|日期|寄件日期)\s*\*{0,2}\s*[:：]", Linear)]
-    private static partial Regex HeaderSent();
+    [GeneratedRegex(@"^_{5,}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex ListRule();
 
-    [GeneratedRegex(@"^\s*\*{0,2}(Subject|Betreff|Objet|Asunto|Oggetto|Onderwerp|Assunto|Тема|件名|主题|主旨|Ämne|Emne)\s*\*{0,2}\s*[:：]", Linear)]
-    private static partial Regex HeaderSubject();
+    // A short sign-off such as "-Bob" or "— Anna K." standing just above a list footer.
+    [GeneratedRegex(@"^[-–—~]\s?\p{L}[\p{L}.' ]{0,30}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex SignOff();
 
-    // A line an attribution spread over several lines can begin with: a keyword, a date, or a sender.
-    [GeneratedRegex(@"^(On|Am|Le|El|Il|Op|Em|At|Den|På|W dniu|\d|[^\s]{2,12},? \d)|@|<", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex AttributionStart();
-
-    [GeneratedRegex(@"^(On\s.+\swrote|At\s.+\swrote|Am\s.+\sschrieb.*|Le\s.+\sa\s+écrit|El\s.+\sescribió|Il\s.+\sha\s+scritto|Op\s.+\sschreef.*|Em\s.+\sescreveu|Den\s.+\sskrev.*|På\s.+\sskrev.*|W dniu\s.+\spisze|.+\s(wrote|schrieb|escribió|escreveu|пишет|написал|написала)|.+のメッセージ|.+(写道|寫道)|(\d{1,4}[-/.年]\s?\d{1,2}[-/.月]\s?\d{1,4}|[^\s]{2,12},? \d{1,2}).+(<[^\s<>@]+@[^\s<>@]+>|\S+@\S+|\]))\s*[:：]$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex Attribution();
+    // The Norwegian Gmail attribution breaks its address before the closing bracket: "… <a@b" / ">:".
+    [GeneratedRegex(@"^>\s*[:：]$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex ClosingBracketColon();
 }

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace ReplyDrafter.Mail;
+
+/// <summary>
+/// The recognisers built once from <see cref="ReplyLanguages.Table"/>: one matcher per kind of line, each taking the
+/// phrases of every language. Every pattern runs with <see cref="RegexOptions.NonBacktracking"/> (linear in the line)
+/// and is kept free of bounded repeats around the phrase lists, which would multiply the automaton past the engine's
+/// size limit; the distances are checked in code instead.
+/// </summary>
+internal static class ReplyPatterns
+{
+    /// <summary>How far before the closing colon an attribution's verb may stand ("schrieb Alice Sender &lt;…&gt;:").</summary>
+    private const int VerbToColonMaxChars = 160;
+
+    /// <summary>Without an address, the name after the verb ("… schrieb Alice Sender:") is short.</summary>
+    private const int NameAfterVerbMaxChars = 40;
+
+    /// <summary>Longest signature line: a device or app name, never a sentence.</summary>
+    private const int SignatureMaxChars = 80;
+
+    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    // What a "*" in a signature stands for: a device or app name.
+    private const string DeviceName = @"[\w .,'’&()/+-]+";
+
+    private static readonly Regex Verb = new(Union(l => l.Wrote), Linear);
+    private static readonly Regex VerbAtEnd = new(Union(l => l.Wrote) + @"\s*$", Linear);
+    private static readonly Regex Lead = new("^" + Union(l => l.Leads) + @"\s", Linear);
+    private static readonly Regex Separator = new("^" + Union(l => l.Separators) + "$", Linear);
+    // One pattern per language: all signatures in one would pass the engine's automaton size limit.
+    private static readonly Regex[] Mobile = [.. ReplyLanguages.Table.Select(l =>
+        new Regex("^(?:" + string.Join('|', l.MobileSignatures.Select(s => Phrase(s, l.Spaced))) + ")$", Linear))];
+
+    private static readonly Regex DateFirstWithAddress = new(
+        @"^(?:\d{1,4}[-/.年:]\s?\d{1,2}|[^\s]{2,12},?\s\d{1,2}).*(?:<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+|\])\s*[:：]$", Linear);
+
+    private static readonly Regex StartsLikeAttribution = new(@"^(?:\d|[^\s]{2,12},?\s\d)|@|<", Linear);
+    private static readonly Regex Time = new(@"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時", Linear);
+    private static readonly Regex DashRule = new(@"^[-=]{2,}.*[^-=\s].*[-=]{2,}$|^[-=]{2,}\s*[^-=\s]", Linear);
+
+    public static Regex HeaderFrom { get; } = Header(l => l.FromLabels, @"\s*\*{0,2}\s*\S");
+
+    public static Regex HeaderSent { get; } = Header(l => l.SentLabels, string.Empty);
+
+    public static Regex HeaderSubject { get; } = Header(l => l.SubjectLabels, string.Empty);
+
+    /// <summary>A line a wrapped attribution can begin with: a lead word, a date, or a sender.</summary>
+    public static bool CanStartAttribution(string line) => Lead.IsMatch(line) || StartsLikeAttribution.IsMatch(line);
+
+    /// <summary>
+    /// Whether <paramref name="text"/> (a line, or wrapped lines joined) is an attribution: "… wrote:" with any language's
+    /// verb followed by at most a name or date, a date-first line ending with the sender's address, or "On … wrote"
+    /// without its colon when it is plainly one.
+    /// </summary>
+    /// <param name="text">The trimmed candidate.</param>
+    /// <param name="strong">It carries the sender's address, or begins like an attribution and has a time: such a line
+    /// stands for an original that follows even unquoted; a bare "Bob wrote:" only introduces "&gt;" lines.</param>
+    public static bool IsAttribution(string text, out bool strong)
+    {
+        strong = false;
+        var hasAddress = text.Contains('@', StringComparison.Ordinal);
+        var startsLikeOne = CanStartAttribution(text);
+        if (text.EndsWith(':') || text.EndsWith('：'))
+        {
+            var body = text[..^1].TrimEnd();
+            var tail = body.Length > VerbToColonMaxChars ? body[^VerbToColonMaxChars..] : body;
+            var afterVerb = CharsAfterLastVerb(tail);
+            if (afterVerb < 0)
+            {
+                strong = DateFirstWithAddress.IsMatch(text);
+                return strong;
+            }
+
+            strong = hasAddress || (startsLikeOne && afterVerb <= NameAfterVerbMaxChars && Time.IsMatch(text));
+            return true;
+        }
+
+        strong = Lead.IsMatch(text) && VerbAtEnd.IsMatch(text) && (hasAddress || Time.IsMatch(text));
+        return strong;
+    }
+
+    /// <summary>"-----Original Message-----", "---------- Forwarded message ---------", Zoho's "---- On … wrote ----".</summary>
+    public static bool IsOriginalMessageSeparator(string line)
+    {
+        if (!DashRule.IsMatch(line))
+        {
+            return false;
+        }
+
+        var inner = line.Trim('-', '=', ' ', '\t');
+        return Separator.IsMatch(inner) || (IsAttribution(inner, out var strong) && strong);
+    }
+
+    /// <summary>A phone or app's default signature in any of the languages ("Sent from my iPhone", "iPhoneから送信").</summary>
+    public static bool IsMobileSignature(string line) => line.Length <= SignatureMaxChars && Mobile.Any(m => m.IsMatch(line));
+
+    private static int CharsAfterLastVerb(string tail)
+    {
+        var end = -1;
+        foreach (var match in Verb.EnumerateMatches(tail))
+        {
+            end = match.Index + match.Length;
+        }
+
+        return end < 0 ? -1 : tail.Length - end;
+    }
+
+    private static Regex Header(Func<ReplyLanguage, IReadOnlyList<string>> labels, string after) =>
+        new($@"^\s*\*{{0,2}}{Union(labels)}\s*\*{{0,2}}\s*[:：]{after}", Linear);
+
+    private static string Union(Func<ReplyLanguage, IReadOnlyList<string>> select)
+    {
+        // Longest first, so "Enviado el" is tried as a whole before "Enviado".
+        var phrases = ReplyLanguages.Table
+            .SelectMany(l => select(l).Select(p => (Text: p, l.Spaced)))
+            .DistinctBy(p => p.Text.ToUpperInvariant())
+            .OrderByDescending(p => p.Text.Length)
+            .Select(p => Phrase(p.Text, p.Spaced));
+        return "(?:" + string.Join('|', phrases) + ")";
+    }
+
+    /// <summary>A table phrase as a pattern: literal, any whitespace between words, word boundaries in spaced scripts.</summary>
+    private static string Phrase(string text, bool spaced)
+    {
+        var body = string.Join(DeviceName, text.Split('*')
+            .Select(part => Regex.Escape(part).Replace(@"\ ", @"\s+", StringComparison.Ordinal)));
+        var start = spaced && IsWordChar(text[0]) ? @"\b" : string.Empty;
+        var end = spaced && IsWordChar(text[^1]) ? @"\b" : string.Empty;
+        return start + body + end;
+    }
+
+    private static bool IsWordChar(char c) =>
+        char.IsLetterOrDigit(c) && CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.SpacingCombiningMark;
+}
