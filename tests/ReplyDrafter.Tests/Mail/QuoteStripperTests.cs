@@ -80,4 +80,52 @@ public sealed class QuoteStripperTests
 
         Assert.Equal(body, QuoteStripper.OwnText(body));
     }
+
+    [Theory]
+    [InlineData("As Bob wrote:\nwe should ship on Friday.\nPlease confirm.")]
+    [InlineData("I wrote: the tests pass now.\nFrom: tomorrow on we release daily.")]
+    [InlineData("She wrote this on 2025-12-01:\nthe budget is approved.")]
+    public void OwnText_WroteOrFromInOwnText_KeepsEverything(string body) =>
+        Assert.Equal(body, QuoteStripper.OwnText(body));
+
+    [Theory]
+    [InlineData("Tak.\n\nDen 1. des. 2025 kl. 10:00 skrev Alice Sender <alice@example.com\n>:\n\n> Passer tirsdag?")]
+    [InlineData("Thanks.\n\n---- On Mon, 01 Dec 2025 10:00:00 +0100 Alice <alice@example.com> wrote ----\n\nCan we meet?")]
+    [InlineData("Thanks.\n\nOn Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote\n\n> Can we meet?")]
+    [InlineData("Thanks.\n\n11:00 AM, Mon, Dec 1, 2025, \"Alice\" <alice@example.com>:\n> Can we meet?")]
+    [InlineData("Thanks.\n\nDe : Alice <alice@example.com>\nEnvoyé le : lundi 1 décembre 2025 10:00\nÀ : Moi\nObjet : Budget\n\nOld")]
+    [InlineData("Thanks.\n\n-------- Oprindelig besked --------\nFra: Alice\nDato: 1. dec. 2025\n\nOld")]
+    [InlineData("Thanks.\n\nAlice Sender kirjoitti 1.12.2025 klo 10.00:\n> Sopiiko tiistai?")]
+    public void OwnText_IssueShapes_KeepsOnlyOwnText(string body) =>
+        Assert.Equal(body[..body.IndexOf('\n', StringComparison.Ordinal)], QuoteStripper.OwnText(body));
+
+    [Fact]
+    public void OwnText_MailmanFooterWithSignOff_RemovesBoth()
+    {
+        const string body = "The patch works for me.\n\n-Bob\n\n_______________________________________________\nDev mailing list\ndev@lists.example.org\nhttps://lists.example.org/mailman/listinfo/dev";
+
+        Assert.Equal("The patch works for me.", QuoteStripper.OwnText(body));
+    }
+
+    [Fact]
+    public void OwnText_QuoteHardWrappedByClient_DropsTheWrappedWords()
+    {
+        var body = ReplyBody.BottomPost("On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:",
+            "> We could meet on Tuesday afternoon in the small room next to the\nkitchen\n> if that suits everyone.", "Tuesday works.");
+
+        Assert.Equal("Tuesday works.", QuoteStripper.OwnText(body));
+    }
+
+    [Fact]
+    public void OwnText_FiveMegabyteReplyFullOfAttributions_LinearAndCorrect()
+    {
+        // Every block's attribution asks what follows; answered from a table built once, not by a scan to the end.
+        var block = "Bob wrote:\nagreed\n";
+        var body = string.Concat(Enumerable.Repeat(block, 5_000_000 / block.Length)) + "> last quote";
+
+        var own = QuoteStripper.OwnText(body);
+
+        Assert.StartsWith("Bob wrote:\nagreed\nBob wrote:", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("last quote", own, StringComparison.Ordinal);
+    }
 }
