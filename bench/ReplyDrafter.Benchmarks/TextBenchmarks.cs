@@ -19,6 +19,7 @@ public class TextBenchmarks
     private string _mojibake = "";
     private string _replyChain = "";
     private string _html = "";
+    private string _fiveMegabyteReply = "";
 
     [GlobalSetup]
     public void Setup()
@@ -32,6 +33,10 @@ public class TextBenchmarks
         using var latest = SampleMail.Thread(12)[^1];
         _replyChain = latest.TextBody ?? "";
         _html = SampleMail.NewsletterHtml();
+
+        // 5 MB of inline answers: each attribution asks what follows it, the answer must not cost a scan to the end.
+        const string Block = "On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:\n> Tuesday?\nYes, Tuesday.\n";
+        _fiveMegabyteReply = string.Concat(Enumerable.Repeat(Block, 5_000_000 / Block.Length));
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("Mojibake")]
@@ -45,6 +50,9 @@ public class TextBenchmarks
 
     [Benchmark(Baseline = true), BenchmarkCategory("Quotes")]
     public string OwnTextOfLongReplyChain() => QuoteStripper.OwnText(_replyChain);
+
+    [Benchmark, BenchmarkCategory("Quotes")]
+    public string OwnTextOfFiveMegabyteReply() => QuoteStripper.OwnText(_fiveMegabyteReply);
 
     [Benchmark(Baseline = true), BenchmarkCategory("Html")]
     public string HtmlToText() => HtmlText.ToText(_html);
