@@ -1,40 +1,49 @@
 namespace ReplyDrafter.Mail;
 
 /// <summary>
-/// For every line, where the next quoted and the next unquoted non-blank line are: computed once from the end, so
-/// asking at each attribution costs nothing and a body full of them stays linear.
+/// Where the next quoted and the next unquoted non-blank line are, for positions asked in increasing order. Each
+/// answer is remembered until the position passes it, so a body full of attributions is scanned once in all (linear)
+/// and no per-line table is kept (a huge body of short lines would double its memory).
 /// </summary>
-internal sealed class LookAhead
+internal sealed class LookAhead(string[] lines, int end)
 {
-    private readonly int[] _nextQuoted;
-    private readonly int[] _nextText;
-
-    private LookAhead(int[] nextQuoted, int[] nextText)
-    {
-        _nextQuoted = nextQuoted;
-        _nextText = nextText;
-    }
-
-    public static LookAhead Of(string[] lines, int end)
-    {
-        var nextQuoted = new int[end + 1];
-        var nextText = new int[end + 1];
-        nextQuoted[end] = end;
-        nextText[end] = end;
-        for (var i = end - 1; i >= 0; i--)
-        {
-            var line = lines[i].AsSpan().Trim();
-            var quoted = line.StartsWith(">", StringComparison.Ordinal);
-            nextQuoted[i] = quoted ? i : nextQuoted[i + 1];
-            nextText[i] = !quoted && line.Length > 0 ? i : nextText[i + 1];
-        }
-
-        return new LookAhead(nextQuoted, nextText);
-    }
+    private int _quoted = -1;
+    private int _text = -1;
 
     /// <summary>The first quoted line at or after <paramref name="from"/>, or the end.</summary>
-    public int NextQuoted(int from) => _nextQuoted[from];
+    public int NextQuoted(int from)
+    {
+        if (_quoted < from)
+        {
+            _quoted = Scan(from, quoted: true);
+        }
+
+        return _quoted;
+    }
 
     /// <summary>The first unquoted, non-blank line at or after <paramref name="from"/>, or the end.</summary>
-    public int NextText(int from) => _nextText[from];
+    public int NextText(int from)
+    {
+        if (_text < from)
+        {
+            _text = Scan(from, quoted: false);
+        }
+
+        return _text;
+    }
+
+    private int Scan(int from, bool quoted)
+    {
+        for (var i = from; i < end; i++)
+        {
+            var line = lines[i].AsSpan().Trim();
+            var isQuoted = line.StartsWith(">", StringComparison.Ordinal);
+            if (quoted ? isQuoted : !isQuoted && line.Length > 0)
+            {
+                return i;
+            }
+        }
+
+        return end;
+    }
 }

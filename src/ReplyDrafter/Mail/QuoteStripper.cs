@@ -5,8 +5,9 @@ namespace ReplyDrafter.Mail;
 
 /// <summary>Finds a message's own words: quoted earlier messages, the signature and notification footers removed.</summary>
 /// <remarks>
-/// Every pattern runs with <see cref="RegexOptions.NonBacktracking"/> (linear in the input) on lines no longer than
-/// <see cref="MaxPatternLineChars"/>, so a hostile body cannot make matching cost more than a pass over it.
+/// Every pattern runs on lines no longer than <see cref="MaxPatternLineChars"/>, either with
+/// <see cref="RegexOptions.NonBacktracking"/> or (the table-built ones in <see cref="ReplyPatterns"/>) free of nested
+/// quantifiers and under a match timeout, so a hostile body costs a bounded amount per line.
 /// </remarks>
 internal static partial class QuoteStripper
 {
@@ -37,7 +38,7 @@ internal static partial class QuoteStripper
             .Split('\n');
 
         var end = FindHardCut(lines, cancellationToken);
-        var ahead = LookAhead.Of(lines, end);
+        var ahead = new LookAhead(lines, end);
         var kept = new List<string>(end);
         for (var i = 0; i < end; i++)
         {
@@ -161,7 +162,7 @@ internal static partial class QuoteStripper
             start++;
         }
 
-        if (start >= lines.Length || lines[start].Length > MaxPatternLineChars || !ReplyPatterns.HeaderFrom.IsMatch(lines[start]))
+        if (start >= lines.Length || lines[start].Length > MaxPatternLineChars || !ReplyPatterns.Matches(ReplyPatterns.HeaderFrom, lines[start]))
         {
             return false;
         }
@@ -174,8 +175,8 @@ internal static partial class QuoteStripper
                 continue;
             }
 
-            sent |= ReplyPatterns.HeaderSent.IsMatch(lines[i]);
-            subject |= ReplyPatterns.HeaderSubject.IsMatch(lines[i]);
+            sent |= ReplyPatterns.Matches(ReplyPatterns.HeaderSent, lines[i]);
+            subject |= ReplyPatterns.Matches(ReplyPatterns.HeaderSubject, lines[i]);
         }
 
         return sent && subject;

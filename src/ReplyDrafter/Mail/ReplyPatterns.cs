@@ -5,9 +5,8 @@ namespace ReplyDrafter.Mail;
 
 /// <summary>
 /// The recognisers built once from <see cref="ReplyLanguages.Table"/>: one matcher per kind of line, each taking the
-/// phrases of every language. Every pattern runs with <see cref="RegexOptions.NonBacktracking"/> (linear in the line)
-/// and is kept free of bounded repeats around the phrase lists, which would multiply the automaton past the engine's
-/// size limit; the distances are checked in code instead.
+/// phrases of every language. Patterns stay free of bounded repeats around the phrase lists; the distances (verb to
+/// colon, name length) are checked in code.
 /// </summary>
 internal static class ReplyPatterns
 {
@@ -20,25 +19,31 @@ internal static class ReplyPatterns
     /// <summary>Longest signature line: a device or app name, never a sentence.</summary>
     private const int SignatureMaxChars = 80;
 
-    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+    // The backtracking engine, not NonBacktracking: the latter's automata for these phrase lists (IgnoreCase over many
+    // scripts) cost hundreds of MB of working set. The patterns have no nested quantifiers and run on lines of at most
+    // QuoteStripper.MaxPatternLineChars, so a match is bounded; the timeout is the backstop, and a timed-out line is
+    // treated as no match.
+    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
     // What a "*" in a signature stands for: a device or app name.
     private const string DeviceName = @"[\w .,'’&()/+-]+";
 
-    private static readonly Regex Verb = new(Union(l => l.Wrote), Linear);
-    private static readonly Regex VerbAtEnd = new(Union(l => l.Wrote) + @"\s*$", Linear);
-    private static readonly Regex Lead = new("^" + Union(l => l.Leads) + @"\s", Linear);
-    private static readonly Regex Separator = new("^" + Union(l => l.Separators) + "$", Linear);
+    private static readonly Regex Verb = new(Union(l => l.Wrote), Linear, MatchTimeout);
+    private static readonly Regex VerbAtEnd = new(Union(l => l.Wrote) + @"\s*$", Linear, MatchTimeout);
+    private static readonly Regex Lead = new("^" + Union(l => l.Leads) + @"\s", Linear, MatchTimeout);
+    private static readonly Regex Separator = new("^" + Union(l => l.Separators) + "$", Linear, MatchTimeout);
     // One pattern per language: all signatures in one would pass the engine's automaton size limit.
     private static readonly Regex[] Mobile = [.. ReplyLanguages.Table.Select(l =>
-        new Regex("^(?:" + string.Join('|', l.MobileSignatures.Select(s => Phrase(s, l.Spaced))) + ")$", Linear))];
+        new Regex("^(?:" + string.Join('|', l.MobileSignatures.Select(s => Phrase(s, l.Spaced))) + ")$", Linear, MatchTimeout))];
 
     private static readonly Regex DateFirstWithAddress = new(
-        @"^(?:\d{1,4}[-/.年:]\s?\d{1,2}|[^\s]{2,12},?\s\d{1,2}).*(?:<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+|\])\s*[:：]$", Linear);
+        @"^(?:\d{1,4}[-/.年:]\s?\d{1,2}|[^\s]{2,12},?\s\d{1,2}).*(?:<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+|\])\s*[:：]$", Linear, MatchTimeout);
 
-    private static readonly Regex StartsLikeAttribution = new(@"^(?:\d|[^\s]{2,12},?\s\d)|@|<", Linear);
-    private static readonly Regex Time = new(@"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時", Linear);
-    private static readonly Regex DashRule = new(@"^[-=]{2,}.*[^-=\s].*[-=]{2,}$|^[-=]{2,}\s*[^-=\s]", Linear);
+    private static readonly Regex StartsLikeAttribution = new(@"^(?:\d|[^\s]{2,12},?\s\d)|@|<", Linear, MatchTimeout);
+    private static readonly Regex Time = new(@"\b\d{1,2}[:.h]\d{2}\b|\d{1,2}時", Linear, MatchTimeout);
+    private static readonly Regex DashRule = new(@"^[-=]{2,}.*[^-=\s].*[-=]{2,}$|^[-=]{2,}\s*[^-=\s]", Linear, MatchTimeout);
 
     public static Regex HeaderFrom { get; } = Header(l => l.FromLabels, @"\s*\*{0,2}\s*\S");
 
@@ -47,7 +52,7 @@ internal static class ReplyPatterns
     public static Regex HeaderSubject { get; } = Header(l => l.SubjectLabels, string.Empty);
 
     /// <summary>A line a wrapped attribution can begin with: a lead word, a date, or a sender.</summary>
-    public static bool CanStartAttribution(string line) => Lead.IsMatch(line) || StartsLikeAttribution.IsMatch(line);
+    public static bool CanStartAttribution(string line) => Matches(Lead, line) || Matches(StartsLikeAttribution, line);
 
     /// <summary>
     /// Whether <paramref name="text"/> (a line, or wrapped lines joined) is an attribution: "… wrote:" with any language's
@@ -69,46 +74,66 @@ internal static class ReplyPatterns
             var afterVerb = CharsAfterLastVerb(tail);
             if (afterVerb < 0)
             {
-                strong = DateFirstWithAddress.IsMatch(text);
+                strong = Matches(DateFirstWithAddress, text);
                 return strong;
             }
 
-            strong = hasAddress || (startsLikeOne && afterVerb <= NameAfterVerbMaxChars && Time.IsMatch(text));
+            strong = hasAddress || (startsLikeOne && afterVerb <= NameAfterVerbMaxChars && Matches(Time, text));
             return true;
         }
 
-        strong = Lead.IsMatch(text) && VerbAtEnd.IsMatch(text) && (hasAddress || Time.IsMatch(text));
+        strong = Matches(Lead, text) && Matches(VerbAtEnd, text) && (hasAddress || Matches(Time, text));
         return strong;
     }
 
     /// <summary>"-----Original Message-----", "---------- Forwarded message ---------", Zoho's "---- On … wrote ----".</summary>
     public static bool IsOriginalMessageSeparator(string line)
     {
-        if (!DashRule.IsMatch(line))
+        if (!Matches(DashRule, line))
         {
             return false;
         }
 
         var inner = line.Trim('-', '=', ' ', '\t');
-        return Separator.IsMatch(inner) || (IsAttribution(inner, out var strong) && strong);
+        return Matches(Separator, inner) || (IsAttribution(inner, out var strong) && strong);
     }
 
     /// <summary>A phone or app's default signature in any of the languages ("Sent from my iPhone", "iPhoneから送信").</summary>
-    public static bool IsMobileSignature(string line) => line.Length <= SignatureMaxChars && Mobile.Any(m => m.IsMatch(line));
+    public static bool IsMobileSignature(string line) => line.Length <= SignatureMaxChars && Mobile.Any(m => Matches(m, line));
 
     private static int CharsAfterLastVerb(string tail)
     {
         var end = -1;
-        foreach (var match in Verb.EnumerateMatches(tail))
+        try
         {
-            end = match.Index + match.Length;
+            foreach (var match in Verb.EnumerateMatches(tail))
+            {
+                end = match.Index + match.Length;
+            }
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return -1;
         }
 
         return end < 0 ? -1 : tail.Length - end;
     }
 
+    /// <summary>A match; a line the engine gives up on within the timeout is no match (it is kept as own text).</summary>
+    public static bool Matches(Regex regex, string text)
+    {
+        try
+        {
+            return regex.IsMatch(text);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
     private static Regex Header(Func<ReplyLanguage, IReadOnlyList<string>> labels, string after) =>
-        new($@"^\s*\*{{0,2}}{Union(labels)}\s*\*{{0,2}}\s*[:：]{after}", Linear);
+        new($@"^\s*\*{{0,2}}{Union(labels)}\s*\*{{0,2}}\s*[:：]{after}", Linear, MatchTimeout);
 
     private static string Union(Func<ReplyLanguage, IReadOnlyList<string>> select)
     {
