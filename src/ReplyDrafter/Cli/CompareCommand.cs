@@ -18,10 +18,7 @@ namespace ReplyDrafter.Cli;
 /// <param name="Since">How far back drafts count (by when they were made).</param>
 /// <param name="Prompts">A folder with another <c>draft-reply.prompty</c>.</param>
 internal sealed record CompareRequest(
-    string? Model, string? Endpoint, string? Prompts, double? Temperature, TimeSpan Since, int? Limit, bool Json, string? ReportPath)
-{
-    public static readonly TimeSpan DefaultSince = TimeSpan.FromDays(30);
-}
+    string? Model, string? Endpoint, string? Prompts, double? Temperature, TimeSpan Since, int? Limit, bool Json, string? ReportPath);
 
 /// <summary>
 /// <c>replydrafter compare</c>: replays the prompt record of every draft whose outcome is known against another model
