@@ -41,15 +41,7 @@ internal static class ReplayCommand
         var recorded = new Recorded(step, record.Document!, shown);
         recorded.Check();
 
-        var original = record.Request;
-        var request = original with
-        {
-            Settings = original.Settings with
-            {
-                Model = replay.Model?.Trim() ?? original.Settings.Model,
-                Temperature = replay.Temperature ?? original.Settings.Temperature,
-            },
-        };
+        var request = WithOverrides(record.Request, replay.Model, replay.Temperature);
 
         LlmResponse response;
         ProviderInfo provider;
@@ -115,6 +107,16 @@ internal static class ReplayCommand
         Report(common.Console, replay, record, request, response, provider, shown, outputPath, newRecordPath, baseline, against, Frontmatter.Body(markdown));
         return 0;
     }
+
+    /// <summary>The recorded request with only the model and the temperature changed, when given (<c>replay</c> and <c>compare</c>).</summary>
+    internal static LlmRequest WithOverrides(LlmRequest recorded, string? model, double? temperature) => recorded with
+    {
+        Settings = recorded.Settings with
+        {
+            Model = model?.Trim() ?? recorded.Settings.Model,
+            Temperature = temperature ?? recorded.Settings.Temperature,
+        },
+    };
 
     private static void CheckOverrides(ReplayRequest replay)
     {

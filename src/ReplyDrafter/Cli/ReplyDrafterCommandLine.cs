@@ -74,6 +74,7 @@ internal static class ReplyDrafterCommandLine
             new ReplayRequest(result.GetValue(record)!, result.GetValue(model), result.GetValue(temperature), result.GetValue(offline)),
             ct)));
         root.Subcommands.Add(replay);
+        root.Subcommands.Add(CompareCommand.Create(createBuilder, vault, console));
         root.Subcommands.Add(InitCommand.Create(vault, console));
         root.Subcommands.Add(ServiceCommand.Create(createBuilder, vault, console));
 

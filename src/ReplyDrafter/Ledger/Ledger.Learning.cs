@@ -107,10 +107,20 @@ internal sealed partial class Ledger
             SELECT message_id, thread_id, sent_at, recipients, own_text, outcome, draft_path, seen_at FROM user_replies
             WHERE $o IS NULL OR outcome = $o ORDER BY sent_at DESC, message_id LIMIT $n
             """,
-            r => new UserReplyRecord(
-                r.GetString(0), r.GetString(1), Parse(r.GetString(2)),
-                r.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(4), Str(r, 5), Str(r, 6), Parse(r.GetString(7))),
-            ("$o", outcome), ("$n", limit));
+            ReadReply, ("$o", outcome), ("$n", limit));
+
+    /// <summary>The user's message paired with the draft at <paramref name="draftPath"/> (its outcome), or null.</summary>
+    public UserReplyRecord? ReplyToDraft(string draftPath) =>
+        Query(
+            """
+            SELECT message_id, thread_id, sent_at, recipients, own_text, outcome, draft_path, seen_at FROM user_replies
+            WHERE draft_path = $d ORDER BY sent_at DESC, message_id LIMIT 1
+            """,
+            ReadReply, ("$d", draftPath)).FirstOrDefault();
+
+    private static UserReplyRecord ReadReply(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), Parse(r.GetString(2)),
+        r.GetString(3).Split('\n', StringSplitOptions.RemoveEmptyEntries), r.GetString(4), Str(r, 5), Str(r, 6), Parse(r.GetString(7)));
 
     private static DraftOutcomeRecord ReadDraft(Microsoft.Data.Sqlite.SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Parse(r.GetString(5)), r.GetString(6), r.GetString(7),
