@@ -15,7 +15,7 @@ public static class Program
     {
         if (args.Contains("--throughput", StringComparer.Ordinal))
         {
-            ThroughputReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            ThroughputReport.RunAsync(Console.Out, args).GetAwaiter().GetResult();
             return 0;
         }
 

@@ -9,29 +9,63 @@ namespace ReplyDrafter.Benchmarks;
 
 /// <summary>
 /// How much of a provider's rate limit the real client uses, and how often it is told off: the tests' fake server in
-/// process enforces 25 requests/s (a token bucket of 25, OpenAI-style <c>x-ratelimit-*</c> headers, 429 with
-/// <c>retry-after-ms</c> beyond), and 200 emails' worth of calls (a note and a draft each) go through
-/// <see cref="LlmClient"/> at <c>MaxConcurrency</c> 16, on the real clock.
+/// process enforces 25 requests/s, and 200 emails' worth of calls (a note and a draft each) go through
+/// <see cref="LlmClient"/> at <c>MaxConcurrency</c> 16, on the real clock. Three servers: OpenAI-style (a bucket of 25
+/// refilled continuously, <c>reset</c> = time until full), window-style (25 per fixed one-second window, <c>reset</c> =
+/// the window's end), and one whose headers make no sense (always "all left", 429s all the same).
 /// </summary>
 internal static class ThroughputReport
 {
     private const double PerSecond = 25;
     private const int Burst = 25;
-    private const int Emails = 200;
     private const int MaxConcurrency = 16;
 
     /// <summary>Each answer takes this long, so 16 calls in flight could go well past the limit (16 / 0.2 s = 80/s).</summary>
     private static readonly TimeSpan Latency = TimeSpan.FromMilliseconds(200);
 
-    public static async Task RunAsync(TextWriter output)
+    private static readonly (string Name, FakeRateLimit Limit)[] Servers =
+    [
+        ("bucket", new FakeRateLimit(PerSecond, Burst)),
+        ("window", new FakeRateLimit(PerSecond, Burst, Window: TimeSpan.FromSeconds(1))),
+        ("nonsense", new FakeRateLimit(PerSecond, Burst, LyingHeaders: true)),
+    ];
+
+    /// <param name="args"><c>--emails N</c> (default 200) and the names of the servers to run (default all).</param>
+    public static async Task RunAsync(TextWriter output, IReadOnlyList<string> args)
+    {
+        int emails = 200;
+        int at = args.ToList().IndexOf("--emails");
+        if (at >= 0 && at + 1 < args.Count)
+        {
+            emails = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
+        }
+
+        var chosen = Servers.Where(s => args.Contains(s.Name)).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Throughput against a provider allowing {PerSecond:0} requests/s, {emails} emails = {emails * 2} calls, MaxConcurrency {MaxConcurrency}, answer latency {Latency.TotalMilliseconds:0} ms"));
+        output.WriteLine();
+        output.WriteLine("| server | wall time | share of the limit used | requests sent | answered 429 | emails failed |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (name, limit) in chosen.Count > 0 ? chosen : [.. Servers])
+        {
+            await RunOneAsync(output, name, limit, emails);
+        }
+
+        output.WriteLine();
+        output.WriteLine("Share of the limit used = answered / (25 + 25/s × wall time): the most the server accepts in that time.");
+    }
+
+    private static async Task RunOneAsync(TextWriter output, string name, FakeRateLimit limit, int emails)
     {
         await using var server = await FakeLlmServer.StartAsync();
-        server.RateLimit = new FakeRateLimit(PerSecond, Burst);
+        server.RateLimit = limit;
         server.ResponseDelay = Latency;
         var options = server.CreateOptions();
         options.MaxConcurrency = MaxConcurrency;
         options.BreakerMinimumThroughput = 16;
         options.RetryBaseDelay = TimeSpan.FromMilliseconds(200);
+        options.MaxRetries = 10;
+        options.TotalBudget = TimeSpan.FromMinutes(10);
 
         var services = new ServiceCollection();
         services.AddSingleton(Options.Create(options));
@@ -43,29 +77,29 @@ internal static class ThroughputReport
         var note = Prepare(prompts, "thread-note", options);
         var draft = Prepare(prompts, "draft-reply", options);
 
+        int failed = 0;
         var clock = Stopwatch.StartNew();
-        var calls = Enumerable.Range(0, Emails).Select(async _ =>
+        var calls = Enumerable.Range(0, emails).Select(async _ =>
         {
-            await client.SendAsync(note, CancellationToken.None);
-            await client.SendAsync(draft, CancellationToken.None);
+            try
+            {
+                await client.SendAsync(note, CancellationToken.None);
+                await client.SendAsync(draft, CancellationToken.None);
+            }
+            catch (LlmException)
+            {
+                Interlocked.Increment(ref failed);
+            }
         });
         await Task.WhenAll(calls);
         clock.Stop();
 
-        int answered = Emails * 2;
+        int answered = server.ChatRequestCount - server.RateLimitedCount;
         int requests = server.ChatRequestCount;
         double seconds = clock.Elapsed.TotalSeconds;
-        // The most the server would have accepted in that time: its full bucket plus the refill.
         double allowed = Burst + (PerSecond * seconds);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Throughput against a provider allowing {PerSecond:0} requests/s (bucket {Burst}), {Emails} emails = {answered} calls, MaxConcurrency {MaxConcurrency}, answer latency {Latency.TotalMilliseconds:0} ms"));
-        output.WriteLine();
-        output.WriteLine("| figure | value |");
-        output.WriteLine("| --- | ---: |");
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| wall time | {seconds:0.00} s |"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| share of the limit used (answered / (bucket + 25/s × time)) | {answered / allowed:0.000} |"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| requests sent | {requests} |"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| answered 429 | {server.RateLimitedCount} ({100.0 * server.RateLimitedCount / requests:0.0} %) |"));
+            $"| {name} | {seconds:0.00} s | {answered / allowed:0.000} | {requests} | {server.RateLimitedCount} ({100.0 * server.RateLimitedCount / requests:0.0} %) | {failed} |"));
     }
 
     private static LlmRequest Prepare(PromptLibrary prompts, string step, LlmOptions options)
@@ -84,6 +118,8 @@ internal static class ThroughputReport
             ["note_summary"] = "Alice wants the budget by Friday.",
             ["urgency"] = "high",
             ["urgency_reason"] = "Deadline Friday.",
+            ["style_examples"] = "",
+            ["style_example_ids"] = "",
             ["thread"] = "From: Alice Moreau <alice@example.com>\n\nCan you send the revised budget by Friday?",
         };
         var template = prompts.Get(step);

@@ -78,7 +78,8 @@ internal static class LlmFaults
         TimeoutRejectedException => "no answer within the attempt timeout",
         BrokenCircuitException => "circuit open",
         ClientResultException { Status: 0 } c => NetworkReason(c),
-        ClientResultException c => ErrorCode(c) is { } code ? $"HTTP {c.Status} {code}" : $"HTTP {c.Status}",
+        // Azure's error code for a 429 is "429" itself: said once, not "HTTP 429 429".
+        ClientResultException c => ErrorCode(c) is { } code && code != c.Status.ToString(CultureInfo.InvariantCulture) ? $"HTTP {c.Status} {code}" : $"HTTP {c.Status}",
         OperationCanceledException => "the request timed out",
         _ => NetworkReason(exception),
     };

@@ -34,4 +34,7 @@ internal static partial class LlmLog
 
     [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "LLM rate limit hit (HTTP 429); every call waits {WaitMs} ms, concurrency now {Limit}")]
     public static partial void RateLimited(ILogger logger, long waitMs, int limit);
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Warning, Message = "LLM rate-limit headers said there was room {Count} times when the server answered 429; pacing by the concurrency limit alone")]
+    public static partial void RateLimitHeadersIgnored(ILogger logger, int count);
 }

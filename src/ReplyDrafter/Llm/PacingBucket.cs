@@ -1,25 +1,42 @@
 namespace ReplyDrafter.Llm;
 
 /// <summary>
-/// A token bucket kept in step with what the provider reports: size = the limit, content = the lower of our own count
-/// and the server's <c>remaining</c>, refill rate = what was used divided by the time until it is full again (the lowest such figure seen).
+/// One provider limit (requests or tokens) as the server reports it, paced so it holds for both ways servers count:
+/// a bucket refilled continuously (OpenAI: <c>reset</c> = time until full) and fixed windows (Azure, LiteLLM:
+/// <c>reset</c> = the window's end). Both promise the same two things, and only those are relied on: <c>remaining</c>
+/// is there now, and by <c>reset</c> the whole limit is back. So what we may send is <c>remaining</c> minus what we sent
+/// since, and at <c>reset</c> the rest of the limit comes back in one step. No rate is ever derived and kept: each
+/// reading of a later request replaces the last, so whatever <c>remaining</c> shows is used.
 /// Unknown (no pacing) until the first reading. Not thread-safe: <see cref="ProviderRateLimits"/> locks around it.
 /// </summary>
 /// <remarks>
-/// System.Threading.RateLimiting's TokenBucketRateLimiter has a fixed size and rate and cannot be told how much the
-/// server says is left, which is the whole point here.
+/// The step is as fast as continuous refill over time: on a bucket, <c>reset</c> is exactly when the server's bucket
+/// holds the limit minus what we sent since, which is what comes back, so nothing overflows. It is only burstier.
+/// A reading describes the server when it received the request, so it is anchored at the request's send time and our
+/// own count at that moment (<see cref="PacingTicket"/>), not at the answer's arrival (which may be much later).
+/// System.Threading.RateLimiting's limiters have a fixed size and period and cannot be told what the server says is left.
 /// </remarks>
 internal sealed class PacingBucket
 {
-    private double _capacity;
+    /// <summary>The step waits a little past <c>reset</c>: our clock and the server's differ by the request's transit.</summary>
+    private static readonly TimeSpan MinimumMargin = TimeSpan.FromMilliseconds(10);
+
+    private double _limit;
     private double _available;
-    private double _perSecond;
-    private DateTimeOffset _updated;
+    private double _comesBack;
+    private double _taken;
+    private DateTimeOffset _anchoredAt;
+    private DateTimeOffset _resetAt;
+    private TimeSpan _longestReset;
+    private TimeSpan _extraMargin;
 
-    public bool Known => _capacity > 0;
+    public bool Known => _limit > 0;
 
-    /// <summary>Refill rate per second as last derived; 0 while unknown.</summary>
-    public double PerSecond => _perSecond;
+    /// <summary>What has been counted out so far (estimates for tokens); a request keeps its value to anchor its answer.</summary>
+    public double Taken => _taken;
+
+    /// <summary>What the latest reading gives back per second at its reset (for <c>status</c> and tests); 0 while unknown.</summary>
+    public double PerSecond { get; private set; }
 
     public double Available => _available;
 
@@ -31,64 +48,115 @@ internal sealed class PacingBucket
             return TimeSpan.Zero;
         }
 
-        Refill(now);
-        cost = Math.Min(cost, _capacity);
-        if (_available >= cost)
+        StepIfDue(now);
+        if (_available >= Math.Min(cost, _limit))
         {
             return TimeSpan.Zero;
         }
 
-        // No rate yet (only full readings so far): look again soon rather than guess a period.
-        double seconds = _perSecond > 0 ? (cost - _available) / _perSecond : 0.1;
-        return TimeSpan.FromSeconds(Math.Max(seconds, 0.001));
+        var wait = _resetAt - now;
+        return wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
     }
 
     public void Take(double cost)
     {
+        _taken += cost;
         if (Known)
         {
-            _available -= Math.Min(cost, _capacity);
+            _available -= Math.Min(cost, _limit);
         }
     }
 
-    public void Observe(RateLimitReading reading, DateTimeOffset now)
+    /// <summary>
+    /// Learns from the answer to a request sent at <paramref name="sentAt"/> when <see cref="Taken"/> was
+    /// <paramref name="takenAtSend"/> (its own cost included). An answer to a request older than the last reading's says
+    /// less than that one, and is ignored.
+    /// </summary>
+    public void Observe(RateLimitReading reading, DateTimeOffset sentAt, double takenAtSend, DateTimeOffset now)
+    {
+        if (Known && sentAt < _anchoredAt)
+        {
+            return;
+        }
+
+        double limit = reading.Limit > 0 ? reading.Limit : Math.Max(_limit, reading.Remaining);
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        var reset = reading.Reset ?? AssumedReset;
+        _limit = limit;
+        _anchoredAt = sentAt;
+        _longestReset = reset > _longestReset ? reset : _longestReset;
+        _available = reading.Remaining - Math.Max(0, _taken - takenAtSend);
+        // Without the limit (Azure's remaining alone) the most ever seen left stands for it, and all of it comes back.
+        _comesBack = reading.Limit > 0 ? limit - reading.Remaining : limit;
+        _resetAt = sentAt + reset + Margin(reset);
+        PerSecond = _comesBack > 0 && reset > TimeSpan.Zero ? _comesBack / reset.TotalSeconds : PerSecond;
+        StepIfDue(now);
+    }
+
+    /// <summary>After a 429: nothing is left until <paramref name="until"/> (the server's wait, or the reading's reset).</summary>
+    public void Empty(DateTimeOffset until)
     {
         if (Known)
         {
-            Refill(now);
-        }
-
-        // Remaining is rounded down, so each reading only bounds the rate from above; the lowest bound seen for this
-        // limit is the closest (a new limit starts over).
-        double used = reading.Limit - reading.Remaining;
-        if (used > 0 && reading.Reset > TimeSpan.Zero)
-        {
-            double bound = used / reading.Reset.TotalSeconds;
-            _perSecond = _perSecond > 0 && reading.Limit == _capacity ? Math.Min(_perSecond, bound) : bound;
-        }
-
-        _available = Known ? Math.Min(_available, reading.Remaining) : reading.Remaining;
-        _capacity = reading.Limit;
-        _updated = now;
-    }
-
-    /// <summary>After a 429: nothing is left until the server's wait is over.</summary>
-    public void Empty(DateTimeOffset now)
-    {
-        if (Known)
-        {
-            _available = 0;
-            _updated = now;
+            _available = Math.Min(_available, 0);
+            _comesBack = _limit - _available;
+            if (until > _resetAt)
+            {
+                _resetAt = until;
+            }
         }
     }
 
-    private void Refill(DateTimeOffset now)
+    /// <summary>
+    /// A 429 came although the step had given credit back: the server's reset came later on our clock than the margin
+    /// allowed (a slow request on its way there), so the margin doubles, up to a tenth of the period.
+    /// </summary>
+    public void StepWasEarly()
     {
-        double seconds = (now - _updated).TotalSeconds;
-        if (seconds > 0)
+        var doubled = _extraMargin < MinimumMargin ? MinimumMargin : _extraMargin * 2;
+        var most = _longestReset / 10;
+        _extraMargin = doubled < most ? doubled : most;
+    }
+
+    /// <summary>Forgets every reading: the headers turned out not to mean what they say.</summary>
+    public void Forget()
+    {
+        _limit = 0;
+        _available = 0;
+        _comesBack = 0;
+        _longestReset = TimeSpan.Zero;
+        PerSecond = 0;
+    }
+
+    /// <summary>
+    /// Azure sends <c>remaining</c> without <c>reset</c> on some deployments; it documents evaluating its limits over
+    /// 1 or 10 seconds, so the shorter is assumed (a 429's retry-after corrects it).
+    /// </summary>
+    private static TimeSpan AssumedReset => TimeSpan.FromSeconds(1);
+
+    private TimeSpan Margin(TimeSpan reset)
+    {
+        var share = reset / 100;
+        return _extraMargin + (share < MinimumMargin ? MinimumMargin : share > TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : share);
+    }
+
+    /// <summary>
+    /// At reset the rest of the limit is back. When no newer reading came by then (answers lost or slow), the whole
+    /// limit is assumed back once per longest reset seen (a bucket's time to refill from empty, a window's length), so
+    /// pacing goes on at the limit's own rate instead of stalling; the next reading corrects it.
+    /// </summary>
+    private void StepIfDue(DateTimeOffset now)
+    {
+        while (now >= _resetAt)
         {
-            _available = Math.Min(_capacity, _available + (seconds * _perSecond));
-            _updated = now;
+            _available = Math.Min(_limit, _available + _comesBack);
+            _comesBack = _limit - _available;
+            var period = _longestReset > MinimumMargin ? _longestReset : MinimumMargin;
+            _resetAt = _comesBack > 0 ? _resetAt + period + Margin(period) : now + period + Margin(period);
         }
     }
 }

@@ -6,11 +6,15 @@ namespace ReplyDrafter.Llm;
 
 /// <summary>
 /// What every caller shares about the provider's limits: requests and tokens paced from the <c>x-ratelimit-*</c>
-/// headers, a pause for everyone when any caller gets a 429 with <c>retry-after</c>, and the adaptive concurrency limit
-/// for servers that send no headers. All time comes from <see cref="TimeProvider"/>.
+/// headers (<see cref="PacingBucket"/>), a pause for everyone when any caller gets a 429 with <c>retry-after</c>, and
+/// the adaptive concurrency limit for servers that send no headers, or headers that their own 429s contradict. All
+/// time comes from <see cref="TimeProvider"/>.
 /// </summary>
 internal sealed class ProviderRateLimits : IDisposable
 {
+    /// <summary>429s with headers that say there was room, before the headers are no longer believed.</summary>
+    private const int ContradictionsToIgnore = 3;
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly ILogger<ProviderRateLimits> _logger;
@@ -19,6 +23,8 @@ internal sealed class ProviderRateLimits : IDisposable
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private bool _scoutSent;
+    private bool _headersIgnored;
+    private int _contradictions;
 
     public ProviderRateLimits(IOptions<LlmOptions> options, TimeProvider time, ILogger<ProviderRateLimits> logger)
     {
@@ -30,7 +36,7 @@ internal sealed class ProviderRateLimits : IDisposable
 
     public AdaptiveConcurrency Concurrency { get; }
 
-    /// <summary>Requests per second as the headers imply; 0 while unknown.</summary>
+    /// <summary>Requests per second the latest reading gives back at its reset; 0 while unknown.</summary>
     public double RequestsPerSecond
     {
         get
@@ -53,8 +59,11 @@ internal sealed class ProviderRateLimits : IDisposable
         }
     }
 
-    /// <summary>Waits until a request of about <paramref name="estimatedTokens"/> fits both limits, then counts it.</summary>
-    public async Task PaceAsync(double estimatedTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until a request of about <paramref name="estimatedTokens"/> fits both limits, then counts it. The ticket
+    /// says when and after how much it went, to anchor what its answer reports (<see cref="Observe(HttpResponseMessage, long, PacingTicket)"/>).
+    /// </summary>
+    public async Task<PacingTicket> PaceAsync(double estimatedTokens, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -93,7 +102,7 @@ internal sealed class ProviderRateLimits : IDisposable
                     {
                         _requests.Take(1);
                         _tokens.Take(estimatedTokens);
-                        return;
+                        return new PacingTicket(now, _requests.Taken, _tokens.Taken, estimatedTokens);
                     }
                 }
             }
@@ -102,38 +111,90 @@ internal sealed class ProviderRateLimits : IDisposable
         }
     }
 
-    /// <summary>Learns from one response: its headers, and for a 429 the wait it asks of everyone.</summary>
+    /// <summary>Learns from a response whose request is not known (as if it was sent just now).</summary>
     public void Observe(HttpResponseMessage response, long sequence)
+    {
+        PacingTicket ticket;
+        lock (_lock)
+        {
+            ticket = new PacingTicket(_time.GetUtcNow(), _requests.Taken, _tokens.Taken, 0);
+        }
+
+        Observe(response, sequence, ticket);
+    }
+
+    /// <summary>Learns from one response: its headers, and for a 429 the wait it asks of everyone.</summary>
+    public void Observe(HttpResponseMessage response, long sequence, PacingTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(response);
         var requests = RateLimitHeaders.Requests(response.Headers);
         var tokens = RateLimitHeaders.Tokens(response.Headers);
         bool rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests;
         TimeSpan? retryAfter = null;
+        bool contradicted = false;
+        bool nowIgnored = false;
         _firstAnswer.TrySetResult();
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            if (requests is { } r)
+            if (rateLimited && (requests is not null || tokens is not null) && !_headersIgnored)
             {
-                _requests.Observe(r, now);
+                // Told off while the answer itself says there was room for this request: the headers do not mean what
+                // they say (a proxy passing on another limit's figures, a fixed "all left").
+                contradicted = (requests is null || requests.Value.Remaining >= 1) &&
+                               (tokens is null || tokens.Value.Remaining >= Math.Max(1, ticket.EstimatedTokens));
+                if (contradicted && ++_contradictions >= ContradictionsToIgnore)
+                {
+                    _headersIgnored = true;
+                    nowIgnored = true;
+                    _requests.Forget();
+                    _tokens.Forget();
+                }
             }
 
-            if (tokens is { } t)
+            if (rateLimited && !contradicted && !_headersIgnored)
             {
-                _tokens.Observe(t, now);
+                // Our own count let this request go: the step back to the full limit came too early on our clock.
+                if (requests is { Remaining: < 1 } && _requests.Available >= 0)
+                {
+                    _requests.StepWasEarly();
+                }
+
+                if (tokens is { } spent && spent.Remaining < ticket.EstimatedTokens && _tokens.Available >= 0)
+                {
+                    _tokens.StepWasEarly();
+                }
+            }
+
+            if (!_headersIgnored && !contradicted)
+            {
+                if (requests is { } r)
+                {
+                    _requests.Observe(r, ticket.SentAt, ticket.RequestsTaken, now);
+                }
+
+                if (tokens is { } t)
+                {
+                    _tokens.Observe(t, ticket.SentAt, ticket.TokensTaken, now);
+                }
             }
 
             if (rateLimited)
             {
-                _requests.Empty(now);
-                _tokens.Empty(now);
                 retryAfter = RateLimitHeaders.RetryAfter(response.Headers, now);
-                if (retryAfter is { } after && now + after > _pausedUntil)
+                var until = now + (retryAfter ?? TimeSpan.Zero);
+                _requests.Empty(until);
+                _tokens.Empty(until);
+                if (retryAfter is not null && until > _pausedUntil)
                 {
-                    _pausedUntil = now + after;
+                    _pausedUntil = until;
                 }
             }
+        }
+
+        if (nowIgnored)
+        {
+            LlmLog.RateLimitHeadersIgnored(_logger, ContradictionsToIgnore);
         }
 
         if (!rateLimited)
@@ -146,7 +207,7 @@ internal sealed class ProviderRateLimits : IDisposable
             return;
         }
 
-        if (requests is null && tokens is null)
+        if ((requests is null && tokens is null) || contradicted || IgnoringHeaders)
         {
             Concurrency.OnRateLimited(sequence);
         }
@@ -154,8 +215,23 @@ internal sealed class ProviderRateLimits : IDisposable
         LlmLog.RateLimited(_logger, (long)(retryAfter ?? TimeSpan.Zero).TotalMilliseconds, Concurrency.Limit);
     }
 
+    /// <summary>True once the headers were found to contradict the server's own 429s: only the concurrency limit paces.</summary>
+    public bool IgnoringHeaders
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _headersIgnored;
+            }
+        }
+    }
+
     /// <summary>A request got no answer at all: nothing learnt, but nobody should keep waiting for the first answer.</summary>
     public void NoAnswer() => _firstAnswer.TrySetResult();
 
     public void Dispose() => Concurrency.Dispose();
 }
+
+/// <summary>When a request went out and how much had been counted out by then (its own cost included).</summary>
+internal readonly record struct PacingTicket(DateTimeOffset SentAt, double RequestsTaken, double TokensTaken, double EstimatedTokens);

@@ -7,7 +7,7 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
     {
         // About four characters a token: the same rule of thumb providers use to estimate a request before counting it.
         double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
-        await limits.PaceAsync(estimatedTokens, cancellationToken);
+        var ticket = await limits.PaceAsync(estimatedTokens, cancellationToken);
         long sequence = limits.Concurrency.Sending();
         HttpResponseMessage response;
         try
@@ -20,7 +20,7 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
             throw;
         }
 
-        limits.Observe(response, sequence);
+        limits.Observe(response, sequence, ticket);
         return response;
     }
 }

@@ -4,12 +4,17 @@ using System.Text.RegularExpressions;
 
 namespace ReplyDrafter.Llm;
 
-/// <summary>One limit as a response reports it: the bucket's size, what is left, and when it is full again.</summary>
-internal readonly record struct RateLimitReading(double Limit, double Remaining, TimeSpan Reset);
+/// <summary>
+/// One limit as a response reports it: its size (0 when not sent), what is left, and when all of it is back (null when
+/// not sent): for a bucket the time until it is full, for a fixed window the window's end.
+/// </summary>
+internal readonly record struct RateLimitReading(double Limit, double Remaining, TimeSpan? Reset);
 
 /// <summary>
 /// Reads OpenAI / Azure OpenAI rate-limit headers: <c>x-ratelimit-{limit,remaining,reset}-{requests,tokens}</c> on every
-/// answer, <c>retry-after-ms</c> / <c>Retry-After</c> on 429. Reset values are durations such as <c>1s</c>, <c>6m0s</c>, <c>20ms</c>.
+/// answer (Azure sends some deployments' <c>remaining</c> alone, or <c>-1</c> for all three), <c>retry-after-ms</c> /
+/// <c>Retry-After</c> on 429. Reset values are durations such as <c>1s</c>, <c>6m0s</c>, <c>20ms</c>, or plain seconds.
+/// A reading that makes no sense (a negative or unreadable number, more left than the limit) is no reading.
 /// </summary>
 internal static partial class RateLimitHeaders
 {
@@ -86,14 +91,21 @@ internal static partial class RateLimitHeaders
     private static RateLimitReading? Read(HttpResponseHeaders headers, string kind)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        if (Number(Value(headers, "x-ratelimit-limit-" + kind)) is not { } limit || limit <= 0 ||
-            Number(Value(headers, "x-ratelimit-remaining-" + kind)) is not { } remaining ||
-            Duration(Value(headers, "x-ratelimit-reset-" + kind)) is not { } reset)
+        if (Number(Value(headers, "x-ratelimit-remaining-" + kind)) is not { } remaining)
         {
             return null;
         }
 
-        return new RateLimitReading(limit, Math.Clamp(remaining, 0, limit), reset);
+        string? limitText = Value(headers, "x-ratelimit-limit-" + kind);
+        string? resetText = Value(headers, "x-ratelimit-reset-" + kind);
+        double? limit = limitText is null ? 0 : Number(limitText);
+        TimeSpan? reset = resetText is null ? null : Duration(resetText);
+        if (limit is not { } size || (limitText is not null && (size <= 0 || remaining > size)) || (resetText is not null && reset is null))
+        {
+            return null;
+        }
+
+        return new RateLimitReading(size, remaining, reset);
     }
 
     private static double? Number(string? text) =>

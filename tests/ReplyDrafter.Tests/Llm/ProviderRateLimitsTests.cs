@@ -49,25 +49,31 @@ public sealed class ProviderRateLimitsTests
     }
 
     [Fact]
-    public async Task PaceAsync_HeadersSayNothingLeft_WaitsOneRefillInterval()
+    public async Task PaceAsync_HeadersSayNothingLeft_WaitsUntilReset()
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        // 10 requests, none left, full again in 2 s: one comes back every 200 ms.
+        // 10 requests, none left, all back in 2 s: whether a bucket or a window, they are there at 2 s (plus 1 % margin).
         using var answer = Requests(10, 0, "2s");
         limits.Observe(answer, 1);
 
         var next = limits.PaceAsync(0, CancellationToken.None);
-        time.Advance(TimeSpan.FromMilliseconds(199));
+        time.Advance(TimeSpan.FromMilliseconds(2019));
         Assert.False(next.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
         await next;
 
         Assert.Equal(5, limits.RequestsPerSecond, 6);
+        for (int i = 0; i < 9; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
+        }
+
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
     }
 
     [Fact]
-    public async Task PaceAsync_HeadersSaySomeLeft_LetsThatManyGoAtOnceThenPaces()
+    public async Task PaceAsync_HeadersSaySomeLeft_LetsThatManyGoAtOnceThenWaitsForReset()
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
@@ -80,9 +86,99 @@ public sealed class ProviderRateLimitsTests
         }
 
         var fourth = limits.PaceAsync(0, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(709));
         Assert.False(fourth.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(100));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await fourth;
+    }
+
+    [Fact]
+    public void Observe_NewerReadingShowsMoreLeft_ThatManyGoAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        // One request used, nothing back for 10 s: a rate derived from this (0.1/s) must not be kept.
+        using var first = Requests(10, 0, "10s");
+        limits.Observe(first, 1);
+        time.Advance(TimeSpan.FromSeconds(1));
+        using var second = Requests(10, 8, "200ms");
+        limits.Observe(second, 2);
+
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
+        }
+
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task Observe_AnswerToAnOlderRequest_CountsWhatWasSentSince()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var full = Requests(10, 10, "0ms");
+        limits.Observe(full, 1);
+        var early = await limits.PaceAsync(0, CancellationToken.None);
+        for (int i = 0; i < 4; i++)
+        {
+            await limits.PaceAsync(0, CancellationToken.None);
+        }
+
+        // The first request's answer arrives last: the server had 9 left when it came, and 4 went after it.
+        time.Advance(TimeSpan.FromMilliseconds(300));
+        using var late = Requests(10, 9, "1s");
+        limits.Observe(late, 1, early);
+
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
+        }
+
+        var next = limits.PaceAsync(0, CancellationToken.None);
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(710)); // its reset counts from when it was sent
+        await next;
+    }
+
+    [Fact]
+    public void Requests_AzureRemainingOnly_ReadsWithoutLimitOrReset()
+    {
+        using var answer = Answer(HttpStatusCode.OK, ("x-ratelimit-remaining-requests", "7"));
+
+        Assert.Equal(new RateLimitReading(0, 7, null), RateLimitHeaders.Requests(answer.Headers));
+    }
+
+    [Theory]
+    [InlineData("-1", "-1", "0")]     // Azure's Responses API when it has no figures
+    [InlineData("10", "11", "1s")]    // more left than the limit
+    [InlineData("10", "5", "soon")]
+    public void Requests_FiguresThatMakeNoSense_AreNoReading(string limit, string remaining, string reset)
+    {
+        using var answer = Answer(
+            HttpStatusCode.OK,
+            ("x-ratelimit-limit-requests", limit),
+            ("x-ratelimit-remaining-requests", remaining),
+            ("x-ratelimit-reset-requests", reset));
+
+        Assert.Null(RateLimitHeaders.Requests(answer.Headers));
+    }
+
+    [Fact]
+    public async Task PaceAsync_RemainingOnly_LetsThatManyGoThenAssumesAOneSecondWindow()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var answer = Answer(HttpStatusCode.OK, ("x-ratelimit-remaining-requests", "2"));
+        limits.Observe(answer, 1);
+
+        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
+        var third = limits.PaceAsync(0, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(1009));
+        Assert.False(third.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await third;
     }
 
     [Fact]
@@ -99,19 +195,21 @@ public sealed class ProviderRateLimitsTests
         limits.Observe(answer, 1);
 
         Assert.True(limits.PaceAsync(800, CancellationToken.None).IsCompletedSuccessfully);
-        var big = limits.PaceAsync(500, CancellationToken.None); // 200 left: 300 more needed, 2 s
-        time.Advance(TimeSpan.FromMilliseconds(1990));
+        var big = limits.PaceAsync(500, CancellationToken.None); // 200 left: the rest is back at reset (1 min + 100 ms margin)
+        time.Advance(TimeSpan.FromMilliseconds(60_099));
         Assert.False(big.IsCompleted);
-        time.Advance(TimeSpan.FromMilliseconds(10));
+        time.Advance(TimeSpan.FromMilliseconds(1));
         await big;
     }
 
-    [Fact]
-    public async Task Observe_429WithRetryAfter_PausesEveryCaller()
+    [Theory]
+    [InlineData("retry-after-ms", "1500")]
+    [InlineData("Retry-After", "1.5")]
+    public async Task Observe_429WithRetryAfter_PausesEveryCaller(string header, string value)
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var answer = Answer(HttpStatusCode.TooManyRequests, ("retry-after-ms", "1500"));
+        using var answer = Answer(HttpStatusCode.TooManyRequests, (header, value));
         limits.Observe(answer, 1);
 
         var first = limits.PaceAsync(0, CancellationToken.None);
@@ -200,10 +298,11 @@ public sealed class ProviderRateLimitsTests
         var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(10));
 
         Assert.Equal(12, responses.Length);
-        Assert.Equal(0, server.RateLimitedCount);
-        Assert.Equal(12, server.ChatRequestCount);
-        // 2 at once, then 10 at 10 per second: at least a second of (fake) time.
-        Assert.True(time.GetUtcNow() - started >= TimeSpan.FromSeconds(0.99), $"took {time.GetUtcNow() - started}");
+        // At most one early step on this test's coarse clock (see SendAsync_FixedWindowHeaders_UsesTheWholeWindow).
+        Assert.InRange(server.RateLimitedCount, 0, 1);
+        Assert.Equal(12 + server.RateLimitedCount, server.ChatRequestCount);
+        // 2 at once, then 10 at 10 per second: at least a second of (fake) time, and not much more (0.9 of the limit).
+        Assert.InRange((time.GetUtcNow() - started).TotalSeconds, 0.99, 1.2);
         Assert.InRange(llm.Limits.RequestsPerSecond, 9, 10.001); // the server rounds reset up to whole ms
     }
 
@@ -234,5 +333,70 @@ public sealed class ProviderRateLimitsTests
         }
 
         Assert.Equal([2, 2, 3, 3, 3, 4], limits);
+    }
+
+    [Fact]
+    public async Task SendAsync_FixedWindowHeaders_UsesTheWholeWindow()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        var time = new FakeTimeProvider();
+        server.Clock = time;
+        // 5 per fixed one-second window; reset = the window's end. Deriving a rate from used / reset ran at a fraction of this.
+        server.RateLimit = new FakeRateLimit(PerSecond: 5, Burst: 5, Window: TimeSpan.FromSeconds(1));
+        var options = server.CreateOptions();
+        options.MaxConcurrency = 4;
+        using var llm = new TestLlm(options, time);
+        var started = time.GetUtcNow();
+
+        var calls = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)));
+        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(10));
+
+        Assert.Equal(20, responses.Length);
+        // On this test's clock a request's trip to the server takes several 10 ms steps, so the first step back at a
+        // window's end can come early and draw a 429 (the margin then widens); the bench measures the real share.
+        Assert.InRange(server.RateLimitedCount, 0, 4);
+        // Four windows' worth, done by early in the fifth (slow trips on a loaded machine): nearly the whole limit of each
+        // window is used, where deriving a rate from used / reset took about 16 s.
+        Assert.InRange((time.GetUtcNow() - started).TotalSeconds, 3, 4.5);
+    }
+
+    [Fact]
+    public void Observe_429sTheHeadersContradict_FallsBackToTheConcurrencyLimit()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time, maxConcurrency: 8);
+        for (int i = 0; i < 3; i++)
+        {
+            // Told off while the answer says 9 of 10 are left.
+            using var tooMany = Answer(
+                HttpStatusCode.TooManyRequests,
+                ("x-ratelimit-limit-requests", "10"),
+                ("x-ratelimit-remaining-requests", "9"),
+                ("x-ratelimit-reset-requests", "0ms"));
+            limits.Observe(tooMany, limits.Concurrency.Sending());
+        }
+
+        Assert.True(limits.IgnoringHeaders);
+        Assert.Equal(1, limits.Concurrency.Limit);
+        using var later = Requests(10, 0, "10s");
+        limits.Observe(later, limits.Concurrency.Sending());
+        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, "headers no longer pace");
+    }
+
+    [Fact]
+    public async Task SendAsync_Azure429Retried_OneLinePerRetryNamingTheStatusOnce()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        // Azure answers a 429 with error.code "429".
+        server.Enqueue(FakeLlmReply.Error(429, "429", "Rate limit reached."), FakeLlmReply.Error(429, "429", "Rate limit reached."));
+        var options = server.CreateOptions();
+        using var llm = new TestLlm(options);
+
+        await llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None);
+
+        var retries = llm.Logger.Entries.Where(e => e.Message.Contains("retrying", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, retries.Count);
+        Assert.All(retries, e => Assert.Contains("(HTTP 429)", e.Message, StringComparison.Ordinal));
+        Assert.DoesNotContain(llm.Logger.Entries, e => e.Message.Contains("429 429", StringComparison.Ordinal));
     }
 }

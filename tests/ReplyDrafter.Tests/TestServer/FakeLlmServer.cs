@@ -42,6 +42,8 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private int _rateLimited;
     private double _bucket = double.NaN;
     private DateTimeOffset _bucketUpdated;
+    private long _windowIndex = -1;
+    private int _windowUsed;
 
     private FakeLlmServer(WebApplication app, Func<FakeLlmRequest, FakeLlmReply>? responder)
     {
@@ -64,7 +66,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
     /// <summary>Added before every chat answer (to make concurrency observable).</summary>
     public TimeSpan ResponseDelay { get; set; }
 
-    /// <summary>When set, chat requests beyond this rate are answered 429 (a token bucket of <see cref="FakeRateLimit.Burst"/>).</summary>
+    /// <summary>When set, chat requests beyond this rate are answered 429 (a token bucket of <see cref="FakeRateLimit.Burst"/>, or fixed windows).</summary>
     public FakeRateLimit? RateLimit { get; set; }
 
     /// <summary>The clock of the rate limit: the tests' fake time, or the real one for the benchmark.</summary>
@@ -276,7 +278,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
         return request;
     }
 
-    /// <summary>Takes one token from the rate-limit bucket: no reply when there was one, else the 429 to send; and the headers to send.</summary>
+    /// <summary>Takes one token from the rate limit: no reply when there was one, else the 429 to send; and the headers to send.</summary>
     private (FakeLlmReply? Limited, IReadOnlyDictionary<string, string>? Headers) TakeToken()
     {
         if (RateLimit is not { } limit)
@@ -287,24 +289,14 @@ public sealed class FakeLlmServer : IAsyncDisposable
         lock (_bucketLock)
         {
             var now = Clock.GetUtcNow();
-            _bucket = double.IsNaN(_bucket)
-                ? limit.Burst
-                : Math.Min(limit.Burst, _bucket + ((now - _bucketUpdated).TotalSeconds * limit.PerSecond));
-            _bucketUpdated = now;
-            bool allowed = _bucket >= 1;
-            if (allowed)
-            {
-                _bucket -= 1;
-            }
-
+            var (allowed, remaining, reset, retryAfter) = limit.Window is { } window ? TakeFromWindow(limit, window, now) : TakeFromBucket(limit, now);
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (limit.SendHeaders)
             {
-                // As OpenAI reports them: the bucket's size, what is left, and how long until it is full again.
-                double toFull = (limit.Burst - _bucket) / limit.PerSecond;
-                headers["x-ratelimit-limit-requests"] = limit.Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                headers["x-ratelimit-remaining-requests"] = ((int)Math.Floor(_bucket)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                headers["x-ratelimit-reset-requests"] = ((long)Math.Ceiling(toFull * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms";
+                // A lying server claims the whole limit is always left, right now.
+                headers["x-ratelimit-limit-requests"] = Invariant(limit.Burst);
+                headers["x-ratelimit-remaining-requests"] = Invariant(limit.LyingHeaders ? limit.Burst : remaining);
+                headers["x-ratelimit-reset-requests"] = Invariant(limit.LyingHeaders ? 0 : (long)Math.Ceiling(reset.TotalMilliseconds)) + "ms";
             }
 
             if (allowed)
@@ -315,12 +307,53 @@ public sealed class FakeLlmServer : IAsyncDisposable
             Interlocked.Increment(ref _rateLimited);
             if (limit.SendRetryAfter)
             {
-                headers["retry-after-ms"] = ((long)Math.Ceiling((1 - _bucket) / limit.PerSecond * 1000)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                headers["retry-after-ms"] = Invariant((long)Math.Ceiling(retryAfter.TotalMilliseconds));
             }
 
             return (new FakeLlmReply { StatusCode = 429, ErrorCode = "rate_limit_exceeded", ErrorMessage = "Rate limit reached.", Headers = headers }, null);
         }
     }
+
+    /// <summary>As OpenAI reports its bucket: the size, what is left, and how long until it is full again.</summary>
+    private (bool Allowed, int Remaining, TimeSpan Reset, TimeSpan RetryAfter) TakeFromBucket(FakeRateLimit limit, DateTimeOffset now)
+    {
+        _bucket = double.IsNaN(_bucket)
+            ? limit.Burst
+            : Math.Min(limit.Burst, _bucket + ((now - _bucketUpdated).TotalSeconds * limit.PerSecond));
+        _bucketUpdated = now;
+        bool allowed = _bucket >= 1;
+        if (allowed)
+        {
+            _bucket -= 1;
+        }
+
+        return (allowed, (int)Math.Floor(_bucket), TimeSpan.FromSeconds((limit.Burst - _bucket) / limit.PerSecond), TimeSpan.FromSeconds((1 - _bucket) / limit.PerSecond));
+    }
+
+    /// <summary>
+    /// Fixed windows on the clock's own boundaries (as Azure and proxies such as LiteLLM count): <c>Burst</c> requests
+    /// per window, the same headers, but <c>reset</c> is the window's end and nothing comes back before it.
+    /// </summary>
+    private (bool Allowed, int Remaining, TimeSpan Reset, TimeSpan RetryAfter) TakeFromWindow(FakeRateLimit limit, TimeSpan window, DateTimeOffset now)
+    {
+        long index = now.UtcTicks / window.Ticks;
+        if (index != _windowIndex)
+        {
+            _windowIndex = index;
+            _windowUsed = 0;
+        }
+
+        bool allowed = _windowUsed < limit.Burst;
+        if (allowed)
+        {
+            _windowUsed++;
+        }
+
+        var end = new DateTimeOffset((index + 1) * window.Ticks, TimeSpan.Zero);
+        return (allowed, limit.Burst - _windowUsed, end - now, end - now);
+    }
+
+    private static string Invariant(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task WriteAsync(HttpContext context, FakeLlmRequest request, FakeLlmReply reply, IReadOnlyDictionary<string, string>? limitHeaders)
     {
@@ -384,6 +417,16 @@ public sealed class FakeLlmServer : IAsyncDisposable
 }
 
 /// <summary>A requests-per-second limit the fake server enforces, optionally announced in OpenAI's rate-limit headers.</summary>
+/// <param name="PerSecond">The bucket's refill rate (ignored with <paramref name="Window"/>).</param>
+/// <param name="Burst">The bucket's size, or the requests allowed per window.</param>
 /// <param name="SendHeaders">Send <c>x-ratelimit-*-requests</c> on every answer.</param>
 /// <param name="SendRetryAfter">Send <c>retry-after-ms</c> on a 429.</param>
-public sealed record FakeRateLimit(double PerSecond, int Burst, bool SendHeaders = true, bool SendRetryAfter = true);
+/// <param name="Window">Count in fixed windows of this length instead of a continuously refilled bucket.</param>
+/// <param name="LyingHeaders">Headers that make no sense: the whole limit always left, reset now, 429s all the same.</param>
+public sealed record FakeRateLimit(
+    double PerSecond,
+    int Burst,
+    bool SendHeaders = true,
+    bool SendRetryAfter = true,
+    TimeSpan? Window = null,
+    bool LyingHeaders = false);
