@@ -35,7 +35,7 @@ internal static class SettingsLayering
         if (!string.IsNullOrWhiteSpace(vault))
         {
             var vaultFile = SettingsLocations.VaultFile(vault, configuration["ReplyDrafter:Folders:State"] is { Length: > 0 } state ? state : ".replydrafter");
-            var values = VaultSettings.Load(vaultFile, vault);
+            var values = VaultSettings.Load(vaultFile, vault, userFile);
             files.Add(new("vault", vaultFile, values is not null));
             if (values is not null)
             {

@@ -57,7 +57,7 @@ internal static class VaultSettings
     /// resolves <c>Prompts</c> inside the vault. Null when there is no file.
     /// </summary>
     /// <exception cref="UsageException">one line naming the key and the file, or the file and what is wrong with it.</exception>
-    public static IReadOnlyDictionary<string, string?>? Load(string path, string vault)
+    public static IReadOnlyDictionary<string, string?>? Load(string path, string vault, string userFile)
     {
         var bytes = Read(path);
         if (bytes is null)
@@ -82,8 +82,9 @@ internal static class VaultSettings
             // ("Serilog": {}) is a key without a value: harmless, but still not the vault's.
             if (!Allowed.Contains(key) && !(value is null && IsAncestorOfAllowed(key)))
             {
+                // The key is the file writer's text: escaped, so it cannot forge lines on the terminal.
                 throw new UsageException(
-                    $"{key} may not be set in the vault's settings file '{path}': a vault may hold only its own settings ({Summary}); put it in your per-user file ({SettingsLocations.UserFile()}), the environment or the command line.");
+                    $"{Security.ControlText.Escape(key)} may not be set in the vault's settings file '{path}': a vault may hold only its own settings ({Summary}); put it in your per-user file ({userFile}), the environment or the command line.");
             }
 
             if (value is not null)
@@ -111,7 +112,7 @@ internal static class VaultSettings
 
         if (Path.IsPathRooted(value) || value.Replace('\\', '/').Split('/').Contains(".."))
         {
-            throw new UsageException($"ReplyDrafter:Prompts in the vault's settings file '{path}' must be a folder inside the vault, like 'Templates/prompts' (got '{value}').");
+            throw new UsageException($"ReplyDrafter:Prompts in the vault's settings file '{path}' must be a folder inside the vault, like 'Templates/prompts' (got '{Security.ControlText.Escape(value)}').");
         }
 
         return Path.Combine(Path.GetFullPath(vault), value);

@@ -40,6 +40,7 @@ public sealed class VaultSettingsTests : IDisposable
         { """{ "Logging": { "LogLevel": { "Default": "Trace" } } }""", "Logging:LogLevel:Default" },
         { """{ "OTEL_EXPORTER_OTLP_ENDPOINT": "http://otlp.evil.example:4317" }""", "OTEL_EXPORTER_OTLP_ENDPOINT" },
         { """{ "Serilog": { } }""", "Serilog" },
+        { """{ "ReplyDrafter": { "Llm": { "Endpoint\nreplydrafter: all fine": "x" } } }""", "ReplyDrafter:Llm:Endpoint\\nreplydrafter: all fine" },
     };
 
     [Theory]
