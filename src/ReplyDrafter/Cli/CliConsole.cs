@@ -8,7 +8,10 @@ namespace ReplyDrafter.Cli;
 /// <param name="Captured">True when the writers are not the process's console.</param>
 internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool IsOutputRedirected, bool Captured)
 {
-    public static CliConsole Process() => new(Console.Out, Console.Error, Console.IsOutputRedirected, Captured: false);
+    /// <summary>Standard input, for a secret given as <c>-</c> (nothing for captured writers unless a caller sets it).</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
+    public static CliConsole Process() => new(Console.Out, Console.Error, Console.IsOutputRedirected, Captured: false) { Input = Console.In };
 
     public static CliConsole Writers(TextWriter output, TextWriter error) => new(output, error, IsOutputRedirected: true, Captured: true);
 }

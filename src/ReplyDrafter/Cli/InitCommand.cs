@@ -59,20 +59,37 @@ internal static class InitCommand
         var provider = new Option<string?>("--provider") { Description = "ollama, openai (any OpenAI-compatible endpoint) or azure.", HelpName = "KIND" };
         var endpoint = new Option<string?>("--endpoint") { Description = "The model server's URL.", HelpName = "URL" };
         var model = new Option<string?>("--model") { Description = "The model (or Azure deployment) name.", HelpName = "NAME" };
-        var apiKey = new Option<string?>("--api-key") { Description = "The API key (stored in the per-user file, never printed).", HelpName = "KEY" };
+        var apiKeyFile = new Option<string?>("--api-key-file") { Description = "A file holding the API key alone (0600), or - for standard input; stored in the per-user file, never printed.", HelpName = "FILE" };
+        var apiKey = new Option<string?>("--api-key") { Hidden = true };
         var imapHost = new Option<string?>("--imap-host") { Description = "IMAP server (leave out for no mailbox).", HelpName = "HOST" };
         var imapPort = new Option<int?>("--imap-port") { Description = "IMAP port (993 for SslOnConnect, 143 for StartTls).", HelpName = "PORT" };
         var imapSecurity = new Option<string?>("--imap-security") { Description = "SslOnConnect, StartTls, StartTlsWhenAvailable, Auto or None.", HelpName = "MODE" };
         var imapUsername = new Option<string?>("--imap-username") { Description = "IMAP login.", HelpName = "USER" };
-        var imapPassword = new Option<string?>("--imap-password") { Description = "IMAP password or app password (stored in the per-user file, never printed).", HelpName = "SECRET" };
+        var imapPasswordFile = new Option<string?>("--imap-password-file") { Description = "A file holding the IMAP (app) password alone (0600), or - for standard input; stored in the per-user file, never printed.", HelpName = "FILE" };
+        var imapPassword = new Option<string?>("--imap-password") { Hidden = true };
         var imapPin = new Option<string?>("--imap-certificate-sha256") { Description = "Trust a self-hosted server's own certificate: its SHA-256 (hex, colons allowed).", HelpName = "HEX" };
 
         var command = new Command("init", "Set up: create the vault, answer a few questions, test the connections, write your settings file.")
         {
-            name, email, signature, provider, endpoint, model, apiKey, imapHost, imapPort, imapSecurity, imapUsername, imapPassword, imapPin,
+            name, email, signature, provider, endpoint, model, apiKeyFile, apiKey, imapHost, imapPort, imapSecurity, imapUsername, imapPasswordFile, imapPassword, imapPin,
         };
         command.SetAction(async (result, ct) =>
         {
+            if ((result.GetValue(apiKey) is not null ? "--api-key" : result.GetValue(imapPassword) is not null ? "--imap-password" : null) is { } onArgv)
+            {
+                return ReplyDrafterCommandLine.Usage(cli, $"init: {onArgv} would put the secret on the command line, where 'ps' and the shell's history show it; use {onArgv}-file FILE (a file only you can read), {onArgv}-file - (standard input), or leave it out and type it at the prompt.");
+            }
+
+            string? key, password;
+            try
+            {
+                (key, password) = SecretArguments.Read(cli.Input, ("--api-key-file", result.GetValue(apiKeyFile)), ("--imap-password-file", result.GetValue(imapPasswordFile)));
+            }
+            catch (UsageException e)
+            {
+                return ReplyDrafterCommandLine.Usage(cli, e.Message);
+            }
+
             var flags = new InitFlags
             {
                 Vault = result.GetValue(vault),
@@ -82,12 +99,12 @@ internal static class InitCommand
                 Provider = result.GetValue(provider),
                 Endpoint = result.GetValue(endpoint),
                 Model = result.GetValue(model),
-                ApiKey = result.GetValue(apiKey),
+                ApiKey = key,
                 ImapHost = result.GetValue(imapHost),
                 ImapPort = result.GetValue(imapPort),
                 ImapSecurity = result.GetValue(imapSecurity),
                 ImapUsername = result.GetValue(imapUsername),
-                ImapPassword = result.GetValue(imapPassword),
+                ImapPassword = password,
                 ImapCertificateSha256 = result.GetValue(imapPin),
             };
             var interactive = !cli.Captured && !Console.IsInputRedirected && !cli.IsOutputRedirected;
@@ -215,7 +232,7 @@ internal static class InitCommand
             : ask.Text("--model", flags.Model, currentModel ?? (kind == "ollama" ? "llama3.1:8b" : null), kind == "azure" ? "Deployment name" : "Model name", required: true)!;
         options.ApiKey = kind == "ollama"
             ? flags.ApiKey
-            : ask.Secret("--api-key", flags.ApiKey, currentKind == kind ? "ReplyDrafter:Llm:ApiKey" : null, kind == "azure" ? "API key (empty: Entra ID sign-in)" : "API key (empty if none)");
+            : ask.Secret("--api-key-file", flags.ApiKey, currentKind == kind ? "ReplyDrafter:Llm:ApiKey" : null, kind == "azure" ? "API key (empty: Entra ID sign-in)" : "API key (empty if none)");
         options.ApiKey ??= currentKind == kind ? ask.Current("ReplyDrafter:Llm:ApiKey") : null;
         return options;
     }
@@ -267,10 +284,10 @@ internal static class InitCommand
         }
 
         var username = ask.Text("--imap-username", flags.ImapUsername, "ReplyDrafter:Imap:Username", "Login", required: true)!;
-        var password = ask.Secret("--imap-password", flags.ImapPassword, "ReplyDrafter:Imap:Password", "Password (an app password for Gmail / Outlook.com)") ?? ask.Current("ReplyDrafter:Imap:Password");
+        var password = ask.Secret("--imap-password-file", flags.ImapPassword, "ReplyDrafter:Imap:Password", "Password (an app password for Gmail / Outlook.com)") ?? ask.Current("ReplyDrafter:Imap:Password");
         if (string.IsNullOrEmpty(password))
         {
-            throw new UsageException("init: --imap-password is required (no terminal to ask on, and no current value).");
+            throw new UsageException("init: --imap-password-file is required (no terminal to ask on, and no current value).");
         }
 
         var pin = flags.ImapCertificateSha256 ?? ask.Current("ReplyDrafter:Imap:TrustedCertificateSha256");

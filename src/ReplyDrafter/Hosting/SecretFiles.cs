@@ -1,25 +1,29 @@
 using Microsoft.Extensions.Configuration;
+using ReplyDrafter.Security;
 
 namespace ReplyDrafter.Hosting;
 
 /// <summary>
-/// Secrets kept in files (systemd credentials, Docker secrets): <c>ReplyDrafter:Llm:ApiKeyFile</c> and
-/// <c>ReplyDrafter:Imap:PasswordFile</c> fill <c>ApiKey</c> / <c>Password</c> when those are empty.
+/// Secrets kept in files (systemd credentials, Docker secrets): <c>ReplyDrafter:Llm:ApiKeyFile</c> fills <c>ApiKey</c>
+/// and <c>ReplyDrafter:Imap:PasswordFile</c> is checked, when <c>ApiKey</c> / <c>Password</c> are empty. The rules a
+/// file must meet are <see cref="SecretFile"/>'s.
 /// </summary>
 internal static class SecretFiles
 {
-    /// <summary>(the key naming the file, the key it fills).</summary>
+    /// <summary>(the key naming the file, the key it stands for).</summary>
     public static readonly IReadOnlyList<(string FileKey, string ValueKey)> Pairs =
     [
         ("ReplyDrafter:Llm:ApiKeyFile", "ReplyDrafter:Llm:ApiKey"),
         ("ReplyDrafter:Imap:PasswordFile", "ReplyDrafter:Imap:Password"),
     ];
 
+    private const string ImapPasswordFile = "ReplyDrafter:Imap:PasswordFile";
+
     /// <summary>
-    /// The values to add for every pair whose value is empty and whose file is named. A relative file name is looked up
-    /// in <c>$CREDENTIALS_DIRECTORY</c> (systemd <c>LoadCredential=</c>) when that is set.
+    /// The values to add for every pair whose value is empty and whose file is named: the API key itself; for IMAP the
+    /// file's absolute path (the password is read again at every login, so a rotated credential is picked up).
     /// </summary>
-    /// <exception cref="UsageException">naming the key, when a named file is missing or unreadable.</exception>
+    /// <exception cref="UsageException">naming the key, the file and what is wrong with it.</exception>
     public static Dictionary<string, string?> Resolve(IConfiguration configuration, string? credentialsDirectory)
     {
         var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -31,33 +35,22 @@ internal static class SecretFiles
                 continue;
             }
 
-            var path = !Path.IsPathRooted(file) && !string.IsNullOrEmpty(credentialsDirectory)
-                ? Path.Combine(credentialsDirectory, file)
-                : Path.GetFullPath(file);
-            try
+            var path = SecretFile.Locate(file, credentialsDirectory);
+            if (!SecretFile.TryRead(path, credentialsDirectory, out var secret, out var problem))
             {
-                // One trailing newline is what `echo key > file` leaves; the secret itself never has one.
-                values[valueKey] = File.ReadAllText(path).TrimEnd('\r', '\n');
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
-            {
-                throw new UsageException($"{fileKey}: cannot read '{path}' ({Reason(e)}).");
+                throw new UsageException($"{fileKey}: cannot use '{path}' ({problem}).");
             }
 
-            if (string.IsNullOrEmpty(values[valueKey]))
+            if (string.Equals(fileKey, ImapPasswordFile, StringComparison.Ordinal))
             {
-                throw new UsageException($"{fileKey}: '{path}' is empty.");
+                values[fileKey] = path;
+            }
+            else
+            {
+                values[valueKey] = secret;
             }
         }
 
         return values;
     }
-
-    private static string Reason(Exception e) => e switch
-    {
-        FileNotFoundException or DirectoryNotFoundException => "no such file",
-        UnauthorizedAccessException => "permission denied",
-        _ => e.Message,
-    };
 }
-

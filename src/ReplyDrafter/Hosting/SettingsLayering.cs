@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,8 +13,9 @@ internal static class SettingsLayering
 {
     /// <summary>
     /// Configuration in order (later wins): the program's <c>appsettings*.json</c> (defaults), the per-user file, the
-    /// vault's <c>.replydrafter/settings.json</c>, environment variables, the command line. The vault is whatever the
-    /// configuration says once the per-user file is in (command line, environment, or that file). Then secrets from
+    /// vault's <c>.replydrafter/settings.json</c> (only the keys <see cref="VaultSettings"/> allows), environment
+    /// variables, the command line. The vault is whatever the configuration says once the per-user file is in (command
+    /// line, environment, or that file). Then secrets from
     /// <c>*File</c> keys, then the OTLP export when configured. Registers <see cref="SettingsFiles"/> for <c>status</c>. Call once, after the vault is known.
     /// </summary>
     /// <exception cref="UsageException">when a secret file cannot be read.</exception>
@@ -33,8 +35,12 @@ internal static class SettingsLayering
         if (!string.IsNullOrWhiteSpace(vault))
         {
             var vaultFile = SettingsLocations.VaultFile(vault, configuration["ReplyDrafter:Folders:State"] is { Length: > 0 } state ? state : ".replydrafter");
-            files.Add(new("vault", vaultFile, File.Exists(vaultFile)));
-            Insert(configuration, insertAt, vaultFile, "the vault's settings file");
+            var values = VaultSettings.Load(vaultFile, vault, userFile);
+            files.Add(new("vault", vaultFile, values is not null));
+            if (values is not null)
+            {
+                configuration.Sources.Insert(insertAt, new MemoryConfigurationSource { InitialData = values });
+            }
         }
 
         var secrets = SecretFiles.Resolve(configuration, Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY"));

@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
+using ReplyDrafter.Security;
 
 namespace ReplyDrafter.Imap;
 
@@ -99,16 +100,11 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options)
             return _settings.Password ?? "";
         }
 
-        try
-        {
-            return File.ReadAllText(_settings.PasswordFile).TrimEnd('\r', '\n');
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ImapLoginException(
-                ImapLoginFailure.Settings,
-                $"{ImapOptions.Section}:PasswordFile '{_settings.PasswordFile}' cannot be read: {e.Message}",
-                e);
-        }
+        // The same rules as at start: the file may have been swapped or loosened since.
+        var credentials = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY");
+        var path = SecretFile.Locate(_settings.PasswordFile, credentials);
+        return SecretFile.TryRead(path, credentials, out var password, out var problem)
+            ? password
+            : throw new ImapLoginException(ImapLoginFailure.Settings, $"{ImapOptions.Section}:PasswordFile: cannot use '{path}' ({problem}).");
     }
 }

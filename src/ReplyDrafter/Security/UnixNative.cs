@@ -4,7 +4,7 @@ namespace ReplyDrafter.Security;
 
 /// <summary>
 /// The few libc calls .NET does not expose: <c>open</c> with <c>O_NOFOLLOW | O_NONBLOCK</c>, <c>lstat</c>/<c>fstat</c>
-/// for a file's type, and <c>flock</c>. Linux (glibc ≥ 2.33, x64/arm64) and macOS; never called on Windows.
+/// for a file's type and owner, <c>geteuid</c>, and <c>flock</c>. Linux (glibc ≥ 2.33, x64/arm64) and macOS; never called on Windows.
 /// </summary>
 internal static class UnixNative
 {
@@ -44,6 +44,14 @@ internal static class UnixNative
         return fd;
     }
 
+    /// <summary>Opens read-only, following links, never waiting (a FIFO without writer); −1 and errno on failure.</summary>
+    public static int OpenReadNonBlocking(string path, out int errno)
+    {
+        var fd = NativeMethods.Open(CPath(path), NonBlocking | CloseOnExec);
+        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return fd;
+    }
+
     /// <summary>Opens read-write, creating the file with <paramref name="mode"/>, refusing a symbolic link and not waiting on a FIFO.</summary>
     public static int OpenWriteNoFollow(string path, UnixFileMode mode, out int errno)
     {
@@ -74,6 +82,22 @@ internal static class UnixNative
         return NativeMethods.FStat(fd, status) == 0 ? KindOf(ModeOf(status)) : InboxEntryKind.Other;
     }
 
+    /// <summary>The open file's kind, permission bits and owner; null when fstat fails.</summary>
+    public static (InboxEntryKind Kind, UnixFileMode Mode, uint Owner)? FStatOwner(int fd)
+    {
+        var status = new byte[StatBufferSize];
+        if (NativeMethods.FStat(fd, status) != 0)
+        {
+            return null;
+        }
+
+        var mode = ModeOf(status);
+        return (KindOf(mode), (UnixFileMode)(mode & 0xFFF), OwnerOf(status));
+    }
+
+    /// <summary>The effective user id of this process.</summary>
+    public static uint EffectiveUserId() => NativeMethods.GetEuid();
+
     // S_IFMT and its types have the same values on Linux, macOS and the BSDs.
     private static InboxEntryKind KindOf(uint mode) => (mode & 0xF000) switch
     {
@@ -93,6 +117,11 @@ internal static class UnixNative
         IsBsd ? BitConverter.ToUInt16(status, 4)
         : RuntimeInformation.ProcessArchitecture == Architecture.X64 ? BitConverter.ToUInt32(status, 24)
         : BitConverter.ToUInt32(status, 16);
+
+    // st_uid: glibc x86-64 right after the 32-bit st_mode; glibc arm64 after st_mode and a 32-bit st_nlink; macOS
+    // after st_dev, st_mode, st_nlink and the 64-bit st_ino.
+    private static uint OwnerOf(byte[] status) =>
+        BitConverter.ToUInt32(status, IsBsd ? 16 : RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 28 : 24);
 
     // A NUL-terminated UTF-8 path, marshalled by hand so no ANSI best-fit mapping can change it.
     private static byte[] CPath(string path) => System.Text.Encoding.UTF8.GetBytes(path + "\0");
@@ -114,6 +143,10 @@ internal static class UnixNative
         [DllImport("libc", EntryPoint = "open", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         internal static extern int OpenCreate(byte[] path, int flags, int mode);
+
+        [DllImport("libc", EntryPoint = "geteuid")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern uint GetEuid();
 
         [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]

@@ -30,7 +30,7 @@ public sealed class SettingsLayeringTests : IDisposable
     public void AddReplyDrafterSettings_UserVaultAndCommandLine_LaterWins()
     {
         Write(UserFile, $$"""{ "ReplyDrafter": { "Vault": {{System.Text.Json.JsonSerializer.Serialize(_vault.Root)}}, "Me": { "Name": "From user", "Email": "user@example.com" }, "Llm": { "Deployment": "user-model" } } }""");
-        Write(SettingsLocations.VaultFile(_vault.Root), """{ "ReplyDrafter": { "Me": { "Name": "From vault", "Email": "vault@example.com" } } }""");
+        Write(SettingsLocations.VaultFile(_vault.Root), """{ "ReplyDrafter": { "Me": { "Name": "From vault" } } }""");
         var builder = Builder("--ReplyDrafter:Me:Email=cli@example.com");
 
         builder.AddReplyDrafterSettings(UserFile);
@@ -87,8 +87,7 @@ public sealed class SettingsLayeringTests : IDisposable
     [Fact]
     public void AddReplyDrafterSettings_ApiKeyFile_FillsEmptyApiKey()
     {
-        var keyFile = _vault.Path("llm-key");
-        File.WriteAllText(keyFile, "sk-from-file\n");
+        var keyFile = Security.TestSecrets.Write(_vault.Path("llm-key"), "sk-from-file\n");
 
         var builder = Builder("--ReplyDrafter:Llm:ApiKeyFile=" + keyFile);
         builder.AddReplyDrafterSettings(UserFile);
@@ -118,12 +117,63 @@ public sealed class SettingsLayeringTests : IDisposable
     [Fact]
     public void Resolve_RelativeNameWithCredentialsDirectory_ReadsFromThere()
     {
-        File.WriteAllText(_vault.Path("imap-password"), "hunter2");
+        Security.TestSecrets.Write(_vault.Path("imap-password"), "hunter2");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ReplyDrafter:Imap:PasswordFile", "imap-password")]).Build();
 
         var values = SecretFiles.Resolve(configuration, _vault.Root);
 
-        Assert.Equal("hunter2", values["ReplyDrafter:Imap:Password"]);
+        Assert.Equal(_vault.Path("imap-password"), values["ReplyDrafter:Imap:PasswordFile"]);
+        Assert.False(values.ContainsKey("ReplyDrafter:Imap:Password"));
+    }
+
+    [Fact]
+    public void Resolve_SystemdCredentialGroupReadable_Accepted()
+    {
+        // A system service's credential: root's, 0400 plus the ACL systemd adds for the service user (shown as group bits).
+        Security.TestSecrets.Write(_vault.Path("llm-api-key"), "sk-cred\n", UnixFileMode.UserRead | UnixFileMode.GroupRead);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ReplyDrafter:Llm:ApiKeyFile", "llm-api-key")]).Build();
+
+        var values = SecretFiles.Resolve(configuration, _vault.Root);
+
+        Assert.Equal("sk-cred", values["ReplyDrafter:Llm:ApiKey"]);
+    }
+
+    [Fact]
+    public void AddReplyDrafterSettings_ApiKeyFileReadableByOthers_OneLineNamingKeyAndChmod()
+    {
+        var keyFile = Security.TestSecrets.Write(_vault.Path("llm-key"), "sk-from-file", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        var error = Assert.Throws<UsageException>(() => Builder("--ReplyDrafter:Llm:ApiKeyFile=" + keyFile).AddReplyDrafterSettings(UserFile));
+
+        Assert.Equal($"ReplyDrafter:Llm:ApiKeyFile: cannot use '{keyFile}' (others may read or change it (mode 0604); run: chmod 600 '{keyFile}').", error.Message);
+    }
+
+    [Fact]
+    public void AddReplyDrafterSettings_ApiKeyFileOfTwoLines_RefusedNotSentAsAHeader()
+    {
+        var keyFile = Security.TestSecrets.Write(_vault.Path("llm-key"), "sk-a\nX-Forwarded-For: evil\n");
+
+        var error = Assert.Throws<UsageException>(() => Builder("--ReplyDrafter:Llm:ApiKeyFile=" + keyFile).AddReplyDrafterSettings(UserFile));
+
+        Assert.StartsWith("ReplyDrafter:Llm:ApiKeyFile: cannot use", error.Message, StringComparison.Ordinal);
+        Assert.Contains("more than one line", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddReplyDrafterSettings_ImapPasswordFile_PassesStartupValidation()
+    {
+        var passwordFile = Security.TestSecrets.Write(_vault.Path("imap-password"), "hunter2\n");
+        var builder = Builder(
+            "--ReplyDrafter:Imap:Host=imap.example.org", "--ReplyDrafter:Imap:Username=ada", "--ReplyDrafter:Imap:PasswordFile=" + passwordFile);
+        builder.Services.AddOptions<ReplyDrafter.Imap.ImapOptions>().BindConfiguration(ReplyDrafter.Imap.ImapOptions.Section);
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReplyDrafter.Imap.ImapOptions>, ReplyDrafter.Imap.ImapOptionsValidator>();
+
+        builder.AddReplyDrafterSettings(UserFile);
+        using var host = builder.Build();
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReplyDrafter.Imap.ImapOptions>>().Value;
+        Assert.Equal(passwordFile, options.PasswordFile);
+        Assert.Null(options.Password);
     }
 
     [Theory]

@@ -48,8 +48,7 @@ public sealed class ImapConnectorTests(DovecotServer server)
         var user = server.NewUser();
         var options = server.Options(user);
         string file = Path.Combine(Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N") + ".secret");
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, user.Password + "\n");
+        Security.TestSecrets.Write(file, user.Password + "\n");
         options.Password = null;
         options.PasswordFile = file;
         try
