@@ -107,6 +107,10 @@ internal sealed record StatusReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM:        {LlmModel} at {LlmEndpoint}: {(LlmReachable ? "answers" : "NOT usable: " + LlmProblem)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"LLM use:    {LlmUsage.Describe().Replace("\n", "\n            ", StringComparison.Ordinal)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"IMAP:       {Imap.Describe()}");
+        foreach (var message in Imap.Failed)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {Security.ControlText.Escape(message.Name)}: {Security.ControlText.Escape(message.Reason)}");
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"Waiting:    {Waiting.Count} item(s) in the inbox");
         foreach (var item in Waiting)
         {

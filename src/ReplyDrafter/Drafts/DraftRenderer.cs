@@ -58,7 +58,7 @@ internal static class DraftRenderer
         var keyPoints = draft.Content.KeyPoints.Select(MarkdownText.Inline).Where(point => point.Length > 0).Select(point => "- " + point).ToList();
         var summary = MarkdownText.Paragraphs(draft.OriginalSummary);
 
-        return new StringBuilder(Frontmatter.Write(fields))
+        return new StringBuilder(Frontmatter.WriteInert(fields))
             .Append('\n')
             .Append("# Draft Reply to ").Append(MarkdownText.Heading(draft.RecipientName)).Append("\n\n")
             .Append("**Regarding**: ").Append(MarkdownText.Inline(draft.Regarding)).Append('\n')

@@ -1,3 +1,4 @@
+using MimeKit;
 using ReplyDrafter.Mail;
 
 namespace ReplyDrafter.Drafts;
@@ -37,8 +38,12 @@ internal interface IDraftSink
 /// the response text (<see cref="DraftDocument.Content"/>) and <see cref="DraftDocument.Signature"/>.
 /// </param>
 /// <param name="Thread">The thread's messages, oldest first: their Message-IDs make the References chain; the last is the one answered (and quoted).</param>
-internal sealed record DraftDelivery(string ThreadId, string OutboxPath, DraftDocument Draft, IReadOnlyList<EmailMessage> Thread)
+/// <param name="To">The reply's recipient as parsed from the original's headers (the Outbox text is never parsed back).</param>
+/// <param name="Cc">The reply-all copies, likewise.</param>
+internal sealed record DraftDelivery(
+    string ThreadId, string OutboxPath, DraftDocument Draft, IReadOnlyList<EmailMessage> Thread, MailboxAddress? To, IReadOnlyList<MailboxAddress> Cc)
 {
+
     /// <summary>The message the draft answers (the one to quote below the reply).</summary>
     public EmailMessage Original => Thread[^1];
 

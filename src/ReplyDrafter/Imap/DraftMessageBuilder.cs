@@ -9,8 +9,11 @@ namespace ReplyDrafter.Imap;
 /// <summary>Builds the MIME reply a mail client shows threaded in its Drafts folder, ready to edit and send.</summary>
 internal static class DraftMessageBuilder
 {
-    /// <summary>Carries the SHA-256 of the body we wrote: a draft whose body no longer matches was edited by the user.</summary>
-    public const string BodyHashHeader = "X-ReplyDrafter-Body-Sha256";
+    /// <summary>
+    /// The SHA-256 of the body, in a header of drafts written before the hash moved into imap.db (a client would send
+    /// it on to the recipients): read for those old drafts, never written.
+    /// </summary>
+    public const string LegacyBodyHashHeader = "X-ReplyDrafter-Body-Sha256";
 
     public static MimeMessage Build(DraftReply draft, bool quoteOriginal)
     {
@@ -33,20 +36,31 @@ internal static class DraftMessageBuilder
             }
         }
 
-        foreach (var reference in references)
+        foreach (var reference in Trimmed(references))
         {
             message.References.Add(reference);
         }
 
         message.MessageId = draft.MessageId is { Length: > 0 } id ? Bare(id) : StableId(draft, body);
-        message.Headers.Add(BodyHashHeader, BodyHash(body));
         var text = new TextPart(TextFormat.Plain);
         text.SetText(Encoding.UTF8, body);
+        text.ContentTransferEncoding = TransferEncoding(body);
         message.Body = text;
         return message;
     }
 
-    /// <summary>The hash <see cref="BodyHashHeader"/> holds, over the decoded text with line ends and trailing space normalized.</summary>
+    /// <summary>A longer References chain keeps its first id and the last <see cref="KeptReferences"/> (RFC 5322 §3.6.4 allows trimming).</summary>
+    public const int KeptReferences = 20;
+
+    // The first id names the thread's start, the last ones its recent branch: what clients thread by.
+    internal static IReadOnlyList<string> Trimmed(List<string> ids) =>
+        ids.Count <= KeptReferences + 1 ? ids : [ids[0], .. ids.Skip(ids.Count - KeptReferences)];
+
+    /// <summary>As mail clients send text: 7bit when it is ASCII in short lines, else quoted-printable (no raw 8-bit UTF-8).</summary>
+    internal static ContentEncoding TransferEncoding(string body) =>
+        body.All(char.IsAscii) && body.Split('\n').All(line => line.Length <= 998) ? ContentEncoding.SevenBit : ContentEncoding.QuotedPrintable;
+
+    /// <summary>The hash imap.db keeps of a draft we wrote (and old drafts carried in <see cref="LegacyBodyHashHeader"/>), over the decoded text with line ends and trailing space normalized.</summary>
     public static string BodyHash(string? text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes((text ?? "").ReplaceLineEndings("\n").TrimEnd())));
 

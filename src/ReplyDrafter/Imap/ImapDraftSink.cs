@@ -78,7 +78,7 @@ internal sealed partial class ImapDraftSink(
         }
     }
 
-    /// <summary>Header-only addressing from the Outbox draft (never from the model), signed as <c>Me:Name &lt;Me:Email&gt;</c>.</summary>
+    /// <summary>Header-only addressing as parsed from the original (never from the model, never the Outbox text parsed again), signed as <c>Me:Name &lt;Me:Email&gt;</c>.</summary>
     internal static DraftReply ToReply(DraftDelivery delivery, MeOptions me)
     {
         var draft = delivery.Draft;
@@ -87,8 +87,8 @@ internal sealed partial class ImapDraftSink(
         var original = delivery.Original;
         return new DraftReply(
             from,
-            Mailboxes(draft.To),
-            draft.Cc.SelectMany(Mailboxes).ToList(),
+            delivery.To is null ? [] : [delivery.To],
+            delivery.Cc,
             draft.Subject,
             inReplyTo,
             delivery.References,
@@ -111,9 +111,6 @@ internal sealed partial class ImapDraftSink(
     internal static bool IsTransport(Exception ex) =>
         ex is ImapLoginException or IOException or MailKit.Net.Imap.ImapCommandException or MailKit.Net.Imap.ImapProtocolException
             or ServiceNotConnectedException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException;
-
-    private static List<MailboxAddress> Mailboxes(string text) =>
-        !string.IsNullOrWhiteSpace(text) && InternetAddressList.TryParse(text, out var list) ? list.Mailboxes.ToList() : [];
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The draft {OutboxPath} is in Outbox/ but not yet in the IMAP Drafts folder (written once the server answers): {Reason}")]
     private static partial void LogNotWritten(ILogger logger, string outboxPath, string reason);

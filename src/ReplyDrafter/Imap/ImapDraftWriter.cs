@@ -10,7 +10,11 @@ namespace ReplyDrafter.Imap;
 /// between APPEND and the caller's commit adds no second copy), and removes our older draft of the same thread only
 /// while it is untouched: still there, same Message-ID, same body. Anything the user edited, moved or deleted stays.
 /// </summary>
-internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraftWriter> logger) : IDisposable
+/// <remarks>
+/// The hash of the body we wrote is kept in imap.db by Message-ID, never in a header of the draft (a client sends the
+/// draft's headers on to the recipients); drafts from before carry it in <see cref="DraftMessageBuilder.LegacyBodyHashHeader"/>.
+/// </remarks>
+internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore store, ILogger<ImapDraftWriter> logger) : IDisposable
 {
     // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND.
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -78,7 +82,10 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         var outcome = DraftAppendOutcome.AlreadyPresent;
         if ((await FindAsync(drafts, messageId, cancellationToken)).Count == 0)
         {
-            await drafts.AppendAsync(message, MessageFlags.Draft, cancellationToken);
+            // Recorded before the APPEND: a crash in between leaves a hash that a later look-up still matches.
+            store.SetDraftHash(messageId, DraftMessageBuilder.BodyHash(message.TextBody));
+            // \Seen: the user's own draft, not unread mail.
+            await drafts.AppendAsync(message, MessageFlags.Draft | MessageFlags.Seen, cancellationToken);
             outcome = DraftAppendOutcome.Appended;
         }
 
@@ -123,7 +130,8 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
 
             // Some clients keep the Message-ID when saving an edit: the body hash we wrote tells an edit apart.
             var copy = await drafts.GetMessageAsync(candidate.UniqueId, cancellationToken);
-            if (string.Equals(copy.Headers[DraftMessageBuilder.BodyHashHeader], DraftMessageBuilder.BodyHash(copy.TextBody), StringComparison.Ordinal))
+            var written = store.GetDraftHash(messageId) ?? copy.Headers[DraftMessageBuilder.LegacyBodyHashHeader];
+            if (written is not null && string.Equals(written, DraftMessageBuilder.BodyHash(copy.TextBody), StringComparison.Ordinal))
             {
                 untouched.Add(candidate.UniqueId);
             }
@@ -142,6 +150,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
             await drafts.ExpungeAsync(untouched, cancellationToken);
         }
 
+        store.SetDraftHash(messageId, null);
         return true;
     }
 }

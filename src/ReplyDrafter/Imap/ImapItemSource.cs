@@ -23,10 +23,14 @@ internal sealed partial class ImapItemSource(
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_pausedRetry = TimeSpan.FromMinutes(5);
 
-    public static string Key(ImapMessage message) =>
-        FormattableString.Invariant($"imap:{message.Account}/{message.Folder}/{message.UidValidity}/{message.Uid}");
+    public static string Key(ImapMessage message) => Key(message.Account, message.Folder, message.UidValidity, message.Uid);
 
-    public static string Name(ImapMessage message) => FormattableString.Invariant($"{message.Folder} #{message.Uid}");
+    public static string Key(string account, string folder, uint uidValidity, uint uid) =>
+        FormattableString.Invariant($"imap:{account}/{folder}/{uidValidity}/{uid}");
+
+    public static string Name(ImapMessage message) => Name(message.Folder, message.Uid);
+
+    public static string Name(string folder, uint uid) => FormattableString.Invariant($"{folder} #{uid}");
 
     /// <summary>The server message stays where it is: ReplyDrafter never changes the mailbox; the ledger has it as done.</summary>
     public void Complete(IntakeItem item) => LogDone(logger, item.Name);

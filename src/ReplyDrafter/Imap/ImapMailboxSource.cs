@@ -16,7 +16,8 @@ internal sealed class ImapMailboxSource(
     ImapStateStore store,
     ImapConnectionState state,
     TimeProvider time,
-    ILogger<ImapMailboxSource> logger)
+    ILogger<ImapMailboxSource> logger,
+    ImapSizeLimit? sizeLimit = null)
 {
     /// <summary>RFC 2177: servers may drop an IDLE after 30 minutes, so it is re-issued well before 29.</summary>
     internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(25);
@@ -202,7 +203,7 @@ internal sealed class ImapMailboxSource(
         uint last;
         DateTimeOffset windowStart;
         IList<IMessageSummary> summaries;
-        const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate;
+        const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate | MessageSummaryItems.Size;
         if (saved is null || saved.UidValidity != validity)
         {
             if (saved is not null)
@@ -231,6 +232,13 @@ internal sealed class ImapMailboxSource(
         ImapLog.CatchingUp(logger, name, todo.Count, last);
         foreach (var summary in todo)
         {
+            if (sizeLimit?.Skip(_settings.Account, name, validity, summary) == true)
+            {
+                last = summary.UniqueId.Id;
+                store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
+                continue;
+            }
+
             // GetMessageAsync fetches BODY.PEEK[]: \Seen is not set.
             var message = await folder.GetMessageAsync(summary.UniqueId, cancellationToken);
             var internalDate = summary.InternalDate ?? time.GetUtcNow();

@@ -114,11 +114,15 @@ internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStat
     private static partial void LogUnreadable(ILogger logger, string outboxPath, string reason);
 }
 
-/// <summary><see cref="DraftReply"/> as stored in imap.db (addresses as RFC 5322 text).</summary>
+/// <summary>
+/// <see cref="DraftReply"/> as stored in imap.db. Mailboxes are kept as name and address apart, so a display name is
+/// never parsed for an address; rows written before that hold RFC 5322 text in <see cref="From"/>, <see cref="To"/>
+/// and <see cref="Cc"/> (as MimeKit quoted it) and are still read.
+/// </summary>
 internal sealed record PendingReplyJson(
-    string From,
-    IReadOnlyList<string> To,
-    IReadOnlyList<string> Cc,
+    string? From,
+    IReadOnlyList<string>? To,
+    IReadOnlyList<string>? Cc,
     string Subject,
     string? InReplyTo,
     IReadOnlyList<string> References,
@@ -128,12 +132,15 @@ internal sealed record PendingReplyJson(
     DateTimeOffset? OriginalDate,
     string? OriginalName,
     string? OriginalText,
-    string? MessageId)
+    string? MessageId,
+    PendingMailboxJson? FromMailbox = null,
+    IReadOnlyList<PendingMailboxJson>? ToMailboxes = null,
+    IReadOnlyList<PendingMailboxJson>? CcMailboxes = null)
 {
     public static PendingReplyJson Of(DraftReply reply) => new(
-        reply.From.ToString(),
-        reply.To.Select(a => a.ToString()).ToList(),
-        reply.Cc.Select(a => a.ToString()).ToList(),
+        null,
+        null,
+        null,
         reply.Subject,
         reply.InReplyTo,
         reply.References,
@@ -143,12 +150,15 @@ internal sealed record PendingReplyJson(
         reply.Original?.Date,
         reply.Original?.Name,
         reply.Original?.Text,
-        reply.MessageId);
+        reply.MessageId,
+        PendingMailboxJson.Of(reply.From),
+        reply.To.Select(PendingMailboxJson.Of).ToList(),
+        reply.Cc.Select(PendingMailboxJson.Of).ToList());
 
     public DraftReply ToReply() => new(
-        MailboxAddress.Parse(From),
-        To.Select(MailboxAddress.Parse).ToList(),
-        Cc.Select(MailboxAddress.Parse).ToList(),
+        FromMailbox?.ToMailbox() ?? MailboxAddress.Parse(From ?? throw new JsonException("no sender")),
+        ToMailboxes?.Select(m => m.ToMailbox()).ToList() ?? (To ?? []).Select(MailboxAddress.Parse).ToList(),
+        CcMailboxes?.Select(m => m.ToMailbox()).ToList() ?? (Cc ?? []).Select(MailboxAddress.Parse).ToList(),
         Subject,
         InReplyTo,
         References,
@@ -157,6 +167,14 @@ internal sealed record PendingReplyJson(
         Date,
         OriginalDate is { } date ? new QuotedOriginal(date, OriginalName ?? "", OriginalText ?? "") : null,
         MessageId);
+}
+
+/// <summary>A mailbox in imap.db: the display name and the address, each as it is.</summary>
+internal sealed record PendingMailboxJson(string Name, string Address)
+{
+    public static PendingMailboxJson Of(MailboxAddress mailbox) => new(mailbox.Name ?? "", mailbox.Address);
+
+    public MailboxAddress ToMailbox() => new(Name, Address);
 }
 
 [JsonSerializable(typeof(PendingReplyJson))]

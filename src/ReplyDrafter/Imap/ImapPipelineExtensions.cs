@@ -15,6 +15,7 @@ internal static class ImapPipelineExtensions
     public static IServiceCollection AddImapPipeline(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<ImapItemSource>();
+        services.AddSingleton<ImapSizeLimit>();
         services.AddSingleton<ImapStateRecorder>();
         services.AddSingleton<IOnceSource, ImapOnceRunner>();
         services.AddHostedService<ImapWorker>();

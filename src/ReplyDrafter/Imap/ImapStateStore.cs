@@ -41,6 +41,9 @@ internal sealed class ImapStateStore
             CREATE TABLE IF NOT EXISTS imap_drafts (
                 thread_id TEXT NOT NULL PRIMARY KEY,
                 message_id TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS imap_draft_hashes (
+                message_id TEXT NOT NULL PRIMARY KEY,
+                body_sha256 TEXT NOT NULL);
             CREATE TABLE IF NOT EXISTS imap_pending_drafts (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 thread_id TEXT NOT NULL,
@@ -104,6 +107,29 @@ internal sealed class ImapStateStore
             : "INSERT INTO imap_drafts (thread_id, message_id) VALUES ($t, $m) ON CONFLICT (thread_id) DO UPDATE SET message_id = excluded.message_id";
         command.Parameters.AddWithValue("$t", threadId);
         command.Parameters.AddWithValue("$m", (object?)messageId ?? DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The SHA-256 of the body we appended as <paramref name="messageId"/>: a copy whose body differs was edited.</summary>
+    public string? GetDraftHash(string messageId)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body_sha256 FROM imap_draft_hashes WHERE message_id = $m";
+        command.Parameters.AddWithValue("$m", messageId);
+        return command.ExecuteScalar() as string;
+    }
+
+    /// <summary>Records (or, with null, forgets) the body hash of a draft we appended.</summary>
+    public void SetDraftHash(string messageId, string? sha256)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sha256 is null
+            ? "DELETE FROM imap_draft_hashes WHERE message_id = $m"
+            : "INSERT INTO imap_draft_hashes (message_id, body_sha256) VALUES ($m, $h) ON CONFLICT (message_id) DO UPDATE SET body_sha256 = excluded.body_sha256";
+        command.Parameters.AddWithValue("$m", messageId);
+        command.Parameters.AddWithValue("$h", (object?)sha256 ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 

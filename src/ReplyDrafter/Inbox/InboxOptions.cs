@@ -17,6 +17,9 @@ public sealed class InboxOptions
     /// <summary>How long <c>run --once</c> waits for an unreachable LLM before it gives up.</summary>
     public TimeSpan OnceLlmWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The most a whole <c>run --once</c> may take; past it, it stops (exit code 1) and the next run goes on.</summary>
+    public TimeSpan OnceTimeLimit { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long in-flight work may finish after Ctrl-C / SIGTERM before it is abandoned (and redone next start).</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(20);
 

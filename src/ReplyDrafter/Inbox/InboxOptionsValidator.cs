@@ -11,6 +11,7 @@ internal sealed class InboxOptionsValidator : IValidateOptions<InboxOptions>
         var errors = new List<string>();
         Positive(errors, "RescanInterval", options.RescanInterval);
         Positive(errors, "OnceLlmWait", options.OnceLlmWait);
+        Positive(errors, "OnceTimeLimit", options.OnceTimeLimit);
         Positive(errors, "ReadBudget", options.ReadBudget);
         if (options.MaxMessagesPerItem <= 0)
         {

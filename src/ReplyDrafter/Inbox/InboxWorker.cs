@@ -45,6 +45,10 @@ internal sealed partial class InboxWorker(
 
         using var hardStop = new CancellationTokenSource();
         await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
+        // run --once ends by itself: a hostile server or a model that never finishes cannot keep it running (cron, CI).
+        using var onceLimit = request.Mode == RunMode.Once ? new CancellationTokenSource(options.Value.OnceTimeLimit, time) : new CancellationTokenSource();
+        using var once = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, onceLimit.Token);
+        using var onceHard = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token, onceLimit.Token);
         try
         {
             if (request.Mode == RunMode.Once)
@@ -57,14 +61,18 @@ internal sealed partial class InboxWorker(
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
                 // The folder first, then the other sources (IMAP): a refused IMAP login (exit 2) does not keep the folder from running.
                 RunMode.Once => Math.Max(
-                    await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, stoppingToken, hardStop.Token),
-                    await RunOtherSourcesOnceAsync(stoppingToken)),
+                    await DrainAsync(InboxItems.List(layout.Inbox).ToList(), moveItems: true, once.Token, onceHard.Token),
+                    await RunOtherSourcesOnceAsync(once.Token)),
                 _ => await DrainAsync(request.Files, moveItems: false, stoppingToken, hardStop.Token),
             };
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             LogAbandoned(logger);
+        }
+        catch (OperationCanceledException) when (onceLimit.IsCancellationRequested)
+        {
+            // Handled below: what was in flight is redone by the next run.
         }
         catch (Exception ex)
         {
@@ -74,6 +82,12 @@ internal sealed partial class InboxWorker(
         }
         finally
         {
+            if (onceLimit.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                LogOnceTimeLimit(logger, options.Value.OnceTimeLimit);
+                request.ExitCode = Math.Max(request.ExitCode, 1);
+            }
+
             if (request.Mode != RunMode.Daemon)
             {
                 lifetime.StopApplication();
@@ -354,6 +368,9 @@ internal sealed partial class InboxWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before in-flight work finished; it will be redone on the next start")]
     private static partial void LogAbandoned(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "run --once stopped after its time limit of {Limit} (ReplyDrafter:Inbox:OnceTimeLimit); what was unfinished is done by the next run")]
+    private static partial void LogOnceTimeLimit(ILogger logger, TimeSpan limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox watcher problem ({Reason}); the periodic rescan goes on")]
     private static partial void LogWatcherError(ILogger logger, string reason);

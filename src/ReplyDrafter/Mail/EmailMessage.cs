@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace ReplyDrafter.Mail;
 
 /// <summary>A person on a mail header. <see cref="Name"/> may be empty.</summary>
@@ -8,6 +10,21 @@ public sealed record MailParty(string Name, string Address)
 
     /// <summary>The name when there is one, else the address.</summary>
     public string NameOrAddress => string.IsNullOrWhiteSpace(Name) ? Address : Name;
+
+    /// <summary>
+    /// This party as a mailbox to write into a header: <see cref="Name"/> is only ever the display name (quoted or
+    /// encoded when written) and is never parsed for an address; null when <see cref="Address"/> is not one address.
+    /// </summary>
+    public MailboxAddress? ToMailbox()
+    {
+        if (!MailboxAddress.TryParse(Address, out var parsed) || !string.IsNullOrEmpty(parsed.Name)
+            || !string.Equals(parsed.Address, Address.Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return new MailboxAddress(Name.Trim(), parsed.Address);
+    }
 }
 
 /// <summary>What is known of an attachment; its content is never kept.</summary>

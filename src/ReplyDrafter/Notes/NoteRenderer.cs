@@ -75,7 +75,7 @@ internal static class NoteRenderer
         fields.Add(new("tags", Tags(content.Kind, project, person)));
         fields.Add(new("prompt_file", VaultPath.Relative(note.PromptFile, nameof(note.PromptFile))));
 
-        var body = new StringBuilder(Frontmatter.Write(fields));
+        var body = new StringBuilder(Frontmatter.WriteInert(fields));
         body.Append('\n');
         body.Append("# ").Append(MarkdownText.Heading(title)).Append("\n\n");
         body.Append("**Date**: ").Append(date).Append('\n');

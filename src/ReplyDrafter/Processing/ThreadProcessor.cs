@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Learning;
 using ReplyDrafter.Llm;
@@ -144,7 +145,7 @@ internal sealed partial class ThreadProcessor(
             telemetry?.DraftWritten();
             foreach (var sink in sinks)
             {
-                await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages), cancellationToken);
+                await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages, document.To, document.Cc), cancellationToken);
             }
         }
         else
@@ -155,11 +156,14 @@ internal sealed partial class ThreadProcessor(
         ledger.SaveThread(new Ledger.ThreadRecord(threadId, version, notePath, draftPath, draftFor), time.GetUtcNow());
     }
 
-    private async Task<(string Path, DraftDocument Draft)> WriteDraftAsync(
+    private async Task<(string Path, DraftDocument Draft, MailboxAddress? To, IReadOnlyList<MailboxAddress> Cc)> WriteDraftAsync(
         string threadId, List<EmailMessage> messages, string latestSource, string notePath, string subject, NoteContent note, DateOnly today, CancellationToken cancellationToken)
     {
         var latest = messages[^1];
         var (to, cc) = Addressing.ReplyAll(latest, me.Value);
+        // Recipients stay mailboxes from here on: the Outbox text is written from them and never parsed back.
+        var toMailbox = to.ToMailbox();
+        var ccMailboxes = cc.Select(party => party.ToMailbox()).OfType<MailboxAddress>().ToList();
         var examples = outcomes.ExamplesFor(threadId, [.. cc.Prepend(to).Select(p => p.Address)]);
         var answer = await draftStep.AskAsync(messages.Select(m => m.MessageId).ToList(), maxChars => new Dictionary<string, string>
         {
@@ -180,8 +184,8 @@ internal sealed partial class ThreadProcessor(
         var document = new DraftDocument(
             time.GetLocalNow(),
             note.Reply.Urgency,
-            to.Display,
-            cc.Select(p => p.Display).ToList(),
+            toMailbox is null ? to.Display : MailboxText.Format(toMailbox),
+            cc.Select(party => party.ToMailbox() is { } mailbox ? MailboxText.Format(mailbox) : party.Display).ToList(),
             SubjectNormalizer.ReplySubject(latest.Subject, messages.SkipLast(1).Select(m => m.Subject), latest.OwnText),
             MessageIds.IsSynthesized(latest.MessageId) ? "" : latest.MessageId,
             latestSource,
@@ -197,7 +201,7 @@ internal sealed partial class ThreadProcessor(
         writer.Write(path, draftStep.File(document), answer.Request, answer.Response, llm.Provider);
         outcomes.DraftWritten(threadId, path, latest.MessageId, document, answer.Request);
         LogDraftWritten(logger, path, note.Reply.Urgency);
-        return (path, document);
+        return (path, document, toMailbox, ccMailboxes);
     }
 
     private async Task WriteTranscriptNoteAsync(ThreadWork work, TranscriptDocument transcript, PeopleDirectory people, CancellationToken cancellationToken)

@@ -53,6 +53,21 @@ internal static partial class Frontmatter
         return text;
     }
 
+    /// <summary>
+    /// <see cref="Write"/> for values that came from mail or the model: every string and list item is made inert first
+    /// (<see cref="FrontmatterText.Inert"/>), so no plugin runs, renders or embeds what a sender or the model wrote.
+    /// </summary>
+    public static string WriteInert(IEnumerable<KeyValuePair<string, object?>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return Write(fields.Select(pair => new KeyValuePair<string, object?>(pair.Key, pair.Value switch
+        {
+            string text => FrontmatterText.Inert(text),
+            IEnumerable<string?> items => items.Select(item => item is null ? null : FrontmatterText.Inert(item)).ToList(),
+            var other => other,
+        })));
+    }
+
     /// <summary>Parses a markdown file's frontmatter; empty when there is none or it is malformed.</summary>
     /// <remarks>Scalars come back as strings (<c>null</c> for YAML null), sequences as <see cref="List{T}"/> of object?, mappings as dictionaries.</remarks>
     public static IReadOnlyDictionary<string, object?> Read(string markdown)

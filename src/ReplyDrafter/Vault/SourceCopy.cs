@@ -95,7 +95,7 @@ internal static class SourceCopy
             });
             if (estimate <= FrontmatterBudgetChars || maxChars <= 16)
             {
-                frontmatter = Frontmatter.Write(fields);
+                frontmatter = Frontmatter.WriteInert(fields);
                 break;
             }
 

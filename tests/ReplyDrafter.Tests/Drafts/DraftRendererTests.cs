@@ -120,10 +120,10 @@ public sealed class DraftRendererTests
         var markdown = DraftRenderer.Render(draft);
         var read = Frontmatter.Read(markdown);
 
-        Assert.Equal(TextFolding.SingleLine(draft.To), read.GetString("to"));
-        Assert.Equal([TextFolding.SingleLine(draft.Cc[0])], read.GetStrings("cc"));
-        Assert.Equal(TextFolding.SingleLine(draft.Subject), read.GetString("subject"));
-        Assert.Equal(TextFolding.SingleLine(draft.AiModel), read.GetString("ai_model"));
+        Assert.Equal(FrontmatterText.Inert(TextFolding.SingleLine(draft.To)), read.GetString("to"));
+        Assert.Equal([FrontmatterText.Inert(TextFolding.SingleLine(draft.Cc[0]))], read.GetStrings("cc"));
+        Assert.Equal(FrontmatterText.Inert(TextFolding.SingleLine(draft.Subject)), read.GetString("subject"));
+        Assert.Equal(FrontmatterText.Inert(TextFolding.SingleLine(draft.AiModel)), read.GetString("ai_model"));
         Assert.Equal("pending", read.GetString("status"));
         Assert.Equal(0.3, read.GetDouble("ai_temperature"));
 

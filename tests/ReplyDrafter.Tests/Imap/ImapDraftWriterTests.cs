@@ -7,8 +7,10 @@ using ReplyDrafter.Imap;
 namespace ReplyDrafter.Tests.Imap;
 
 [Collection(DovecotGroup.Name)]
-public sealed class ImapDraftWriterTests(DovecotServer server)
+public sealed class ImapDraftWriterTests(DovecotServer server) : IDisposable
 {
+    private readonly TempFolder _state = new();
+
     private static readonly DateTimeOffset Asked = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
     [Fact]
@@ -34,6 +36,40 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
         Assert.Equal(
             "Yes, Tuesday works.\n\nBest,\nMe\n\nOn Fri, 27 Nov 2026 at 09:30, Alice wrote:\n> Can we meet?\n>\n> Thanks\n",
             text.Text.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task WriteAsync_Draft_AppendedSeenWithoutInternalHeaders()
+    {
+        var (user, writer) = await DraftsUserAsync();
+
+        await writer.WriteAsync(Draft("Yes, Tuesday works."), supersedes: null, default);
+
+        var (message, flags) = Assert.Single(await DraftsAsync(user));
+        Assert.True(flags.HasFlag(MessageFlags.Draft | MessageFlags.Seen), flags.ToString());
+        Assert.Equal(ContentEncoding.SevenBit, Assert.IsType<TextPart>(message.Body).ContentTransferEncoding);
+        Assert.DoesNotContain(message.Headers, header => header.Field.StartsWith("X-ReplyDrafter", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task WriteAsync_OlderDraftCarryingTheLegacyHashHeader_StillReplacedWhileUntouched()
+    {
+        var (user, writer) = await DraftsUserAsync();
+        // Written by an earlier version: the hash travels in a header and imap.db knows nothing of the draft.
+        var old = DraftMessageBuilder.Build(Draft("Maybe.") with { MessageId = "old@example.com" }, quoteOriginal: true);
+        old.Headers.Add(DraftMessageBuilder.LegacyBodyHashHeader, DraftMessageBuilder.BodyHash(old.TextBody));
+        using (var client = await server.ConnectAsync(user))
+        {
+            var drafts = await client.GetFolderAsync("Drafts");
+            await drafts.OpenAsync(FolderAccess.ReadWrite);
+            await drafts.AppendAsync(old, MessageFlags.Draft);
+        }
+
+        var newer = await writer.WriteAsync(Draft("Yes."), "old@example.com", default);
+
+        Assert.True(newer.ReplacedPrevious);
+        var (message, _) = Assert.Single(await DraftsAsync(user));
+        Assert.Equal(newer.MessageId, message.MessageId);
     }
 
     [Fact]
@@ -71,7 +107,7 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
         await server.CreateFolderAsync(user, "Drafts");
         var options = server.Options(user);
         options.DraftsFolder = "Drafts"; // no SPECIAL-USE on this server
-        using var writer = new ImapDraftWriter(new ImapConnector(Options.Create(options)), NullLogger<ImapDraftWriter>.Instance);
+        using var writer = Writer(options);
         var older = await writer.WriteAsync(Draft("Maybe."), null, default);
 
         var newer = await writer.WriteAsync(Draft("Yes."), older.MessageId, default);
@@ -140,7 +176,7 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
     public async Task WriteAsync_NoDraftsFolderAnywhere_ReportsOutboxOnly()
     {
         var user = server.NewUser();
-        var writer = new ImapDraftWriter(new ImapConnector(Options.Create(server.Options(user))), NullLogger<ImapDraftWriter>.Instance);
+        var writer = Writer(server.Options(user));
 
         var result = await writer.WriteAsync(Draft("Yes."), null, default);
 
@@ -155,13 +191,18 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
         await server.CreateFolderAsync(user, "Entwuerfe");
         var options = server.Options(user);
         options.DraftsFolder = "Entwuerfe";
-        var writer = new ImapDraftWriter(new ImapConnector(Options.Create(options)), NullLogger<ImapDraftWriter>.Instance);
+        var writer = Writer(options);
 
         var result = await writer.WriteAsync(Draft("Ja."), null, default);
 
         Assert.Equal("Entwuerfe", result.Folder);
         Assert.Single(await DraftsAsync(user, "Entwuerfe"));
     }
+
+    public void Dispose() => _state.Dispose();
+
+    private ImapDraftWriter Writer(ImapOptions options) =>
+        new(new ImapConnector(Options.Create(options)), new ImapStateStore(_state.Combine("imap.db")), NullLogger<ImapDraftWriter>.Instance);
 
     private static (string? Name, string Address) Only(InternetAddressList list)
     {
@@ -185,7 +226,7 @@ public sealed class ImapDraftWriterTests(DovecotServer server)
     {
         var user = server.NewUser();
         await server.CreateFolderAsync(user, "Drafts"); // marked \Drafts by the server's SPECIAL-USE config
-        var writer = new ImapDraftWriter(new ImapConnector(Options.Create(server.Options(user))), NullLogger<ImapDraftWriter>.Instance);
+        var writer = Writer(server.Options(user));
         return (user, writer);
     }
 

@@ -225,7 +225,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         options.ReconnectDelay = TimeSpan.FromMinutes(1);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(options, time);
-        using var writer = new ImapDraftWriter(new ImapConnector(Microsoft.Extensions.Options.Options.Create(options)), NullLogger<ImapDraftWriter>.Instance);
+        using var writer = new ImapDraftWriter(new ImapConnector(Microsoft.Extensions.Options.Options.Create(options)), harness.Store, NullLogger<ImapDraftWriter>.Instance);
         using var pending = new ImapPendingDrafts(writer, harness.Store, NullLogger<ImapPendingDrafts>.Instance);
         using var stop = new CancellationTokenSource();
         var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);

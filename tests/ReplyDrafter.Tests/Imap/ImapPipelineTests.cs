@@ -6,6 +6,8 @@ using MimeKit;
 using ReplyDrafter.Tests.Cli;
 using ReplyDrafter.Tests.EndToEnd;
 using ReplyDrafter.Tests.TestData;
+using ReplyDrafter.Tests.TestServer;
+using ReplyDrafter.Vault;
 
 namespace ReplyDrafter.Tests.Imap;
 
@@ -40,6 +42,84 @@ public sealed class ImapPipelineTests(DovecotServer server)
         Assert.Equal("Re: Meeting", draft.Subject);
         Assert.Contains("Analytical Engines Ltd", draft.TextBody, StringComparison.Ordinal);
         Assert.Contains("> Does Tuesday work?", draft.TextBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_AddressesInsideDisplayNames_StayNamesInOutboxAndServerDraft()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        var message = Question("names@example.com", "Rota", "Can you take the Friday shift?").Build();
+        message.From.Clear();
+        message.From.Add(new MailboxAddress("alice@corp.example via Team", "team@lists.corp.example"));
+        message.Cc.Add(new MailboxAddress("Carol <attacker@evil.example>", "carol@corp.example"));
+        // The same trick as an RFC 2047 encoded word: "Dave <attacker2@evil.example>".
+        message.Headers.Add("Cc", "=?utf-8?Q?Dave_=3Cattacker2=40evil=2Eexample=3E?= <dave@corp.example>");
+        await server.AppendAsync(user, "INBOX", message, Arrived);
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        var outbox = Frontmatter.Read(File.ReadAllText(harness.Vault.Path(Assert.Single(harness.Drafts()))));
+        Assert.Equal("\"alice@corp.example via Team\" <team@lists.corp.example>", outbox.GetString("to"));
+        Assert.Equal(
+            ["\"Carol <attacker@evil.example>\" <carol@corp.example>", "\"Dave <attacker2@evil.example>\" <dave@corp.example>"],
+            outbox.GetStrings("cc"));
+        // Read back as a client would, each frontmatter value is still one mailbox with the name as its name.
+        Assert.Equal(["team@lists.corp.example"], InternetAddressList.Parse(outbox.GetString("to")!).Mailboxes.Select(m => m.Address));
+        var (draft, flags) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.Equal(
+            [("alice@corp.example via Team", "team@lists.corp.example")],
+            draft.To.Mailboxes.Select(m => (m.Name, m.Address)));
+        Assert.Equal(
+            [("Carol <attacker@evil.example>", "carol@corp.example"), ("Dave <attacker2@evil.example>", "dave@corp.example")],
+            draft.Cc.Mailboxes.Select(m => (m.Name, m.Address)));
+        Assert.True(flags.HasFlag(MessageFlags.Draft | MessageFlags.Seen));
+    }
+
+    [Fact]
+    public async Task RunOnce_NonAsciiDraft_AppendedSeenQuotedPrintableWithoutInternalHeaders()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        harness.Server.Responder = request => FakeLlmReply.Json(request.SchemaName == "draft-reply"
+            ? """{"key_points": [], "body": "Grüße, ça va — gern am Dienstag."}"""
+            : FakeLlmServer.CannedNote(replyNeeded: true));
+        var user = await ConfigureAsync(harness, server.NewUser());
+        await server.AppendAsync(user, "INBOX", Question("qp@example.com", "Termin", "Passt Dienstag?").Build(), Arrived);
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        var (draft, flags) = Assert.Single(await FolderAsync(user, "Drafts"));
+        Assert.Equal(MessageFlags.Draft | MessageFlags.Seen, flags & (MessageFlags.Draft | MessageFlags.Seen));
+        var text = Assert.IsType<TextPart>(draft.Body);
+        Assert.Equal(ContentEncoding.QuotedPrintable, text.ContentTransferEncoding);
+        Assert.StartsWith("Grüße, ça va — gern am Dienstag.", text.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(draft.Headers, header => header.Field.StartsWith("X-ReplyDrafter", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task RunOnce_MessageOverMaxItemBytes_SkippedUnfetchedWithAReasonStatusShows()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        harness.Settings.Add("--ReplyDrafter:Inbox:MaxItemBytes=8192");
+        await server.AppendAsync(user, "INBOX", Question("big@example.com", "Big", "Can you read this? " + new string('x', 20_000)).Build(), Arrived);
+        await server.AppendAsync(user, "INBOX", Question("small@example.com", "Small", "Can you read this?").Build(), Arrived);
+
+        await harness.RunOnceAsync();
+        var (again, _, againError) = await harness.RunOnceAsync();
+
+        Assert.True(again == 0, againError); // the skipped message is not tried again
+        Assert.Single(harness.Notes());
+        Assert.Equal(2, harness.Server.ChatRequestCount); // the small message's note and draft only
+        var (code, output, error) = await CommandLineTests.InvokeAsync(harness.Arguments("status", "--json"));
+        Assert.True(code == 0, error);
+        var failed = Assert.Single(JsonDocument.Parse(output).RootElement.GetProperty("imap").GetProperty("failed").EnumerateArray().ToList());
+        Assert.Equal("INBOX #1", failed.GetProperty("name").GetString());
+        Assert.Contains("ReplyDrafter:Inbox:MaxItemBytes", failed.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var (_, text, _) = await CommandLineTests.InvokeAsync(harness.Arguments("status"));
+        Assert.Contains("INBOX #1: The message is", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -193,9 +193,9 @@ public sealed class NoteRendererTests
         var markdown = NoteRenderer.Render(document);
         var read = Frontmatter.Read(markdown);
 
-        Assert.Equal(TextFolding.SingleLine("T " + hostile), read.GetString("title"));
-        Assert.Equal(TextFolding.SingleLine("P " + hostile), read.GetString("project"));
-        Assert.Equal(document.Participants.Select(TextFolding.SingleLine).Where(name => name.Length > 0), read.GetStrings("participants"));
+        Assert.Equal(FrontmatterText.Inert(TextFolding.SingleLine("T " + hostile)), read.GetString("title"));
+        Assert.Equal(FrontmatterText.Inert(TextFolding.SingleLine("P " + hostile)), read.GetString("project"));
+        Assert.Equal(document.Participants.Select(TextFolding.SingleLine).Where(name => name.Length > 0).Select(FrontmatterText.Inert), read.GetStrings("participants"));
         Assert.Equal("2025-12-21", read.GetString("date"));
 
         var lines = Frontmatter.Body(markdown).Split('\n');

@@ -49,12 +49,30 @@ public sealed class InboxWorkerTests : IDisposable
         Assert.Equal("The model refused.", Assert.Single(_pipeline.Ledger.Items(ReplyDrafter.Ledger.ItemStates.Failed)).Detail);
     }
 
-    private async Task RunAsync(RunRequest request, IBatchProgress progress)
+    [Fact]
+    public async Task ExecuteAsync_OnceSourceThatNeverFinishes_StopsAtOnceTimeLimitWithExitCode1()
+    {
+        _pipeline.InboxOptions.OnceTimeLimit = TimeSpan.FromMinutes(5);
+        var hanging = new HangingOnceSource();
+        var request = new RunRequest { Mode = RunMode.Once };
+
+        var run = RunAsync(request, new RecordingProgress(), hanging);
+        await hanging.Started.Task;
+        _pipeline.Time.Advance(TimeSpan.FromMinutes(5));
+        await run;
+
+        Assert.Equal(1, request.ExitCode);
+        Assert.True(hanging.Cancelled);
+        Assert.True(_lifetime.Stopped);
+    }
+
+    private async Task RunAsync(RunRequest request, IBatchProgress progress, IOnceSource? once = null)
     {
         _pipeline.InboxOptions.StableFor = TimeSpan.Zero;
         using var worker = new InboxWorker(
             _pipeline.Source, _pipeline.Runner, progress, _pipeline.Vault.Layout, _pipeline.Llm, request, Options.Create(_pipeline.InboxOptions),
-            Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), _pipeline.Time, _lifetime, NullLogger<InboxWorker>.Instance);
+            Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), _pipeline.Time, _lifetime, NullLogger<InboxWorker>.Instance,
+            onceSources: once is null ? null : [once]);
         await worker.StartAsync(CancellationToken.None);
         await worker.ExecuteTask!;
     }
@@ -82,6 +100,30 @@ public sealed class InboxWorkerTests : IDisposable
                     reported.Add(value);
                 }
             }
+        }
+    }
+
+    /// <summary>A mailbox that never finishes (a server streaming untagged responses forever, say).</summary>
+    private sealed class HangingOnceSource : IOnceSource
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Cancelled { get; private set; }
+
+        public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled = true;
+                throw;
+            }
+
+            return 0;
         }
     }
 

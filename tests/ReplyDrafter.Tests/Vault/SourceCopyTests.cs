@@ -124,9 +124,9 @@ public sealed partial class SourceCopyTests
 
         var read = Frontmatter.Read(SourceCopy.Render(message));
 
-        Assert.Equal(hostile, read.GetString("subject"));
-        Assert.Equal(message.From.Display, read.GetString("from"));
-        Assert.Equal([message.To[0].Display], read.GetStrings("to"));
+        Assert.Equal(FrontmatterText.Inert(hostile), read.GetString("subject"));
+        Assert.Equal(FrontmatterText.Inert(message.From.Display), read.GetString("from"));
+        Assert.Equal([FrontmatterText.Inert(message.To[0].Display)], read.GetStrings("to"));
         Assert.Equal("2025-12-21T07:52:42-08:00", read.GetString("date"));
     }
 
