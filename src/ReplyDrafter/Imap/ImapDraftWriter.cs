@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
+using ReplyDrafter.Drafts;
 
 namespace ReplyDrafter.Imap;
 
@@ -32,8 +33,8 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         }
     }
 
-    /// <summary>Removes our draft <paramref name="messageId"/> while it is untouched; true when it was removed.</summary>
-    public async Task<bool> WithdrawAsync(string messageId, CancellationToken cancellationToken)
+    /// <summary>Removes our draft <paramref name="messageId"/> while it is untouched; says whether an edited copy stays.</summary>
+    public async Task<DraftWithdrawal> WithdrawAsync(string messageId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         await _oneAtATime.WaitAsync(cancellationToken);
@@ -41,7 +42,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         {
             using var client = await connector.ConnectAsync(cancellationToken);
             var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
-            bool removed = false;
+            var removed = DraftWithdrawal.Gone;
             if (drafts is not null)
             {
                 await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
@@ -88,7 +89,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
             string old = supersedes.Trim().TrimStart('<').TrimEnd('>');
             if (!string.Equals(old, messageId, StringComparison.Ordinal))
             {
-                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken);
+                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken) == DraftWithdrawal.Gone;
             }
         }
 
@@ -110,9 +111,14 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         return summaries.Where(s => string.Equals(s.Envelope?.MessageId, messageId, StringComparison.Ordinal)).ToList();
     }
 
-    private async Task<bool> RemoveIfUntouchedAsync(ImapClient client, IMailFolder drafts, string messageId, CancellationToken cancellationToken)
+    private async Task<DraftWithdrawal> RemoveIfUntouchedAsync(ImapClient client, IMailFolder drafts, string messageId, CancellationToken cancellationToken)
     {
         var candidates = await FindAsync(drafts, messageId, cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return DraftWithdrawal.Gone;
+        }
+
         var untouched = new List<UniqueId>();
         foreach (var candidate in candidates)
         {
@@ -132,7 +138,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
         if (untouched.Count == 0)
         {
             ImapLog.DraftLeftAlone(logger, messageId);
-            return false;
+            return DraftWithdrawal.KeptEdited;
         }
 
         await drafts.StoreAsync(untouched, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, cancellationToken);
@@ -142,6 +148,6 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
             await drafts.ExpungeAsync(untouched, cancellationToken);
         }
 
-        return true;
+        return DraftWithdrawal.Gone;
     }
 }
