@@ -137,8 +137,10 @@ internal sealed partial class ThreadProcessor(
                 await sink.WithdrawAsync(threadId, cancellationToken);
             }
         }
-        else if (draftPath is not null && draftFor != answer.MessageId && files.IsUntouched(draftPath))
+        else if (draftPath is not null && draftFor != answer.MessageId && !own.Contains(answer.MessageId) && files.IsUntouched(draftPath))
         {
+            // Superseded only by someone else's newer message: the user's own reply to another message of the thread
+            // leaves the draft open (it is withdrawn only by a reply to the message it answers).
             // The sinks first: a copy the user edited in the Drafts folder keeps its Outbox draft (pending, so the reply
             // they send from it still pairs with it); only a draft untouched everywhere is deleted.
             bool editedElsewhere = false;
