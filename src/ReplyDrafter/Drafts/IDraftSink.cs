@@ -32,8 +32,11 @@ internal interface IDraftSink
 /// <summary>What a sink did with its copy of a superseded draft.</summary>
 internal enum DraftWithdrawal
 {
-    /// <summary>Removed, or there was none (never delivered, or the user moved or deleted it).</summary>
+    /// <summary>There was none (never delivered, or the user moved, sent or deleted it).</summary>
     Gone,
+
+    /// <summary>Untouched, and now removed.</summary>
+    Removed,
 
     /// <summary>The user edited it: it stays where it is.</summary>
     KeptEdited,

@@ -89,7 +89,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
             string old = supersedes.Trim().TrimStart('<').TrimEnd('>');
             if (!string.Equals(old, messageId, StringComparison.Ordinal))
             {
-                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken) == DraftWithdrawal.Gone;
+                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken) == DraftWithdrawal.Removed;
             }
         }
 
@@ -148,6 +148,6 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ILogger<ImapDraft
             await drafts.ExpungeAsync(untouched, cancellationToken);
         }
 
-        return DraftWithdrawal.Gone;
+        return DraftWithdrawal.Removed;
     }
 }

@@ -75,6 +75,7 @@ internal sealed class PipelineHarness : IDisposable
     public string WriteToInbox(string fileName, byte[] bytes)
     {
         var path = Path.Combine(Vault.Layout.Inbox, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         return path;
     }
