@@ -50,7 +50,7 @@ internal static class PickupReport
                 ledger, files, layout, new NoteStep(caller), draftStep, writer, [sink], outcomes, llm, me, time, NullLogger<ThreadProcessor>.Instance);
             using var people = new PeopleCache(layout, NullLogger<PeopleCache>.Instance);
             var runner = new BatchRunner(
-                ledger, new MessageIngest(ledger, files, layout, time, NullLogger<MessageIngest>.Instance), threads, people, Options.Create(new LlmOptions()), time,
+                ledger, new MessageIngest(ledger, files, layout, me, time, NullLogger<MessageIngest>.Instance), threads, people, Options.Create(new LlmOptions()), time,
                 NullLogger<BatchRunner>.Instance);
             var inbox = Options.Create(new InboxOptions());
             var source = new InboxFolderSource(ledger, layout, inbox, time, NullLogger<InboxFolderSource>.Instance);
@@ -107,7 +107,7 @@ internal static class PickupReport
             return Task.CompletedTask;
         }
 
-        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.FromResult(DraftWithdrawal.Gone);
     }
 
     /// <summary>Answers at once with the tests' canned note and draft.</summary>

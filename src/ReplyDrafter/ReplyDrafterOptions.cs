@@ -31,6 +31,12 @@ public sealed class MeOptions
     /// <summary>How many of the user's own earlier replies the draft step gets as examples of their voice (0 turns them off).</summary>
     public int StyleExamples { get; set; } = 3;
 
+    /// <summary>
+    /// The authserv-id of the user's own receiving server (e.g. <c>mx.example.com</c>): a message from the user that
+    /// this server's topmost Authentication-Results header passes DKIM or DMARC for is the user's own. Empty: off.
+    /// </summary>
+    public string TrustedAuthServId { get; set; } = "";
+
     public bool IsMe(string? address) =>
         !string.IsNullOrWhiteSpace(address) &&
         (string.Equals(address.Trim(), Email.Trim(), StringComparison.OrdinalIgnoreCase) ||

@@ -26,7 +26,24 @@ internal interface IDraftSink
     /// The thread's pending draft is superseded (a newer message arrived and needs no draft, or the user answered):
     /// remove this sink's copy when the user has not touched it; leave an edited, moved or deleted one alone.
     /// </summary>
-    Task WithdrawAsync(string threadId, CancellationToken cancellationToken);
+    /// <returns><see cref="DraftWithdrawal.KeptEdited"/> when the user edited this sink's copy (the pipeline then keeps the Outbox draft too).</returns>
+    Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken);
+}
+
+/// <summary>What a sink did with its copy of a superseded draft.</summary>
+internal enum DraftWithdrawal
+{
+    /// <summary>There was none (never delivered, or the user moved, sent or deleted it).</summary>
+    Gone,
+
+    /// <summary>Untouched, and now removed.</summary>
+    Removed,
+
+    /// <summary>The user edited it: it stays where it is.</summary>
+    KeptEdited,
+
+    /// <summary>The sink could not tell (e.g. its server was unreachable); its copy is left as it was.</summary>
+    Unknown,
 }
 
 /// <summary>A draft as written to the Outbox, with the thread it answers.</summary>

@@ -51,7 +51,7 @@ internal sealed partial class ImapDraftSink(
         }
     }
 
-    public async Task WithdrawAsync(string threadId, CancellationToken cancellationToken)
+    public async Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken)
     {
         await pending.EnterAsync(cancellationToken);
         try
@@ -59,17 +59,19 @@ internal sealed partial class ImapDraftSink(
             pending.Forget(threadId);
             if (store.GetDraft(threadId) is not { } messageId)
             {
-                return;
+                return DraftWithdrawal.Gone;
             }
 
             try
             {
-                await writer.WithdrawAsync(messageId, cancellationToken);
+                var result = await writer.WithdrawAsync(messageId, cancellationToken);
                 store.SetDraft(threadId, null);
+                return result;
             }
             catch (Exception ex) when (IsTransport(ex))
             {
                 LogNotWithdrawn(logger, messageId, ex.Message);
+                return DraftWithdrawal.Unknown;
             }
         }
         finally

@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
+using ReplyDrafter.Drafts;
 
 namespace ReplyDrafter.Imap;
 
@@ -36,8 +37,8 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         }
     }
 
-    /// <summary>Removes our draft <paramref name="messageId"/> while it is untouched; true when it was removed.</summary>
-    public async Task<bool> WithdrawAsync(string messageId, CancellationToken cancellationToken)
+    /// <summary>Removes our draft <paramref name="messageId"/> while it is untouched; says whether an edited copy stays.</summary>
+    public async Task<DraftWithdrawal> WithdrawAsync(string messageId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         await _oneAtATime.WaitAsync(cancellationToken);
@@ -45,7 +46,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         {
             using var client = await connector.ConnectAsync(cancellationToken);
             var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
-            bool removed = false;
+            var removed = DraftWithdrawal.Gone;
             if (drafts is not null)
             {
                 await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
@@ -95,7 +96,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
             string old = supersedes.Trim().TrimStart('<').TrimEnd('>');
             if (!string.Equals(old, messageId, StringComparison.Ordinal))
             {
-                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken);
+                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken) == DraftWithdrawal.Removed;
             }
         }
 
@@ -117,9 +118,14 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         return summaries.Where(s => string.Equals(s.Envelope?.MessageId, messageId, StringComparison.Ordinal)).ToList();
     }
 
-    private async Task<bool> RemoveIfUntouchedAsync(ImapClient client, IMailFolder drafts, string messageId, CancellationToken cancellationToken)
+    private async Task<DraftWithdrawal> RemoveIfUntouchedAsync(ImapClient client, IMailFolder drafts, string messageId, CancellationToken cancellationToken)
     {
         var candidates = await FindAsync(drafts, messageId, cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return DraftWithdrawal.Gone;
+        }
+
         var untouched = new List<UniqueId>();
         foreach (var candidate in candidates)
         {
@@ -140,7 +146,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         if (untouched.Count == 0)
         {
             ImapLog.DraftLeftAlone(logger, messageId);
-            return false;
+            return DraftWithdrawal.KeptEdited;
         }
 
         await drafts.StoreAsync(untouched, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, cancellationToken);
@@ -151,6 +157,6 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         }
 
         store.SetDraftHash(messageId, null);
-        return true;
+        return DraftWithdrawal.Removed;
     }
 }

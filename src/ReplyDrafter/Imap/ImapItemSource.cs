@@ -61,7 +61,10 @@ internal sealed partial class ImapItemSource(
             return;
         }
 
-        var item = new IntakeItem(key, name, "", new InboxItemContent([email], null), this);
+        var item = new IntakeItem(key, name, "", new InboxItemContent([email], null), this)
+        {
+            Origin = message.FromSent ? MailOrigin.Sent : MailOrigin.Received,
+        };
         var retry = s_firstRetry < inbox.Value.RescanInterval ? s_firstRetry : inbox.Value.RescanInterval;
         bool told = false;
         while (true)

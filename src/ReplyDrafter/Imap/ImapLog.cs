@@ -20,6 +20,9 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:Folders) does not exist on the server; it is skipped")]
     public static partial void FolderMissing(ILogger logger, string folder);
 
+    [LoggerMessage(EventId = 1520, Level = LogLevel.Error, Message = "IMAP folder {Folder} in ReplyDrafter:Imap:Folders is the server's Drafts folder: it is not read (ReplyDrafter's own drafts are never input); remove it from ReplyDrafter:Imap:Folders")]
+    public static partial void DraftsFolderWatched(ILogger logger, string folder);
+
     [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "IMAP {Folder}: {Count} message(s) to read after UID {LastUid}")]
     public static partial void CatchingUp(ILogger logger, string folder, int count, uint lastUid);
 

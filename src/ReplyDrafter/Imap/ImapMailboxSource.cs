@@ -161,6 +161,8 @@ internal sealed class ImapMailboxSource(
     private async Task<int> CatchUpAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
     {
         int count = 0;
+        var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        var drafts = await ImapConnector.FindFolderAsync(client, _settings.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
         foreach (var name in _settings.WatchedFolders)
         {
             IMailFolder folder;
@@ -178,14 +180,25 @@ internal sealed class ImapMailboxSource(
                 continue;
             }
 
-            count += await CatchUpFolderAsync(folder, name, consumer, cancellationToken);
+            if (drafts is not null && string.Equals(folder.FullName, drafts.FullName, StringComparison.Ordinal))
+            {
+                // The server marks it \Drafts (a configured name is refused at start): our own drafts are never input.
+                if (_missingFolders.Add(name))
+                {
+                    ImapLog.DraftsFolderWatched(logger, name);
+                }
+
+                continue;
+            }
+
+            bool isSent = sent is not null && string.Equals(folder.FullName, sent.FullName, StringComparison.Ordinal);
+            count += await CatchUpFolderAsync(folder, name, isSent, consumer, cancellationToken);
         }
 
         // The user's own sent mail too: a thread the user answered needs no draft, and learning pairs it with ours.
-        var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
         if (sent is not null && !_settings.WatchedFolders.Contains(sent.FullName, StringComparer.Ordinal))
         {
-            count += await CatchUpFolderAsync(sent, sent.FullName, consumer, cancellationToken);
+            count += await CatchUpFolderAsync(sent, sent.FullName, sent: true, consumer, cancellationToken);
         }
         else if (sent is null && !string.IsNullOrWhiteSpace(_settings.SentFolder) && _missingFolders.Add(_settings.SentFolder))
         {
@@ -195,7 +208,7 @@ internal sealed class ImapMailboxSource(
         return count;
     }
 
-    private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, bool sent, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
     {
         await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         uint validity = folder.UidValidity;
@@ -203,7 +216,7 @@ internal sealed class ImapMailboxSource(
         uint last;
         DateTimeOffset windowStart;
         IList<IMessageSummary> summaries;
-        const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate | MessageSummaryItems.Size;
+        const MessageSummaryItems Items = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.Flags;
         if (saved is null || saved.UidValidity != validity)
         {
             if (saved is not null)
@@ -242,7 +255,9 @@ internal sealed class ImapMailboxSource(
             // GetMessageAsync fetches BODY.PEEK[]: \Seen is not set.
             var message = await folder.GetMessageAsync(summary.UniqueId, cancellationToken);
             var internalDate = summary.InternalDate ?? time.GetUtcNow();
-            await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message), cancellationToken);
+            // A \Draft message in Sent is someone's unsent draft (or ours), not what the user sent.
+            bool fromSent = sent && summary.Flags?.HasFlag(MessageFlags.Draft) != true;
+            await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message) { FromSent = fromSent }, cancellationToken);
             last = summary.UniqueId.Id;
             store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
         }

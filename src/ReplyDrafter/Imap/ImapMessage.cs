@@ -9,4 +9,8 @@ internal sealed record ImapMessage(
     uint UidValidity,
     uint Uid,
     DateTimeOffset InternalDate,
-    MimeMessage Message);
+    MimeMessage Message)
+{
+    /// <summary>Read from the Sent folder and not flagged \Draft: the user's own sent mail (when it is from the user).</summary>
+    public bool FromSent { get; init; }
+}

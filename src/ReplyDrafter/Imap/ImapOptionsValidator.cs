@@ -57,6 +57,11 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
             yield return $"{Prefix}PasswordFile '{options.PasswordFile}' does not exist.";
         }
 
+        if (WatchedDrafts(options) is { } drafts)
+        {
+            yield return $"{Prefix}Folders must not include the Drafts folder '{drafts}': ReplyDrafter's own drafts are never input. Remove it (a Gmail set-up watches INBOX, not [Gmail]/All Mail).";
+        }
+
         if (options.Since <= TimeSpan.Zero)
         {
             yield return $"{Prefix}Since must be a positive time span such as 7.00:00:00 (got '{options.Since}').";
@@ -86,4 +91,14 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
     private static bool IsLoopback(string host) =>
         string.Equals(host.Trim(), "localhost", StringComparison.OrdinalIgnoreCase) ||
         (IPAddress.TryParse(host.Trim(), out var address) && IPAddress.IsLoopback(address));
+
+    /// <summary>The usual names of a Drafts folder, refused among the watched folders when <see cref="ImapOptions.DraftsFolder"/> is not set.</summary>
+    private static readonly string[] s_draftsNames = ["Drafts", "INBOX.Drafts", "INBOX/Drafts", "[Gmail]/Drafts", "[Google Mail]/Drafts"];
+
+    /// <summary>The watched folder that is the Drafts folder by name (the server's \Drafts mark is checked once connected).</summary>
+    private static string? WatchedDrafts(ImapOptions options)
+    {
+        var drafts = string.IsNullOrWhiteSpace(options.DraftsFolder) ? s_draftsNames : [options.DraftsFolder.Trim()];
+        return options.WatchedFolders.FirstOrDefault(f => drafts.Contains(f, StringComparer.OrdinalIgnoreCase));
+    }
 }

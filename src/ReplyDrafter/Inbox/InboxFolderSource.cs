@@ -117,6 +117,7 @@ internal sealed partial class InboxFolderSource(
                 var item = new IntakeItem(hash, Path.GetFileName(path), layout.Relative(archivePath), content, settler)
                 {
                     Refreshes = _grown.TryRemove(path, out var earlier) ? earlier : new HashSet<string>(StringComparer.Ordinal),
+                    Origin = InboxItems.IsSent(layout.Inbox, path) ? MailOrigin.Sent : MailOrigin.Received,
                 };
                 return (settler.Remember(item, path, new ReadStamp(file.Length, modifiedUtc, hash)), false);
             }

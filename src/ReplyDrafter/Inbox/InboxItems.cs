@@ -3,11 +3,21 @@ namespace ReplyDrafter.Inbox;
 /// <summary>Which files in the inbox folder are items, and which are someone's half-written temp files.</summary>
 internal static class InboxItems
 {
-    /// <summary>Top-level files that are not hidden, partial downloads or editor temp files.</summary>
-    public static IEnumerable<string> List(string inbox) =>
-        Directory.Exists(inbox)
-            ? Directory.EnumerateFiles(inbox).Where(IsCandidate).Order(StringComparer.Ordinal)
+    /// <summary>The drop folder for the user's own sent mail, inside the inbox: the one vault origin that proves who wrote a message.</summary>
+    public const string SentFolder = "Sent";
+
+    /// <summary>Files at the top of the inbox and of its <see cref="SentFolder"/> that are not hidden, partial downloads or editor temp files.</summary>
+    public static IEnumerable<string> List(string inbox)
+    {
+        var sent = Path.Combine(inbox, SentFolder);
+        return Directory.Exists(inbox)
+            ? Directory.EnumerateFiles(inbox).Concat(Directory.Exists(sent) ? Directory.EnumerateFiles(sent) : []).Where(IsCandidate).Order(StringComparer.Ordinal)
             : [];
+    }
+
+    /// <summary>True for a file in the inbox's <see cref="SentFolder"/>.</summary>
+    public static bool IsSent(string inbox, string path) =>
+        string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.GetFullPath(Path.Combine(inbox, SentFolder)), StringComparison.Ordinal);
 
     public static bool IsCandidate(string path)
     {

@@ -44,14 +44,15 @@ internal sealed partial class OutcomeTracker(
     public bool HasOutcome(string draftPath) => ledger.FindDraft(draftPath) is { } draft && draft.Outcome != Pending;
 
     /// <summary>
-    /// Takes in the user's own messages of a thread not seen before. In a thread processed before, each is the
-    /// outcome of the draft it answers (by In-Reply-To/References, else the thread's open draft for an earlier
-    /// message), or "missed" when it answers a message that got no draft. Messages seen with a thread's history count
-    /// as nothing; all become style examples.
+    /// Takes in the user's own messages of a thread not seen before: only those in <paramref name="own"/>, proven by
+    /// their origin (a message merely <c>From:</c> the user is ordinary mail). In a thread processed before, each is the
+    /// outcome of the draft for the message it answers (In-Reply-To, else the last of References), or "missed" when that
+    /// message got no draft. Messages seen with a thread's history count as nothing; all become style examples, except
+    /// one that carries our draft's Message-ID (a client that kept it on sending): its text may be ours, not the user's.
     /// </summary>
-    public void TakeUserMessages(string threadId, IReadOnlyList<EmailMessage> messages, bool threadSeenBefore)
+    public void TakeUserMessages(string threadId, IReadOnlyList<EmailMessage> messages, IReadOnlySet<string> own, bool threadSeenBefore)
     {
-        var mine = messages.Where(m => me.Value.IsMe(m.From.Address) && !ledger.HasUserReply(m.MessageId)).ToList();
+        var mine = messages.Where(m => own.Contains(m.MessageId) && !ledger.HasUserReply(m.MessageId)).ToList();
         if (mine.Count == 0)
         {
             return;
@@ -65,9 +66,8 @@ internal sealed partial class OutcomeTracker(
             string? draftPath = null;
             if (threadSeenBefore)
             {
-                var open = drafts.Where(d => d.Outcome is Pending or "ignored").ToList();
-                var draft = open.FirstOrDefault(d => Answers(message, d.AnsweredId))
-                    ?? open.FirstOrDefault(d => messages.FirstOrDefault(m => m.MessageId == d.AnsweredId) is { } answered && answered.Date <= message.Date);
+                var answeredId = AnsweredId(message);
+                var draft = answeredId is null ? null : drafts.FirstOrDefault(d => d.Outcome is Pending or "ignored" && d.AnsweredId == answeredId);
                 if (draft is not null)
                 {
                     var similarity = ReplySimilarity.Compute(draft.DraftText, text);
@@ -77,11 +77,16 @@ internal sealed partial class OutcomeTracker(
                     (outcome, draftPath) = (result.ToWord(), draft.DraftPath);
                     LogPaired(logger, draft.DraftPath, outcome, similarity);
                 }
-                else if (AnsweredMessage(message, messages) is { } answered && !drafts.Any(d => d.AnsweredId == answered.MessageId))
+                else if (AnsweredMessage(message, answeredId, messages) is { } answered && !drafts.Any(d => d.AnsweredId == answered.MessageId))
                 {
                     outcome = DraftOutcome.Missed.ToWord();
                     LogMissed(logger, threadId);
                 }
+            }
+
+            if (OwnMail.IsOurDraftId(message.MessageId))
+            {
+                text = "";
             }
 
             var recipients = message.To.Concat(message.Cc).Select(p => p.Address).Where(a => !string.IsNullOrWhiteSpace(a)).ToList();
@@ -115,17 +120,17 @@ internal sealed partial class OutcomeTracker(
                 ledger.UserReplies(limit: MaxCandidates).Select(r => new SentReply(r.MessageId, r.ThreadId, r.Recipients, r.SentAt, r.OwnText)),
                 recipients, threadId, me.Value.StyleExamples);
 
-    private static bool Answers(EmailMessage message, string answeredId) =>
-        Same(message.InReplyTo, answeredId) || message.References.Any(r => Same(r, answeredId));
-
-    private static bool Same(string? a, string b) => a is not null && string.Equals(a.Trim().Trim('<', '>'), b, StringComparison.Ordinal);
+    /// <summary>The Message-ID a reply answers: In-Reply-To, else the last of References (the message it was written to).</summary>
+    private static string? AnsweredId(EmailMessage message) =>
+        MessageIds.Normalize(message.InReplyTo) ?? (message.References.Count > 0 ? MessageIds.Normalize(message.References[^1]) : null);
 
     /// <summary>The message another person sent that the user's message answers, or null when it answers none (a new conversation).</summary>
-    private EmailMessage? AnsweredMessage(EmailMessage message, IReadOnlyList<EmailMessage> thread)
+    private EmailMessage? AnsweredMessage(EmailMessage message, string? answeredId, IReadOnlyList<EmailMessage> thread)
     {
         var others = thread.Where(m => !me.Value.IsMe(m.From.Address)).ToList();
-        return others.FirstOrDefault(m => Same(message.InReplyTo, m.MessageId))
-            ?? others.LastOrDefault(m => m.Date <= message.Date && m.MessageId != message.MessageId);
+        return answeredId is not null
+            ? others.FirstOrDefault(m => m.MessageId == answeredId)
+            : others.LastOrDefault(m => m.Date <= message.Date && m.MessageId != message.MessageId);
     }
 
     /// <summary>

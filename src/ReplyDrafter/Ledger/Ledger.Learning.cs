@@ -28,6 +28,31 @@ internal sealed record UserReplyRecord(
 
 internal sealed partial class Ledger
 {
+    /// <summary>Schema version 4: the messages proven to be the user's own, with what proved it.</summary>
+    private const string OwnMessagesSchema = """
+        CREATE TABLE IF NOT EXISTS own_messages (
+            message_id TEXT PRIMARY KEY,
+            proof      TEXT NOT NULL,
+            added_at   TEXT NOT NULL);
+        """;
+
+    /// <summary>Records that <paramref name="messageId"/> is proven the user's own; true when it was not before.</summary>
+    public bool MarkOwn(string messageId, string proof, DateTimeOffset now)
+    {
+        if (Scalar("SELECT proof FROM own_messages WHERE message_id = $m", ("$m", messageId)) is not null)
+        {
+            return false;
+        }
+
+        Write("INSERT OR IGNORE INTO own_messages(message_id, proof, added_at) VALUES ($m, $p, $t)", ("$m", messageId), ("$p", proof), ("$t", Iso(now)));
+        return true;
+    }
+
+    /// <summary>The Message-IDs of the thread proven to be the user's own.</summary>
+    public IReadOnlySet<string> OwnMessagesOfThread(string threadId) =>
+        Query("SELECT o.message_id FROM own_messages o JOIN messages m ON m.message_id = o.message_id WHERE m.thread_id = $t", r => r.GetString(0), ("$t", threadId))
+            .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Schema version 2: drafts with their outcome, and the user's own messages.</summary>
     private const string LearningSchema = """
         CREATE TABLE IF NOT EXISTS draft_outcomes (

@@ -14,17 +14,18 @@ namespace ReplyDrafter.Ledger;
 internal sealed partial class Ledger : IDisposable
 {
     /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>
     /// Additive steps past version 1, each idempotent (CREATE ... IF NOT EXISTS) and independent of the others, so a
     /// ledger at any earlier version reaches <see cref="SchemaVersion"/> whatever order they were added in. Version 2 holds
-    /// the learning tables, 3 the LLM usage.
+    /// the learning tables, 3 the LLM usage, 4 the user's proven own messages.
     /// </summary>
     private static readonly (int Version, string Sql)[] s_migrations =
     [
         (2, LearningSchema),
         (3, UsageSchema),
+        (4, OwnMessagesSchema),
     ];
 
     private readonly string _connectionString;

@@ -57,6 +57,9 @@ public sealed record EmailMessage(
 
     /// <summary>What could not be read exactly (e.g. an unknown charset in a header), for the log; empty when all was.</summary>
     public IReadOnlyList<string> ReadNotes { get; init; } = [];
+
+    /// <summary>The Authentication-Results header values (RFC 8601), topmost (added last, nearest the user) first.</summary>
+    public IReadOnlyList<string> AuthenticationResults { get; init; } = [];
 }
 
 /// <summary>What the list headers (RFC 2369/2919) say about a message that came through a mailing list.</summary>

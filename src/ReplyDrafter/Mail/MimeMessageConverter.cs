@@ -69,6 +69,7 @@ internal static partial class MimeMessageConverter
         {
             List = AutomatedMailDetector.ListOf(message.Headers),
             ReadNotes = UnknownCharsetNotes(message),
+            AuthenticationResults = message.Headers.Where(h => h.Id == HeaderId.AuthenticationResults).Select(h => h.Value).ToList(),
         };
     }
 

@@ -44,6 +44,9 @@ internal sealed class IntakeItem(string key, string name, string sourceRef, Inbo
 
     public IItemSource Source { get; } = source;
 
+    /// <summary>Whether the item came from the user's own sent mail: the only origin that proves a message is the user's.</summary>
+    public MailOrigin Origin { get; init; } = MailOrigin.Received;
+
     /// <summary>
     /// Message-IDs whose stored copy came from an earlier, incomplete read of this same item (the file grew after it was
     /// read): their source copies and threads are brought up to date with this read instead of being skipped as known.

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Vault;
 
@@ -8,7 +9,14 @@ namespace ReplyDrafter.Processing;
 /// Copies each new message to Sources/ and records it in the ledger with its thread; says which threads each item
 /// touches. An item whose messages cannot be ingested fails alone, with the reason; the others go on.
 /// </summary>
-internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles files, VaultLayout layout, TimeProvider time, ILogger<MessageIngest> logger)
+/// <remarks>
+/// Our own drafts are never input: a message with one of our draft Message-IDs is skipped wherever it appears (a Gmail
+/// "All Mail" folder holds the Drafts folder's copies), except in the user's sent mail without the \Draft flag, where a
+/// client that keeps the draft's Message-ID on sending (Outlook does) put what the user really sent. A message is
+/// recorded as the user's own only when <see cref="OwnMail.Proof"/> says what proves it.
+/// </remarks>
+internal sealed partial class MessageIngest(
+    Ledger.Ledger ledger, OwnedFiles files, VaultLayout layout, IOptions<MeOptions> me, TimeProvider time, ILogger<MessageIngest> logger)
 {
     /// <summary>The thread work for <paramref name="items"/>; <paramref name="failed"/> holds the items that could not be ingested, with why.</summary>
     public List<ThreadWork> Ingest(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed, Dictionary<IntakeItem, List<string>> threadsOf)
@@ -49,9 +57,21 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
 
             foreach (var message in item.Content.Messages)
             {
-                if (ledger.ThreadOfMessage(message.MessageId) is { } threadId && !threads.Contains(threadId))
+                if (IsOurDraft(item, message))
                 {
-                    threads.Add(threadId);
+                    LogOurDraftSkipped(logger, item.Name);
+                    continue;
+                }
+
+                if (ledger.ThreadOfMessage(message.MessageId) is { } threadId)
+                {
+                    // Proven after it was first seen (a Gmail "All Mail" copy read before the Sent one): its thread is
+                    // written again, with it as the user's.
+                    MarkOwn(item, message);
+                    if (!threads.Contains(threadId))
+                    {
+                        threads.Add(threadId);
+                    }
                 }
             }
         }
@@ -64,7 +84,7 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
     private void IngestMessages(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed)
     {
         RefreshMessages(items, failed);
-        var fresh = items.SelectMany(i => i.Content.Messages)
+        var fresh = items.SelectMany(i => i.Content.Messages.Where(m => !IsOurDraft(i, m)))
             .DistinctBy(m => m.MessageId)
             .Where(m => ledger.ThreadOfMessage(m.MessageId) is null)
             .ToList();
@@ -97,6 +117,19 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
         files.Record(
             written.Select(w => (w.Path, w.Sha256)).ToList(),
             () => written.ForEach(w => ledger.AddMessage(w.Message, w.ThreadId, SubjectNormalizer.Normalize(w.Message.Subject), w.Path, time.GetUtcNow())));
+    }
+
+    private static bool IsOurDraft(IntakeItem item, EmailMessage message) =>
+        item.Origin != MailOrigin.Sent && OwnMail.IsOurDraftId(message.MessageId);
+
+    private void MarkOwn(IntakeItem item, EmailMessage message)
+    {
+        var settings = me.Value;
+        if (OwnMail.Proof(message, item.Origin, settings.IsMe, settings.Email, settings.TrustedAuthServId) is { } proof
+            && ledger.MarkOwn(message.MessageId, proof, time.GetUtcNow()))
+        {
+            LogOwnMessage(logger, item.Name, proof);
+        }
     }
 
     /// <summary>Runs one message's part; when it breaks, only the items holding this message fail, the rest of its thread goes on.</summary>
@@ -145,6 +178,12 @@ internal sealed partial class MessageIngest(Ledger.Ledger ledger, OwnedFiles fil
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Name} grew after it was read; its message is brought up to date")]
     private static partial void LogRefreshed(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Name} holds a draft ReplyDrafter made: skipped, our drafts are never input")]
+    private static partial void LogOurDraftSkipped(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Name} is your own message (proven by: {Proof})")]
+    private static partial void LogOwnMessage(ILogger logger, string name, string proof);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Threading the batch failed; ingesting item by item")]
     private static partial void LogBatchIngestFailed(ILogger logger, Exception exception);

@@ -72,7 +72,9 @@ internal sealed partial class ThreadProcessor(
         var stored = ledger.ThreadMessages(threadId);
         var messages = stored.Select(s => s.Message).ToList();
         System.Diagnostics.Activity.Current?.SetTag("replydrafter.thread.messages", messages.Count);
-        var version = Hashing.Sha256(string.Join('\n', messages.Select(m => m.MessageId).Order(StringComparer.Ordinal)));
+        var own = ledger.OwnMessagesOfThread(threadId);
+        // A message proven the user's own after it was first seen changes the version, so the thread is taken up again.
+        var version = Hashing.Sha256(string.Join('\n', messages.Select(m => m.MessageId).Order(StringComparer.Ordinal).Concat(own.Order(StringComparer.Ordinal).Select(id => "own:" + id))));
         var thread = ledger.FindThread(threadId) ?? new Ledger.ThreadRecord(threadId, null, null, null, null);
         if (thread.DoneVersion == version)
         {
@@ -80,7 +82,12 @@ internal sealed partial class ThreadProcessor(
         }
 
         // The user's own messages first: a reply to the open draft is its outcome, and keeps it from being superseded.
-        outcomes.TakeUserMessages(threadId, messages, thread.DoneVersion is not null);
+        outcomes.TakeUserMessages(threadId, messages, own, thread.DoneVersion is not null);
+
+        // Mail that only claims to be from the user is ordinary mail for the note, but it neither answers nor supersedes
+        // a draft, and stays out of the draft's input (the model would read it as the user's own words).
+        bool Claimed(EmailMessage m) => me.Value.IsMe(m.From.Address) && !own.Contains(m.MessageId);
+        var replyable = messages.Where(m => !Claimed(m)).ToList();
 
         var latest = messages[^1];
         var latestSource = stored[^1].SourcePath;
@@ -113,10 +120,16 @@ internal sealed partial class ThreadProcessor(
         writer.Write(notePath, noteStep.File(new NoteDocument(content, date, participants, "email", latestSource, writer.RecordPathFor(notePath), me.Value.Name)), noteAnswer.Request, noteAnswer.Response, llm.Provider);
         LogNoteWritten(logger, notePath, messages.Count);
 
-        var why = Addressing.WhyNoDraft(latest, me.Value) ?? (content.Reply.Needed ? null : "the model judged no reply is needed");
+        var answer = replyable.Count > 0 ? replyable[^1] : latest;
+        var why = Claimed(answer) ? "the message only claims to be from you (it did not come from your sent mail)"
+            : Addressing.WhyNoDraft(answer, me.Value) ?? (content.Reply.Needed ? null : "the model judged no reply is needed");
         string? draftPath = thread.DraftPath;
         string? draftFor = thread.DraftFor;
-        if (draftPath is not null && draftFor != latest.MessageId && outcomes.HasOutcome(draftPath))
+        if (draftPath is not null && draftFor == answer.MessageId && !ReferenceEquals(answer, latest))
+        {
+            why ??= "the draft for the message it answers is already written";
+        }
+        else if (draftPath is not null && draftFor != answer.MessageId && outcomes.HasOutcome(draftPath))
         {
             // The user answered it (or it was ignored): it stays in the Outbox, marked, and is no longer the pending draft.
             (draftPath, draftFor) = (null, null);
@@ -125,27 +138,42 @@ internal sealed partial class ThreadProcessor(
                 await sink.WithdrawAsync(threadId, cancellationToken);
             }
         }
-        else if (draftPath is not null && draftFor != latest.MessageId && files.DeleteIfUntouched(draftPath))
+        else if (draftPath is not null && draftFor != answer.MessageId && !own.Contains(answer.MessageId) && files.IsUntouched(draftPath))
         {
-            files.DeleteIfUntouched(writer.RecordPathFor(draftPath));
-            outcomes.DraftWithdrawn(draftPath);
-            LogDraftSuperseded(logger, draftPath);
-            (draftPath, draftFor) = (null, null);
+            // Superseded only by someone else's newer message: the user's own reply to another message of the thread
+            // leaves the draft open (it is withdrawn only by a reply to the message it answers).
+            // The sinks first: a copy the user edited in the Drafts folder keeps its Outbox draft (pending, so the reply
+            // they send from it still pairs with it); only a draft untouched everywhere is deleted.
+            bool editedElsewhere = false;
             foreach (var sink in sinks)
             {
-                await sink.WithdrawAsync(threadId, cancellationToken);
+                editedElsewhere |= await sink.WithdrawAsync(threadId, cancellationToken) == DraftWithdrawal.KeptEdited;
             }
+
+            if (editedElsewhere)
+            {
+                LogDraftKeptEdited(logger, draftPath);
+            }
+            else if (files.DeleteIfUntouched(draftPath))
+            {
+                files.DeleteIfUntouched(writer.RecordPathFor(draftPath));
+                outcomes.DraftWithdrawn(draftPath);
+                LogDraftSuperseded(logger, draftPath);
+            }
+
+            (draftPath, draftFor) = (null, null);
         }
 
         if (why is null)
         {
-            var document = await WriteDraftAsync(threadId, messages, latestSource, notePath, subject, content, today, cancellationToken);
+            var answerSource = stored[messages.IndexOf(answer)].SourcePath;
+            var document = await WriteDraftAsync(threadId, replyable, answerSource, notePath, subject, content, today, cancellationToken);
             draftPath = document.Path;
-            draftFor = latest.MessageId;
+            draftFor = answer.MessageId;
             telemetry?.DraftWritten();
             foreach (var sink in sinks)
             {
-                await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, messages, document.To, document.Cc), cancellationToken);
+                await sink.DeliverAsync(new DraftDelivery(threadId, document.Path, document.Draft, replyable, document.To, document.Cc), cancellationToken);
             }
         }
         else
@@ -242,6 +270,9 @@ internal sealed partial class ThreadProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Older pending draft superseded: {Path}")]
     private static partial void LogDraftSuperseded(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Older draft {Path} stays: you edited its copy in the Drafts folder")]
+    private static partial void LogDraftKeptEdited(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "No draft for \"{Subject}\": {Reason}")]
     private static partial void LogNoDraft(ILogger logger, string subject, string reason);

@@ -52,6 +52,16 @@ internal sealed class DaemonHarness : IAsyncDisposable
         return path;
     }
 
+    /// <summary>Drops a message into <c>Inbox/Sent/</c>, the drop folder for the user's own sent mail.</summary>
+    public string DropSent(MimeMessageBuilder message, string fileName)
+    {
+        var folder = Path.Combine(Vault.Layout.Inbox, "Sent");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, fileName);
+        File.WriteAllBytes(path, message.ToBytes());
+        return path;
+    }
+
     public string DropText(string fileName, string text)
     {
         var path = Path.Combine(Vault.Layout.Inbox, fileName);
@@ -63,7 +73,10 @@ internal sealed class DaemonHarness : IAsyncDisposable
 
     public IReadOnlyList<string> Notes() => Vault.Files("Notes");
 
-    public IReadOnlyList<string> InboxLeft() => Directory.EnumerateFiles(Vault.Layout.Inbox).ToList();
+    public IReadOnlyList<string> InboxLeft() =>
+        Directory.EnumerateFiles(Vault.Layout.Inbox)
+            .Concat(Directory.Exists(Path.Combine(Vault.Layout.Inbox, "Sent")) ? Directory.EnumerateFiles(Path.Combine(Vault.Layout.Inbox, "Sent")) : [])
+            .ToList();
 
     public IReadOnlyDictionary<string, object?> FrontmatterOf(string relativePath) =>
         Frontmatter.Read(File.ReadAllText(Vault.Path(relativePath)));

@@ -25,7 +25,7 @@ public sealed class InboxScenarioTests
         // A newsletter, and a thread whose last word is mine.
         harness.Drop(Mail("news@example.com", "News", "news@news.example.com", "Weekly digest", "Top stories").Newsletter(), "news.eml");
         harness.Drop(Mail("dan-1@example.com", "Dan", "dan@example.com", "Lunch?", "Lunch on Friday?"), "dan-1.eml");
-        harness.Drop(MimeMessageBuilder.Create().MessageId("dan-2@example.com").From(DaemonHarness.MyName, Me).To("Dan", "dan@example.com")
+        harness.DropSent(MimeMessageBuilder.Create().MessageId("dan-2@example.com").From(DaemonHarness.MyName, Me).To("Dan", "dan@example.com")
             .Subject("Re: Lunch?").Date(new DateTimeOffset(2025, 12, 1, 12, 0, 0, TimeSpan.Zero)).PlainBody("Yes, see you then.").ReplyTo("dan-1@example.com"), "dan-2.eml");
 
         // A hostile subject and a prompt injection.

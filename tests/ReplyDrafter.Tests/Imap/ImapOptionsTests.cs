@@ -58,6 +58,35 @@ public sealed class ImapOptionsTests
         Assert.DoesNotContain("pw", problem.Replace("password", "", StringComparison.OrdinalIgnoreCase).Replace("Password", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "Drafts")]
+    [InlineData(null, "[Gmail]/Drafts")]
+    [InlineData("Entwürfe", "Entwürfe")]
+    public void Check_DraftsFolderWatched_RefusedNamingFolders(string? draftsFolder, string watched)
+    {
+        var options = new ImapOptions { Host = "mail.example.org", Username = "ann", Password = "pw", DraftsFolder = draftsFolder };
+        options.Folders.Add("INBOX");
+        options.Folders.Add(watched);
+
+        var problem = Assert.Single(ImapOptionsValidator.Check(options));
+
+        Assert.StartsWith($"ReplyDrafter:Imap:Folders must not include the Drafts folder '{watched}'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddImap_DraftsFolderAmongFolders_StartFailsNamingTheKey()
+    {
+        using var provider = Provider(new()
+        {
+            ["ReplyDrafter:Imap:Host"] = "mail.example.org", ["ReplyDrafter:Imap:Username"] = "ann", ["ReplyDrafter:Imap:Password"] = "pw",
+            ["ReplyDrafter:Imap:DraftsFolder"] = "Work/Drafts", ["ReplyDrafter:Imap:Folders:0"] = "Work/Drafts",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImapOptions>>().Value);
+
+        Assert.Contains("ReplyDrafter:Imap:Folders must not include the Drafts folder 'Work/Drafts'", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AddImap_BadSecurityName_StartFailsNamingTheKey()
     {

@@ -13,7 +13,7 @@ namespace ReplyDrafter.Tests.Imap;
 
 /// <summary>The mailbox through the whole pipeline: <c>run --once</c> against a real Dovecot and the fake LLM.</summary>
 [Collection(DovecotGroup.Name)]
-public sealed class ImapPipelineTests(DovecotServer server)
+public sealed partial class ImapPipelineTests(DovecotServer server)
 {
     private const string Alice = "alice@example.com";
 

@@ -220,7 +220,7 @@ public sealed class CloseEventTests : IDisposable
             return Task.CompletedTask;
         }
 
-        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.FromResult(DraftWithdrawal.Gone);
     }
 
     private sealed class ProbeSignal(ReplyDrafter.Llm.ILlmClient inner) : ReplyDrafter.Llm.ILlmClient

@@ -165,7 +165,7 @@ public sealed class LedgerMigrationTests : IDisposable
         }
 
         using var after = OpenRaw();
-        Assert.Equal(3L, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]

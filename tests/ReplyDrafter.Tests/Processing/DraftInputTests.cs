@@ -24,7 +24,7 @@ public sealed class DraftInputTests : IDisposable
             var quoted = string.Join("\n", bodies.LastOrDefault()?.Split('\n').Select(l => "> " + l) ?? []);
             var body = bodies.Count == 0 ? own : $"{own}\n\nOn Mon, 5 Jan 2026 someone wrote:\n{quoted}";
             bodies.Add(body);
-            _pipeline.WriteToInbox($"m{i:D2}.eml", Eml(i, body));
+            _pipeline.WriteToInbox(i % 2 == 0 ? $"Sent/m{i:D2}.eml" : $"m{i:D2}.eml", Eml(i, body));
         }
 
         var outcome = await _pipeline.RunInboxAsync();

@@ -35,7 +35,7 @@ internal sealed class PipelineHarness : IDisposable
             NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
         Runner = new BatchRunner(
-            Ledger, new MessageIngest(Ledger, files, Vault.Layout, Time, NullLogger<MessageIngest>.Instance), Threads, People, Options.Create(new LlmOptions()), Time,
+            Ledger, new MessageIngest(Ledger, files, Vault.Layout, Options.Create(me), Time, NullLogger<MessageIngest>.Instance), Threads, People, Options.Create(new LlmOptions()), Time,
             NullLogger<BatchRunner>.Instance);
         Source = new InboxFolderSource(Ledger, Vault.Layout, Options.Create(InboxOptions), Time, NullLogger<InboxFolderSource>.Instance);
     }
@@ -75,6 +75,7 @@ internal sealed class PipelineHarness : IDisposable
     public string WriteToInbox(string fileName, byte[] bytes)
     {
         var path = Path.Combine(Vault.Layout.Inbox, fileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllBytes(path, bytes);
         return path;
     }

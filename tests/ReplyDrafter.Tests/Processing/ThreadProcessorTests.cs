@@ -79,6 +79,6 @@ public sealed class ThreadProcessorTests : IDisposable
             return Task.CompletedTask;
         }
 
-        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.FromResult(DraftWithdrawal.Gone);
     }
 }

@@ -72,7 +72,8 @@ internal sealed class MailCorpus
                 }
 
                 ids.Add(id);
-                files[$"{idPrefix}{t:D3}-{k}.eml"] = message.ToBytes();
+                // The user's own message comes from their sent mail: the drop folder that proves it is theirs.
+                files[$"{(fromMe ? "Sent/" : "")}{idPrefix}{t:D3}-{k}.eml"] = message.ToBytes();
             }
 
             list.Add(new CorpusThread(subject, ids, NeedsDraft: !newsletter && !mineLast));
@@ -85,7 +86,9 @@ internal sealed class MailCorpus
     {
         foreach (var (name, bytes) in Files)
         {
-            File.WriteAllBytes(Path.Combine(inbox, name), bytes);
+            var path = Path.Combine(inbox, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
         }
     }
 

@@ -10,9 +10,10 @@ internal static class VaultInvariants
     {
         // Every item left the inbox exactly once, under its own name, and none failed.
         Assert.Empty(Directory.EnumerateFiles(vault.Layout.Inbox));
+        Assert.False(Directory.Exists(Path.Combine(vault.Layout.Inbox, "Sent")) && Directory.EnumerateFiles(Path.Combine(vault.Layout.Inbox, "Sent")).Any());
         Assert.Empty(vault.Files("Inbox/_failed"));
         var archived = vault.Files("Inbox/_archive").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(corpus.Files.Keys.Order(StringComparer.Ordinal).ToList(), archived);
+        Assert.Equal(corpus.Files.Keys.Select(k => Path.GetFileName(k)).Order(StringComparer.Ordinal).ToList(), archived);
 
         // One source copy per message.
         var sources = vault.Files("Sources/Email");
