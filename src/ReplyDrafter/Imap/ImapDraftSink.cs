@@ -64,7 +64,11 @@ internal sealed partial class ImapDraftSink(
 
             try
             {
-                await writer.WithdrawAsync(messageId, cancellationToken);
+                if (await writer.WithdrawAsync(messageId, cancellationToken))
+                {
+                    ImapLog.DraftWithdrawn(logger, messageId);
+                }
+
                 store.SetDraft(threadId, null);
             }
             catch (Exception ex) when (IsTransport(ex))

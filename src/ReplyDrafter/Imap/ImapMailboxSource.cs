@@ -41,9 +41,11 @@ internal sealed class ImapMailboxSource(
         while (!cancellationToken.IsCancellationRequested)
         {
             state.Set(ImapConnectionStatus.Connecting);
+            bool connected = false;
             try
             {
                 using var client = await connector.ConnectAsync(cancellationToken);
+                connected = true;
                 await WatchAsync(client, consumer, () => failures = 0, caughtUp, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -62,7 +64,15 @@ internal sealed class ImapMailboxSource(
                 var delay = Backoff(failures++);
                 string reason = Reason(e);
                 state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
-                ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
+                if (connected)
+                {
+                    ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
+                }
+                else
+                {
+                    // Nothing was lost: the server was not reachable (still down, or not up yet).
+                    ImapLog.Unreachable(logger, Server, reason, (long)delay.TotalMilliseconds);
+                }
                 try
                 {
                     await Task.Delay(delay, time, cancellationToken);
