@@ -384,6 +384,27 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         Assert.All(waits, w => Assert.InRange(w, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
     }
 
+    [Fact]
+    public async Task RunAsync_ReplyFiledIntoSentWhileIdlingOnInbox_HandedOverWithoutWaitingForTheNextWakeUp()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Sent");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // never advanced: no IDLE refresh, no poll
+        using var harness = new SourceHarness(server.Options(user), time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), DateTimeOffset.UtcNow);
+        await harness.WaitForDeliveredAsync(1);
+
+        var reply = Assert.Single(harness.Delivered);
+        Assert.Equal(("Sent", "my-reply@x"), (reply.Folder, reply.Message.MessageId));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
