@@ -73,9 +73,9 @@ public static class ReplyDrafterHostingExtensions
         services.AddSingleton<InboxFolderSource>();
         services.AddHostedService<InboxWorker>();
 
-        // The IMAP mailbox (source) and Drafts folder (sink); active only when ReplyDrafter:Imap:Host is set.
+        // The IMAP mailbox (source) and Drafts folder (sink); active only when ReplyDrafter:Imap:Host is set once every settings source is in.
         services.AddImap(sp => Path.Combine(sp.GetRequiredService<VaultLayout>().State, "imap.db"));
-        services.AddImapPipeline(builder.Configuration);
+        services.AddImapPipeline();
         return builder;
     }
 

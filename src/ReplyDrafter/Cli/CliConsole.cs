@@ -1,3 +1,5 @@
+using Spectre.Console;
+
 namespace ReplyDrafter.Cli;
 
 /// <summary>
@@ -14,4 +16,22 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, bool IsOutpu
     public static CliConsole Process() => new(Console.Out, Console.Error, Console.IsOutputRedirected, Captured: false) { Input = Console.In };
 
     public static CliConsole Writers(TextWriter output, TextWriter error) => new(output, error, IsOutputRedirected: true, Captured: true);
+
+    /// <summary>
+    /// Spectre's console for <see cref="Out"/>. Without a terminal Spectre assumes 80 columns and breaks sentences there;
+    /// a file, a pipe or a service log gets every line whole instead.
+    /// </summary>
+    public IAnsiConsole Ansi()
+    {
+        var console = Captured ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Out) }) : AnsiConsole.Console;
+        if (IsOutputRedirected)
+        {
+            console.Profile.Width = UnwrappedWidth;
+        }
+
+        return console;
+    }
+
+    /// <summary>Wide enough for any line a command prints; not int.MaxValue, which Spectre's layout arithmetic would overflow.</summary>
+    internal const int UnwrappedWidth = 100_000;
 }

@@ -27,6 +27,9 @@ internal sealed record InitFlags
 
     public string? ApiKey { get; init; }
 
+    /// <summary>gmail, outlook, fastmail, icloud or yahoo (or an alias): fills host, port, security and folders.</summary>
+    public string? ImapProvider { get; init; }
+
     public string? ImapHost { get; init; }
 
     public int? ImapPort { get; init; }
@@ -61,6 +64,7 @@ internal static class InitCommand
         var model = new Option<string?>("--model") { Description = "The model (or Azure deployment) name.", HelpName = "NAME" };
         var apiKeyFile = new Option<string?>("--api-key-file") { Description = "A file holding the API key alone (0600), or - for standard input; stored in the per-user file, never printed.", HelpName = "FILE" };
         var apiKey = new Option<string?>("--api-key") { Hidden = true };
+        var imapProvider = new Option<string?>("--imap-provider") { Description = $"Fill in a provider's server and folders ({ImapPresets.Names}); other --imap- flags override.", HelpName = "NAME" };
         var imapHost = new Option<string?>("--imap-host") { Description = "IMAP server (leave out for no mailbox).", HelpName = "HOST" };
         var imapPort = new Option<int?>("--imap-port") { Description = "IMAP port (993 for SslOnConnect, 143 for StartTls).", HelpName = "PORT" };
         var imapSecurity = new Option<string?>("--imap-security") { Description = "SslOnConnect, StartTls, StartTlsWhenAvailable, Auto or None.", HelpName = "MODE" };
@@ -71,7 +75,7 @@ internal static class InitCommand
 
         var command = new Command("init", "Set up: create the vault, answer a few questions, test the connections, write your settings file.")
         {
-            name, email, signature, provider, endpoint, model, apiKeyFile, apiKey, imapHost, imapPort, imapSecurity, imapUsername, imapPasswordFile, imapPassword, imapPin,
+            name, email, signature, provider, endpoint, model, apiKeyFile, apiKey, imapProvider, imapHost, imapPort, imapSecurity, imapUsername, imapPasswordFile, imapPassword, imapPin,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -100,6 +104,7 @@ internal static class InitCommand
                 Endpoint = result.GetValue(endpoint),
                 Model = result.GetValue(model),
                 ApiKey = key,
+                ImapProvider = result.GetValue(imapProvider),
                 ImapHost = result.GetValue(imapHost),
                 ImapPort = result.GetValue(imapPort),
                 ImapSecurity = result.GetValue(imapSecurity),
@@ -108,8 +113,7 @@ internal static class InitCommand
                 ImapCertificateSha256 = result.GetValue(imapPin),
             };
             var interactive = !cli.Captured && !Console.IsInputRedirected && !cli.IsOutputRedirected;
-            var console = cli.Captured ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(cli.Out) }) : AnsiConsole.Console;
-            return await RunAsync(console, cli.Error, interactive, flags, SettingsLocations.UserFile(), SystemdUnit.CurrentCommand(), ct);
+            return await RunAsync(cli.Ansi(), cli.Error, interactive, flags, SettingsLocations.UserFile(), SystemdUnit.CurrentCommand(), ct);
         });
         return command;
     }
@@ -132,7 +136,7 @@ internal static class InitCommand
             var signature = ask.Text("--signature", flags.Signature, "ReplyDrafter:Me:Signature", "Signature under drafts", required: false, allowEmpty: true);
 
             var llm = await AskModelAsync(ask, flags, cancellationToken);
-            var imap = AskImap(ask, flags);
+            var imap = AskImap(ask, flags, email);
 
             var layout = new Vault.VaultLayout(vault, new FolderOptions());
             CliHost.PrepareVault(layout);
@@ -183,6 +187,8 @@ internal static class InitCommand
                 file.Set("ReplyDrafter:Imap:Username", imap.Username);
                 file.Set("ReplyDrafter:Imap:Password", imap.Password);
                 file.Set("ReplyDrafter:Imap:TrustedCertificateSha256", imap.TrustedCertificateSha256);
+                file.Set("ReplyDrafter:Imap:DraftsFolder", imap.DraftsFolder);
+                file.Set("ReplyDrafter:Imap:SentFolder", imap.SentFolder);
             }
 
             file.Save();
@@ -243,7 +249,7 @@ internal static class InitCommand
         ask.Console.MarkupLine($"[yellow]{Markup.Escape(problem)}[/]");
         while (true)
         {
-            var answer = ask.Console.Prompt(new TextPrompt<string>("SHA-256 of the server's own certificate to trust it (empty: skip)") { AllowEmpty = true });
+            var answer = ask.Console.Prompt(new TextPrompt<string>("SHA-256 of the server's own certificate to trust it (empty: skip):") { AllowEmpty = true });
             if (string.IsNullOrWhiteSpace(answer))
             {
                 return null;
@@ -258,10 +264,10 @@ internal static class InitCommand
         }
     }
 
-    private static ImapOptions? AskImap(Questions ask, InitFlags flags)
+    private static ImapOptions? AskImap(Questions ask, InitFlags flags, string? email)
     {
         var currentHost = ask.Current("ReplyDrafter:Imap:Host");
-        var wanted = flags.ImapHost is not null || (ask.Interactive
+        var wanted = flags.ImapHost is not null || flags.ImapProvider is not null || (ask.Interactive
             ? ask.Console.Prompt(new ConfirmationPrompt("Read mail from an IMAP mailbox?") { DefaultValue = currentHost is not null })
             : currentHost is not null);
         if (!wanted)
@@ -269,21 +275,27 @@ internal static class InitCommand
             return null;
         }
 
-        var host = ask.Text("--imap-host", flags.ImapHost, "ReplyDrafter:Imap:Host", "IMAP server", required: true)!;
-        var securityText = ask.Choice("--imap-security", flags.ImapSecurity, ask.Current("ReplyDrafter:Imap:Security") ?? nameof(SecureSocketOptions.SslOnConnect), "Security", Enum.GetNames<SecureSocketOptions>());
+        var preset = Preset(ask, flags, email, currentHost);
+        if (preset is not null)
+        {
+            ask.Console.MarkupLine($"[blue]{Markup.Escape(preset.Name)}:[/] {Markup.Escape(preset.Advice)}");
+        }
+
+        var host = ask.Text("--imap-host", flags.ImapHost, preset?.Host ?? "ReplyDrafter:Imap:Host", "IMAP server", required: true)!;
+        var securityText = ask.Choice("--imap-security", flags.ImapSecurity, preset?.Security.ToString() ?? ask.Current("ReplyDrafter:Imap:Security") ?? nameof(SecureSocketOptions.SslOnConnect), "Security", Enum.GetNames<SecureSocketOptions>());
         if (!Enum.TryParse<SecureSocketOptions>(securityText, ignoreCase: true, out var security) || int.TryParse(securityText, out _))
         {
             throw new UsageException($"init: --imap-security must be one of {string.Join(", ", Enum.GetNames<SecureSocketOptions>())} (got '{securityText}').");
         }
 
         var defaultPort = security == SecureSocketOptions.SslOnConnect ? "993" : "143";
-        var portText = ask.Text("--imap-port", flags.ImapPort?.ToString(System.Globalization.CultureInfo.InvariantCulture), ask.Current("ReplyDrafter:Imap:Port") ?? defaultPort, "Port", required: true)!;
+        var portText = ask.Text("--imap-port", flags.ImapPort?.ToString(System.Globalization.CultureInfo.InvariantCulture), preset?.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? ask.Current("ReplyDrafter:Imap:Port") ?? defaultPort, "Port", required: true)!;
         if (!int.TryParse(portText, System.Globalization.CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
         {
             throw new UsageException($"init: --imap-port must be a port number (got '{portText}').");
         }
 
-        var username = ask.Text("--imap-username", flags.ImapUsername, "ReplyDrafter:Imap:Username", "Login", required: true)!;
+        var username = ask.Text("--imap-username", flags.ImapUsername, ask.Current("ReplyDrafter:Imap:Username") ?? (preset is not null ? email : null), "Login", required: true)!;
         var password = ask.Secret("--imap-password-file", flags.ImapPassword, "ReplyDrafter:Imap:Password", "Password (an app password for Gmail / Outlook.com)") ?? ask.Current("ReplyDrafter:Imap:Password");
         if (string.IsNullOrEmpty(password))
         {
@@ -299,7 +311,21 @@ internal static class InitCommand
         return new ImapOptions
         {
             Host = host, Port = port, Security = security, Username = username, Password = password, TrustedCertificateSha256 = pin,
+            DraftsFolder = preset?.DraftsFolder ?? ask.Current("ReplyDrafter:Imap:DraftsFolder"),
+            SentFolder = preset?.SentFolder ?? ask.Current("ReplyDrafter:Imap:SentFolder"),
         };
+    }
+
+    /// <summary>The provider named by <c>--imap-provider</c>, else the one the address is at when no server is set yet.</summary>
+    private static ImapPreset? Preset(Questions ask, InitFlags flags, string? email, string? currentHost)
+    {
+        if (flags.ImapProvider is { } name)
+        {
+            return ImapPresets.Find(name)
+                ?? throw new UsageException($"init: --imap-provider must be one of {ImapPresets.Names} (got '{name}').");
+        }
+
+        return flags.ImapHost is null && currentHost is null ? ImapPresets.ForAddress(flags.ImapUsername ?? email) : null;
     }
 
     private static bool IsOllama(string? endpoint) =>
@@ -325,7 +351,7 @@ internal static class InitCommand
 
             if (interactive)
             {
-                var prompt = new TextPrompt<string>(question) { AllowEmpty = allowEmpty || current is not null };
+                var prompt = new TextPrompt<string>(Label(question, current is not null)) { AllowEmpty = allowEmpty || current is not null };
                 if (current is not null)
                 {
                     prompt.DefaultValue(current);
@@ -367,9 +393,15 @@ internal static class InitCommand
             }
 
             var hasCurrent = key is not null && Current(key) is not null;
-            var answer = console.Prompt(new TextPrompt<string>(hasCurrent ? question + " [grey](set; Enter keeps it)[/]" : question) { AllowEmpty = true }.Secret());
+            var answer = console.Prompt(new TextPrompt<string>(Label(hasCurrent ? question + " [grey](set; Enter keeps it)[/]" : question, suffixShown: false)) { AllowEmpty = true }.Secret());
             return string.IsNullOrEmpty(answer) ? null : answer;
         }
+
+        /// <summary>
+        /// Spectre ends a prompt with ':' only after a default or choices it shows; without either the answer would
+        /// follow the question with only a space ("Your name Ada").
+        /// </summary>
+        private static string Label(string question, bool suffixShown) => suffixShown ? question : question + ":";
 
         private static UsageException Missing(string flag) =>
             new($"init: {flag} is required (no terminal to ask on, and no current value).");

@@ -35,7 +35,7 @@ internal static class StatusCommand
         }
         else if (!common.Console.IsOutputRedirected)
         {
-            WriteTable(report, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(common.Console.Out) }));
+            WriteTable(report, common.Console.Ansi());
         }
         else
         {

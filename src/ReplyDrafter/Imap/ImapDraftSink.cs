@@ -65,6 +65,11 @@ internal sealed partial class ImapDraftSink(
             try
             {
                 var result = await writer.WithdrawAsync(messageId, cancellationToken);
+                if (result == DraftWithdrawal.Removed)
+                {
+                    ImapLog.DraftWithdrawn(logger, messageId);
+                }
+
                 store.SetDraft(threadId, null);
                 return result;
             }

@@ -11,6 +11,9 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "IMAP connection to {Server} lost ({Reason}); reconnecting in {DelayMs} ms")]
     public static partial void Reconnecting(ILogger logger, string server, string reason, long delayMs);
 
+    [LoggerMessage(EventId = 1511, Level = LogLevel.Warning, Message = "IMAP server {Server} cannot be reached ({Reason}); trying again in {DelayMs} ms")]
+    public static partial void Unreachable(ILogger logger, string server, string reason, long delayMs);
+
     [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "IMAP connected to {Server}; watching {Folders} ({Mode})")]
     public static partial void Connected(ILogger logger, string server, string folders, string mode);
 
@@ -29,8 +32,31 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "No IMAP Drafts folder: ReplyDrafter:Imap:DraftsFolder is empty and the server marks no folder as Drafts (SPECIAL-USE); drafts go to Outbox/ only")]
     public static partial void NoDraftsFolder(ILogger logger);
 
-    [LoggerMessage(EventId = 1507, Level = LogLevel.Information, Message = "IMAP draft {MessageId} {Outcome} in {Folder}; older untouched draft replaced: {Replaced}")]
-    public static partial void DraftWritten(ILogger logger, string messageId, DraftAppendOutcome outcome, string folder, bool replaced);
+    /// <summary>
+    /// Says "replaced" only when this write removed our older draft. An older draft superseded by a newer message is
+    /// usually withdrawn before the new one is written (<see cref="DraftWithdrawn"/> logs that), so a flag that said
+    /// "replaced: False" right after it was replaced read as if nothing had happened.
+    /// </summary>
+    public static void DraftWritten(ILogger logger, string messageId, DraftAppendOutcome outcome, string folder, bool replaced)
+    {
+        if (replaced)
+        {
+            DraftWrittenReplacing(logger, messageId, outcome, folder);
+        }
+        else
+        {
+            DraftWrittenAlone(logger, messageId, outcome, folder);
+        }
+    }
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Information, Message = "IMAP draft {MessageId} {Outcome} in {Folder}")]
+    private static partial void DraftWrittenAlone(ILogger logger, string messageId, DraftAppendOutcome outcome, string folder);
+
+    [LoggerMessage(EventId = 1509, Level = LogLevel.Information, Message = "IMAP draft {MessageId} {Outcome} in {Folder}; our older untouched draft of the thread was removed")]
+    private static partial void DraftWrittenReplacing(ILogger logger, string messageId, DraftAppendOutcome outcome, string folder);
+
+    [LoggerMessage(EventId = 1510, Level = LogLevel.Information, Message = "IMAP draft {MessageId} superseded (a newer message or your reply); removed from the Drafts folder")]
+    public static partial void DraftWithdrawn(ILogger logger, string messageId);
 
     [LoggerMessage(EventId = 1508, Level = LogLevel.Information, Message = "IMAP draft {MessageId} was edited, moved or deleted by the user; left alone")]
     public static partial void DraftLeftAlone(ILogger logger, string messageId);

@@ -24,6 +24,9 @@ internal sealed class ImapMailboxSource(
 
     private readonly ImapOptions _settings = connector.Options;
     private readonly HashSet<string> _missingFolders = new(StringComparer.Ordinal);
+    private readonly Lock _wakeGate = new();
+    private bool _wakeRequested;
+    private CancellationTokenSource? _idling;
 
     public ImapConnectionState State => state;
 
@@ -42,9 +45,11 @@ internal sealed class ImapMailboxSource(
         while (!cancellationToken.IsCancellationRequested)
         {
             state.Set(ImapConnectionStatus.Connecting);
+            bool connected = false;
             try
             {
                 using var client = await connector.ConnectAsync(cancellationToken);
+                connected = true;
                 await WatchAsync(client, consumer, () => failures = 0, caughtUp, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -63,7 +68,15 @@ internal sealed class ImapMailboxSource(
                 var delay = Backoff(failures++);
                 string reason = Reason(e);
                 state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
-                ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
+                if (connected)
+                {
+                    ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
+                }
+                else
+                {
+                    // Nothing was lost: the server was not reachable (still down, or not up yet).
+                    ImapLog.Unreachable(logger, Server, reason, (long)delay.TotalMilliseconds);
+                }
                 try
                 {
                     await Task.Delay(delay, time, cancellationToken);
@@ -116,8 +129,54 @@ internal sealed class ImapMailboxSource(
         bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
         string watching = string.Join(", ", folders);
         ImapLog.Connected(logger, Server, watching, idle ? "IDLE" : "polling");
+
+        // One IDLE watches one folder: the user's replies filed into Sent get a second connection, so they are learned
+        // within seconds rather than at the next INBOX wake-up (up to 25 minutes later).
+        using var sentWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task? sentWatcher = null;
+        if (idle)
+        {
+            var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+            if (sent is not null && !folders.Contains(sent.FullName, StringComparer.Ordinal))
+            {
+                sentWatcher = WatchSentAsync(sent.FullName, sentWatch.Token);
+
+                // Lost: once it has ended, the main loop wakes, finds it completed and reconnects both.
+                _ = sentWatcher.ContinueWith(_ => Wake(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+
+        try
+        {
+            await WatchFoldersAsync(client, folders, idle, consumer, caughtUp, afterCatchUp, sentWatcher, cancellationToken);
+        }
+        finally
+        {
+            await sentWatch.CancelAsync();
+            if (sentWatcher is not null)
+            {
+                await sentWatcher.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task WatchFoldersAsync(
+        ImapClient client, IReadOnlyList<string> folders, bool idle, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp,
+        Func<CancellationToken, Task>? afterCatchUp, Task? sentWatcher, CancellationToken cancellationToken)
+    {
         while (true)
         {
+            if (sentWatcher is { IsCompleted: true })
+            {
+                await sentWatcher; // the second connection was lost: reconnect both
+                throw new ServiceNotConnectedException("The connection watching the Sent folder ended.");
+            }
+
+            lock (_wakeGate)
+            {
+                _wakeRequested = false;
+            }
+
             state.Set(ImapConnectionStatus.CatchingUp);
             await CatchUpAsync(client, consumer, cancellationToken);
             caughtUp();
@@ -144,6 +203,16 @@ internal sealed class ImapMailboxSource(
             // Several folders: the others are checked at least every PollInterval.
             var limit = folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
             using var done = new CancellationTokenSource(limit, time);
+            lock (_wakeGate)
+            {
+                if (_wakeRequested)
+                {
+                    continue; // Sent changed during the catch-up
+                }
+
+                _idling = done;
+            }
+
             void OnArrival(object? sender, EventArgs e) => done.Cancel();
             watched.CountChanged += OnArrival;
             try
@@ -154,6 +223,62 @@ internal sealed class ImapMailboxSource(
             finally
             {
                 watched.CountChanged -= OnArrival;
+                lock (_wakeGate)
+                {
+                    _idling = null;
+                }
+            }
+        }
+    }
+
+    /// <summary>Ends the main connection's IDLE (or the next one before it starts) so every folder is caught up.</summary>
+    private void Wake()
+    {
+        lock (_wakeGate)
+        {
+            _wakeRequested = true;
+            _idling?.Cancel();
+        }
+    }
+
+    /// <summary>A second connection idling on Sent: wakes the main loop when the user's reply lands there. Ends (throws) when it is lost.</summary>
+    private async Task WatchSentAsync(string name, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        using var client = await connector.ConnectAsync(cancellationToken);
+        var sent = await client.GetFolderAsync(name, cancellationToken);
+        await sent.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
+
+        // Filed between the main connection's catch-up and this SELECT.
+        var saved = store.Get(_settings.Account, name);
+        if (saved is null || saved.UidValidity != sent.UidValidity || (sent.UidNext is { } next && next.Id - 1 > saved.LastUid))
+        {
+            Wake();
+        }
+
+        while (true)
+        {
+            bool changed = false;
+            using var done = new CancellationTokenSource(IdleRefresh, time);
+            void OnChange(object? sender, EventArgs e)
+            {
+                changed = true;
+                done.Cancel();
+            }
+
+            sent.CountChanged += OnChange;
+            try
+            {
+                await client.IdleAsync(done.Token, cancellationToken);
+            }
+            finally
+            {
+                sent.CountChanged -= OnChange;
+            }
+
+            if (changed)
+            {
+                Wake();
             }
         }
     }

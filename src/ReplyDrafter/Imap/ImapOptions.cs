@@ -46,7 +46,11 @@ public sealed class ImapOptions
     /// <summary>First wait before reconnecting; later waits double (with jitter) up to <see cref="ReconnectMaxDelay"/>.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>
+    /// The longest wait between attempts. Short on purpose: a failed attempt on a server that is down costs one refused
+    /// TCP connect, and a server back from an outage is found again within this time.
+    /// </summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ReplyDrafter.Drafts;
 using ReplyDrafter.Inbox;
 
@@ -9,21 +9,34 @@ internal static class ImapPipelineExtensions
 {
     /// <summary>
     /// Connects the IMAP building blocks (<see cref="ImapServiceCollectionExtensions.AddImap"/>) to the pipeline: the
-    /// mailbox as a source (daemon worker and <c>run --once</c>), and, only when <c>Imap:Host</c> is set, the Drafts
-    /// folder as a draft sink.
+    /// mailbox as a source (daemon worker and <c>run --once</c>) and the Drafts folder as a draft sink.
     /// </summary>
-    public static IServiceCollection AddImapPipeline(this IServiceCollection services, IConfiguration configuration)
+    /// <remarks>
+    /// Whether IMAP is on is read from the bound <see cref="ImapOptions"/>, i.e. once every settings source is in (per-user
+    /// file, vault file, environment, command line), the same decision the source and <c>status</c> use. The settings
+    /// files are layered after the services are registered, so the configuration as it stands here would miss an
+    /// <c>init</c>-configured mailbox.
+    /// </remarks>
+    public static IServiceCollection AddImapPipeline(this IServiceCollection services)
     {
         services.AddSingleton<ImapItemSource>();
         services.AddSingleton<ImapSizeLimit>();
         services.AddSingleton<ImapStateRecorder>();
         services.AddSingleton<IOnceSource, ImapOnceRunner>();
         services.AddHostedService<ImapWorker>();
-        if (!string.IsNullOrWhiteSpace(configuration[$"{ImapOptions.Section}:{nameof(ImapOptions.Host)}"]))
-        {
-            services.AddSingleton<IDraftSink, ImapDraftSink>();
-        }
-
+        services.AddSingleton<IDraftSink>(sp => sp.GetRequiredService<IOptions<ImapOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<ImapDraftSink>(sp)
+            : OffSink.Instance);
         return services;
+    }
+
+    /// <summary>IMAP is off: drafts stay in Outbox/ only, and no imap.db is created.</summary>
+    private sealed class OffSink : IDraftSink
+    {
+        public static readonly OffSink Instance = new();
+
+        public Task DeliverAsync(DraftDelivery draft, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

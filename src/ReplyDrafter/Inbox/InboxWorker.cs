@@ -44,7 +44,15 @@ internal sealed partial class InboxWorker(
         }
 
         using var hardStop = new CancellationTokenSource();
-        await using var registration = stoppingToken.Register(() => hardStop.CancelAfter(options.Value.ShutdownGrace));
+        await using var registration = stoppingToken.Register(() =>
+        {
+            if (request.Mode == RunMode.Daemon)
+            {
+                LogStopRequested(logger, options.Value.ShutdownGrace);
+            }
+
+            hardStop.CancelAfter(options.Value.ShutdownGrace);
+        });
         // run --once ends by itself: a hostile server or a model that never finishes cannot keep it running (cron, CI).
         using var onceLimit = request.Mode == RunMode.Once ? new CancellationTokenSource(options.Value.OnceTimeLimit, time) : new CancellationTokenSource();
         using var once = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, onceLimit.Token);
@@ -365,6 +373,9 @@ internal sealed partial class InboxWorker(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} item(s) stay in the inbox for the next start")]
     private static partial void LogLeftForNextStart(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping (Ctrl-C or SIGTERM): in-flight work may finish for up to {Grace}")]
+    private static partial void LogStopRequested(ILogger logger, TimeSpan grace);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped before in-flight work finished; it will be redone on the next start")]
     private static partial void LogAbandoned(ILogger logger);

@@ -195,7 +195,7 @@ public sealed class InitCommandTests : IAsyncLifetime, IDisposable
         Assert.Equal("grace@example.com", (string?)settings["Me"]!["Email"]);
         Assert.Equal(FakeLlmServer.Model, (string?)settings["Llm"]!["Deployment"]);
         Assert.Equal(FakeLlmServer.ApiKey, (string?)settings["Llm"]!["ApiKey"]);
-        Assert.Contains("Your name", output, StringComparison.Ordinal);
+        Assert.Contains("Your name: Grace Hopper", output, StringComparison.Ordinal);
         Assert.DoesNotContain(FakeLlmServer.ApiKey, output, StringComparison.Ordinal);
     }
 

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using ReplyDrafter.Cli;
 using ReplyDrafter.Imap;
 using ReplyDrafter.Tests.Imap;
+using ReplyDrafter.Tests.Resilience;
+using ReplyDrafter.Tests.TestData;
 using ReplyDrafter.Tests.TestServer;
 using Spectre.Console.Testing;
 
@@ -17,6 +19,7 @@ namespace ReplyDrafter.Tests.Cli;
 public sealed class InitImapTests(DovecotServer server) : IAsyncLifetime, IDisposable
 {
     private static readonly string[] s_program = ["/opt/replydrafter/replydrafter"];
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(45);
     private readonly TempVault _folder = new();
     private FakeLlmServer _llm = null!;
 
@@ -161,6 +164,59 @@ public sealed class InitImapTests(DovecotServer server) : IAsyncLifetime, IDispo
         var imap = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("imap");
         Assert.True(imap.GetProperty("configured").GetBoolean());
         Assert.Equal($"{user.Name}@127.0.0.1:{server.Port}", imap.GetProperty("account").GetString());
+    }
+
+    [Fact]
+    public async Task RunAsync_ProviderAliasWithOverridingFlags_WritesTheProvidersFoldersAndSaysWhatItNeeds()
+    {
+        var user = server.NewUser();
+
+        // --imap-provider google fills imap.gmail.com:993 TLS; the other flags point it at the test server instead.
+        var (code, output) = await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "google" });
+
+        Assert.True(code == 0, output);
+        Assert.Contains("gmail: Gmail needs an app password", output, StringComparison.Ordinal);
+        var imap = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!.AsObject();
+        Assert.Equal("127.0.0.1", (string?)imap["Host"]);
+        Assert.Equal("None", (string?)imap["Security"]);
+        Assert.Equal("[Gmail]/Drafts", (string?)imap["DraftsFolder"]);
+        Assert.Equal("[Gmail]/Sent Mail", (string?)imap["SentFolder"]);
+        Assert.Null(imap["Folders"]);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownProvider_Exit2NamingTheFlagAndTheChoices()
+    {
+        var user = server.NewUser();
+
+        var (code, output) = await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "aol" });
+
+        Assert.Equal(2, code);
+        Assert.Contains("--imap-provider must be one of gmail, outlook, fastmail, icloud, yahoo (got 'aol')", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_AfterInitWithImapFlagsAndNoOtherSettings_DraftReachesTheDraftsFolder()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Drafts");
+        Assert.Equal(0, (await RunAsync(Flags(user, server.Port, "None"))).Code);
+
+        // As a user runs it: the per-user file init wrote is the only settings source.
+        var home = new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = _folder.Path("config"), ["APPDATA"] = _folder.Path("config") };
+        await using var daemon = ChildDaemon.Start(["run"], home);
+        await daemon.WaitForLogAsync("IMAP connected", s_timeout);
+        var question = MimeMessageBuilder.ToMe("init1@example.com", "Budget", "Can you sign off the budget?", "Alice", "alice@example.com", DateTimeOffset.UtcNow.AddMinutes(-5));
+        await server.AppendAsync(user, "INBOX", question.Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await daemon.WaitForLogAsync("IMAP draft", s_timeout);
+
+        using var client = await server.ConnectAsync(user);
+        var drafts = await client.GetFolderAsync("Drafts");
+        await drafts.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        Assert.Equal(1, drafts.Count);
+        daemon.Terminate();
+        Assert.Equal(0, await daemon.WaitForExitAsync(s_timeout));
+        Assert.Contains("Stopping (Ctrl-C or SIGTERM)", daemon.Error, StringComparison.Ordinal);
     }
 
     private InitFlags Flags(DovecotUser user, int port, string security) => new()

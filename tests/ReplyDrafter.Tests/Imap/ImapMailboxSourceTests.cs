@@ -343,6 +343,66 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(ImapConnectionStatus.Stopped, harness.State.Current.Status);
+
+        // Never connected, so nothing was "lost": each failed attempt says the server cannot be reached.
+        var warnings = harness.Log.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(e => e.Message).ToList();
+        Assert.True(warnings.Count >= 2, string.Join("\n", warnings));
+        Assert.All(warnings, w => Assert.Contains($"IMAP server 127.0.0.1:{options.Port} cannot be reached", w, StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, w => w.Contains("lost", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_LongOutageWithDefaultDelays_NeverWaitsMoreThanTenSecondsBetweenAttempts()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        var defaults = new ImapOptions();
+        (options.ReconnectDelay, options.ReconnectMaxDelay) = (defaults.ReconnectDelay, defaults.ReconnectMaxDelay);
+        options.Port = ClosedPort();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var harness = new SourceHarness(options, time);
+        using var stop = new CancellationTokenSource();
+        var waits = new List<TimeSpan>();
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+
+        // Ten failed attempts: a minute and more of outage, where the doubling alone would reach minutes.
+        for (int attempt = 0; attempt < 10; attempt++)
+        {
+            var next = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: attempt > 0);
+            while (!next.IsCompleted)
+            {
+                time.Advance(TimeSpan.FromSeconds(1));
+                await Task.WhenAny(next, Task.Delay(20));
+            }
+
+            await next;
+            waits.Add(harness.State.Current.RetryAt!.Value - time.GetUtcNow());
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.All(waits, w => Assert.InRange(w, TimeSpan.Zero, TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReplyFiledIntoSentWhileIdlingOnInbox_HandedOverWithoutWaitingForTheNextWakeUp()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Sent");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // never advanced: no IDLE refresh, no poll
+        using var harness = new SourceHarness(server.Options(user), time);
+        using var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+
+        await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), DateTimeOffset.UtcNow);
+        await harness.WaitForDeliveredAsync(1);
+
+        var reply = Assert.Single(harness.Delivered);
+        Assert.Equal(("Sent", "my-reply@x"), (reply.Folder, reply.Message.MessageId));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static int ClosedPort()

@@ -175,6 +175,8 @@ public sealed partial class ImapPipelineTests(DovecotServer server)
         var (draft, _) = Assert.Single(await FolderAsync(user, "Drafts"));
         Assert.NotEqual(older, draft.MessageId);
         Assert.Equal("t2@example.com", draft.InReplyTo);
+        Assert.Contains($"IMAP draft {older} superseded", secondError, StringComparison.Ordinal);
+        Assert.DoesNotContain("replaced: False", secondError, StringComparison.Ordinal);
     }
 
     [Fact]

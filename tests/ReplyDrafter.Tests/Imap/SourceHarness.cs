@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using ReplyDrafter.Imap;
@@ -38,6 +37,9 @@ internal sealed class SourceHarness : IDisposable
 
     public ConcurrentQueue<ImapConnectionStatus> History { get; } = new();
 
+    /// <summary>What the source logged.</summary>
+    public Llm.ListLogger<ImapMailboxSource> Log { get; } = new();
+
     public IReadOnlyList<ImapMessage> Delivered => [.. _delivered];
 
     /// <summary>Set to make the consumer fail (the message must then not count as read).</summary>
@@ -45,7 +47,7 @@ internal sealed class SourceHarness : IDisposable
 
     /// <summary>A new source on the same state file: a restart of the daemon.</summary>
     public ImapMailboxSource NewSource() =>
-        Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options)), Store, State, Time, NullLogger<ImapMailboxSource>.Instance);
+        Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options)), Store, State, Time, Log);
 
     public Task ConsumeAsync(ImapMessage message, CancellationToken cancellationToken)
     {

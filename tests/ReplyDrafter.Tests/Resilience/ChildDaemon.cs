@@ -60,7 +60,8 @@ internal sealed class ChildDaemon : IAsyncDisposable
     /// <summary>The largest working set seen by <see cref="SampleMemory"/>.</summary>
     public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
 
-    public static ChildDaemon Start(IEnumerable<string> arguments)
+    /// <param name="environment">Variables set for the child only (e.g. its own <c>XDG_CONFIG_HOME</c>).</param>
+    public static ChildDaemon Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(DotnetHost())
         {
@@ -83,6 +84,11 @@ internal sealed class ChildDaemon : IAsyncDisposable
         }
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildDaemon(process);
         process.OutputDataReceived += (_, e) => child.Append(child._output, e.Data);
