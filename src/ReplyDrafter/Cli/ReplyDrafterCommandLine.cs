@@ -77,6 +77,7 @@ internal static class ReplyDrafterCommandLine
         root.Subcommands.Add(CompareCommand.Create(createBuilder, vault, console));
         root.Subcommands.Add(InitCommand.Create(vault, console));
         root.Subcommands.Add(ServiceCommand.Create(createBuilder, vault, console));
+        root.Subcommands.Add(LoginCommand.Create(createBuilder, vault, console));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -2,14 +2,25 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
+using ReplyDrafter.Auth;
 using ReplyDrafter.Security;
 
 namespace ReplyDrafter.Imap;
 
-/// <summary>Opens authenticated IMAP connections from <see cref="ImapOptions"/>: certificate pin, password file, clear login errors.</summary>
-internal sealed class ImapConnector(IOptions<ImapOptions> options)
+/// <summary>Opens authenticated IMAP connections from <see cref="ImapOptions"/>: certificate pin, password file or OAuth2 token, clear login errors.</summary>
+internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider? time = null, OAuthHttp? http = null) : IDisposable
 {
     private readonly ImapOptions _settings = options.Value;
+    private readonly Lazy<IMailboxTokens> _tokens = new(() => MailboxTokens.Create(
+        options.Value.OAuth, options.Value.Username, options.Value.OAuth.EffectiveTokenCacheFolder, http ?? OAuthHttp.Default, time ?? TimeProvider.System));
+
+    public void Dispose()
+    {
+        if (_tokens.IsValueCreated)
+        {
+            _tokens.Value.Dispose();
+        }
+    }
 
     public ImapOptions Options => _settings;
 
@@ -38,6 +49,12 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options)
                         ? $"; for a self-hosted server with its own certificate set {ImapOptions.Section}:TrustedCertificateSha256 to its SHA-256."
                         : $" and does not match {ImapOptions.Section}:TrustedCertificateSha256."),
                     e);
+            }
+
+            if (_settings.Auth == ImapAuth.OAuth2)
+            {
+                await LoginWithTokenAsync(client, cancellationToken);
+                return client;
             }
 
             try
@@ -91,6 +108,58 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options)
                 ? " Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password; where Microsoft requires OAuth2 instead, IMAP cannot be used yet."
                 : "";
         return $"IMAP login to {imap.Host.Trim()}:{imap.EffectivePort} as '{imap.Username.Trim()}' was refused ({serverReason.Trim().TrimEnd('.')}); check {ImapOptions.Section}:Username and Password.{hint}";
+    }
+
+    /// <summary>
+    /// A refused token is refreshed once and tried again (it may have expired or been revoked since it was cached); a
+    /// refresh the server refuses means only a new sign-in helps, which stops here with one line and no retry loop.
+    /// </summary>
+    private async Task LoginWithTokenAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        var token = await TokenAsync(forceRefresh: false, cancellationToken);
+        try
+        {
+            await client.AuthenticateAsync(Mechanism(client, token), cancellationToken);
+            return;
+        }
+        catch (AuthenticationException)
+        {
+        }
+
+        token = await TokenAsync(forceRefresh: true, cancellationToken);
+        try
+        {
+            await client.AuthenticateAsync(Mechanism(client, token), cancellationToken);
+        }
+        catch (AuthenticationException e)
+        {
+            throw new ImapLoginException(
+                ImapLoginFailure.Credentials,
+                $"IMAP login to {_settings.Host.Trim()}:{_settings.EffectivePort} as '{_settings.Username.Trim()}' with a fresh OAuth2 token was refused ({e.Message.Trim().TrimEnd('.')}); " +
+                $"check that {ImapOptions.Section}:Username is the account you signed in with and that IMAP is allowed for it, then run `replydrafter login` again.",
+                e);
+        }
+    }
+
+    private async Task<AccessToken> TokenAsync(bool forceRefresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _tokens.Value.GetAccessTokenAsync(forceRefresh, cancellationToken);
+        }
+        catch (SignInRequiredException e)
+        {
+            throw new ImapLoginException(ImapLoginFailure.Credentials, e.Message, e);
+        }
+    }
+
+    /// <summary>OAUTHBEARER (RFC 7628) where the server offers it, else XOAUTH2 (all that Outlook offers).</summary>
+    private SaslMechanism Mechanism(ImapClient client, AccessToken token)
+    {
+        var credentials = new System.Net.NetworkCredential(_settings.Username.Trim(), token.Value);
+        return client.AuthenticationMechanisms.Contains("OAUTHBEARER")
+            ? new SaslMechanismOAuthBearer(credentials)
+            : new SaslMechanismOAuth2(credentials);
     }
 
     private string ReadPassword()

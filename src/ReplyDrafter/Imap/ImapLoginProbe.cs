@@ -19,7 +19,8 @@ internal static class ImapLoginProbe
         timeout.CancelAfter(s_timeout);
         try
         {
-            using var client = await new ImapConnector(Options.Create(options)).ConnectAsync(timeout.Token);
+            using var connector = new ImapConnector(Options.Create(options));
+            using var client = await connector.ConnectAsync(timeout.Token);
             await client.DisconnectAsync(quit: true, timeout.Token);
             return ImapProbe.Works;
         }

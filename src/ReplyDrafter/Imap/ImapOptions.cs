@@ -1,4 +1,5 @@
 using MailKit.Security;
+using ReplyDrafter.Auth;
 
 namespace ReplyDrafter.Imap;
 
@@ -15,6 +16,12 @@ public sealed class ImapOptions
     public SecureSocketOptions Security { get; set; } = SecureSocketOptions.SslOnConnect;
 
     public string Username { get; set; } = "";
+
+    /// <summary>Password (or app password), or OAuth2 tokens from <c>replydrafter login</c> (<see cref="OAuth"/>).</summary>
+    public ImapAuth Auth { get; set; } = ImapAuth.Password;
+
+    /// <summary>The <c>ReplyDrafter:Imap:OAuth</c> section, used when <see cref="Auth"/> is OAuth2.</summary>
+    public OAuthOptions OAuth { get; } = new();
 
     /// <summary>Also from the environment (<c>ReplyDrafter__Imap__Password</c>) through standard configuration.</summary>
     public string? Password { get; set; }
@@ -61,4 +68,13 @@ public sealed class ImapOptions
 
     /// <summary>The key of the source state: one mailbox per user, host and port.</summary>
     public string Account => $"{Username.Trim()}@{Host.Trim()}:{EffectivePort}";
+}
+
+/// <summary>How the IMAP login proves who it is.</summary>
+public enum ImapAuth
+{
+    Password,
+
+    /// <summary>XOAUTH2 or OAUTHBEARER with a token from <c>replydrafter login</c>.</summary>
+    OAuth2,
 }

@@ -42,13 +42,25 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
             yield return $"{Prefix}Username must be set when {Prefix}Host is.";
         }
 
+        if (!Enum.IsDefined(options.Auth))
+        {
+            yield return $"{Prefix}Auth must be Password or OAuth2 (got '{options.Auth}').";
+        }
+        else if (options.Auth == ImapAuth.OAuth2)
+        {
+            foreach (var problem in Auth.OAuthOptionsValidator.Check(options.OAuth, Prefix + "OAuth:"))
+            {
+                yield return problem;
+            }
+        }
+
         bool hasPassword = !string.IsNullOrEmpty(options.Password);
         bool hasFile = !string.IsNullOrWhiteSpace(options.PasswordFile);
         if (hasPassword && hasFile)
         {
             yield return $"{Prefix}Password and {Prefix}PasswordFile are both set; keep one.";
         }
-        else if (!hasPassword && !hasFile)
+        else if (!hasPassword && !hasFile && options.Auth != ImapAuth.OAuth2)
         {
             yield return $"{Prefix}Password (or {Prefix}PasswordFile, or the ReplyDrafter__Imap__Password environment variable) must be set when {Prefix}Host is.";
         }

@@ -21,6 +21,7 @@ internal static class ImapServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(Auth.OAuthHttp.Default);
         services.TryAddSingleton<ImapConnector>();
         services.TryAddSingleton<ImapConnectionState>();
         services.TryAddSingleton(sp => new ImapStateStore(stateDatabasePath(sp)));
@@ -43,6 +44,18 @@ internal static class ImapServiceCollectionExtensions
                 Options.DefaultName,
                 typeof(ImapOptions),
                 [$"{ImapOptions.Section}:Security must be Auto, SslOnConnect, StartTls or None (got '{security}')."]);
+        }
+
+        foreach (var (key, allowed) in new[] { ("Auth", typeof(ImapAuth)), ("OAuth:Provider", typeof(Auth.OAuthProvider)) })
+        {
+            string? text = section[key];
+            if (!string.IsNullOrWhiteSpace(text) && (int.TryParse(text, out _) || !Enum.TryParse(allowed, text.Trim(), ignoreCase: true, out _)))
+            {
+                throw new OptionsValidationException(
+                    Options.DefaultName,
+                    typeof(ImapOptions),
+                    [$"{ImapOptions.Section}:{key} must be {string.Join(" or ", Enum.GetNames(allowed))} (got '{text}')."]);
+            }
         }
 
         try

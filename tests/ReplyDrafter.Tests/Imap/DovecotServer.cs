@@ -35,6 +35,15 @@ public sealed partial class DovecotServer
 
     public int Port { get; private set; }
 
+    /// <summary>
+    /// Set to also log users in with OAuth2 (XOAUTH2, OAUTHBEARER): an oauth2 passdb asking this RFC 7662 endpoint;
+    /// the password logins stay as they are.
+    /// </summary>
+    public string? OAuth2IntrospectionUrl { get; init; }
+
+    /// <summary>The certificate (PEM) the introspection endpoint's is checked against.</summary>
+    public string? OAuth2CaFile { get; init; }
+
     public int TlsPort { get; private set; }
 
     /// <summary>SHA-256 (hex) of the server's self-signed certificate on <see cref="TlsPort"/>.</summary>
@@ -229,7 +238,7 @@ public sealed partial class DovecotServer
             ssl = yes
             ssl_cert = <{CERT}
             ssl_key = <{KEY}
-            auth_mechanisms = plain login
+            auth_mechanisms = plain login{OAUTHMECHS}
             disable_plaintext_auth = no
             auth_failure_delay = 0
             default_internal_user = {{internalUser}}
@@ -239,8 +248,9 @@ public sealed partial class DovecotServer
             mail_location = maildir:~/Maildir
             passdb {
               driver = passwd-file
-              args = {USERS}
+              args = {USERS}{PASSWORDMECHS}
             }
+            {OAUTHPASSDB}
             userdb {
               driver = passwd-file
               args = {USERS}
@@ -274,6 +284,9 @@ public sealed partial class DovecotServer
             }
 
             """
+            .Replace("{OAUTHMECHS}", OAuth2IntrospectionUrl is null ? "" : " xoauth2 oauthbearer", StringComparison.Ordinal)
+            .Replace("{PASSWORDMECHS}", OAuth2IntrospectionUrl is null ? "" : "\n  mechanisms = plain login", StringComparison.Ordinal)
+            .Replace("{OAUTHPASSDB}", OAuth2IntrospectionUrl is null ? "" : $"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {WriteOAuth2Config()}\n}}", StringComparison.Ordinal)
             .Replace("{BASE}", Path.Combine(Root, "base"), StringComparison.Ordinal)
             .Replace("{STATE}", Path.Combine(Root, "state"), StringComparison.Ordinal)
             .Replace("{NAME}", Path.GetFileName(Root), StringComparison.Ordinal)
@@ -283,6 +296,22 @@ public sealed partial class DovecotServer
             .Replace("{USERS}", UsersPath, StringComparison.Ordinal)
             .Replace("{PORT}", Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{TLSPORT}", TlsPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    private string WriteOAuth2Config()
+    {
+        string path = Path.Combine(Root, "dovecot-oauth2.conf.ext");
+        File.WriteAllText(path, $"""
+            introspection_url = {OAuth2IntrospectionUrl}
+            introspection_mode = post
+            username_attribute = username
+            active_attribute = active
+            active_value = true
+            tls_ca_cert_file = {OAuth2CaFile}
+            timeout_msecs = 5000
+
+            """);
+        return path;
     }
 
     private void WriteCertificate()

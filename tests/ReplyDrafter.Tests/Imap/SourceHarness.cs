@@ -27,6 +27,9 @@ internal sealed class SourceHarness : IDisposable
 
     public ImapOptions Options { get; }
 
+    /// <summary>For OAuth2 logins: the client that trusts the test authority (set before <see cref="NewSource"/>).</summary>
+    public ReplyDrafter.Auth.OAuthHttp? Http { get; set; }
+
     public TimeProvider Time { get; }
 
     public ImapStateStore Store { get; }
@@ -47,7 +50,7 @@ internal sealed class SourceHarness : IDisposable
 
     /// <summary>A new source on the same state file: a restart of the daemon.</summary>
     public ImapMailboxSource NewSource() =>
-        Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options)), Store, State, Time, Log);
+        Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options), Time, Http), Store, State, Time, Log);
 
     public Task ConsumeAsync(ImapMessage message, CancellationToken cancellationToken)
     {
