@@ -37,6 +37,6 @@ internal static class ImapPipelineExtensions
 
         public Task DeliverAsync(DraftDelivery draft, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task<DraftWithdrawal> WithdrawAsync(string threadId, CancellationToken cancellationToken) => Task.FromResult(DraftWithdrawal.Gone);
     }
 }
