@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -38,7 +39,7 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
 
             try
             {
-                await client.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
+                await ConnectBoundedAsync(client, cancellationToken);
             }
             catch (SslHandshakeException e)
             {
@@ -71,6 +72,26 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
         catch
         {
             client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The socket is opened here so that MailKit reads through <see cref="ResponseBoundStream"/>; MailKit still does TLS
+    /// (and STARTTLS) on top of it, with the certificate callback above.
+    /// </summary>
+    private async Task ConnectBoundedAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, cancellationToken);
+            var stream = new ResponseBoundStream(new NetworkStream(socket, ownsSocket: true), _settings.MaxResponseBytes);
+            await client.ConnectAsync(stream, _settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
     }

@@ -59,6 +59,12 @@ public sealed class ImapOptions
     /// </summary>
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The most the server may send in answer to one command (or during one IDLE) before the connection is dropped:
+    /// twice the default <c>Inbox:MaxItemBytes</c>, so the largest message allowed plus its summaries fits.
+    /// </summary>
+    public long MaxResponseBytes { get; set; } = 128L * 1024 * 1024;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Host);
 
     public IReadOnlyList<string> WatchedFolders =>

@@ -8,6 +8,7 @@ namespace ReplyDrafter.Imap;
 internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
 {
     private const string Prefix = ImapOptions.Section + ":";
+    private const long MinResponseBytes = 1024 * 1024;
 
     public ValidateOptionsResult Validate(string? name, ImapOptions options)
     {
@@ -72,6 +73,11 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
         if (WatchedDrafts(options) is { } drafts)
         {
             yield return $"{Prefix}Folders must not include the Drafts folder '{drafts}': ReplyDrafter's own drafts are never input. Remove it (a Gmail set-up watches INBOX, not [Gmail]/All Mail).";
+        }
+
+        if (options.MaxResponseBytes < MinResponseBytes)
+        {
+            yield return $"{Prefix}MaxResponseBytes must be at least {MinResponseBytes} (1 MB; got {options.MaxResponseBytes}).";
         }
 
         if (options.Since <= TimeSpan.Zero)
