@@ -85,7 +85,20 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, cancellationToken);
+            // MailKit bounds its own connects by ImapClient.Timeout; a socket opened here gets the same bound.
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                connectTimeout.CancelAfter(client.Timeout);
+                try
+                {
+                    await socket.ConnectAsync(_settings.Host.Trim(), _settings.EffectivePort, connectTimeout.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"IMAP server {_settings.Host.Trim()}:{_settings.EffectivePort} did not accept a connection within {client.Timeout / 1000} s.");
+                }
+            }
+
             var stream = new ResponseBoundStream(new NetworkStream(socket, ownsSocket: true), _settings.MaxResponseBytes);
             await client.ConnectAsync(stream, _settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
         }
@@ -126,7 +139,7 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
         string hint = host.EndsWith("gmail.com", StringComparison.Ordinal) || host.EndsWith("googlemail.com", StringComparison.Ordinal)
             ? " Gmail needs an app password (Google Account > Security > 2-Step Verification > App passwords), not the account password."
             : host.EndsWith("outlook.com", StringComparison.Ordinal) || host.EndsWith("hotmail.com", StringComparison.Ordinal) || host.EndsWith("live.com", StringComparison.Ordinal)
-                ? " Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password; where Microsoft requires OAuth2 instead, IMAP cannot be used yet."
+                ? $" Outlook.com needs an app password (account.microsoft.com > Security > App passwords), not the account password; where Microsoft requires OAuth2, set {ImapOptions.Section}:Auth to OAuth2 and run 'replydrafter login' (see README)."
                 : "";
         return $"IMAP login to {imap.Host.Trim()}:{imap.EffectivePort} as '{imap.Username.Trim()}' was refused ({serverReason.Trim().TrimEnd('.')}); check {ImapOptions.Section}:Username and Password.{hint}";
     }
