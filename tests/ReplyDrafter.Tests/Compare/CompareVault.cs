@@ -45,7 +45,7 @@ public sealed class CompareVault : IAsyncLifetime
         for (int i = 0; i < Threads.Count; i++)
         {
             var (subject, sent) = Threads[i];
-            Harness.Drop(
+            Harness.DropSent(
                 MimeMessageBuilder.Create()
                     .MessageId($"r-{subject.ToLowerInvariant()}@x")
                     .From(DaemonHarness.MyName, DaemonHarness.MyEmail)
