@@ -94,18 +94,11 @@ internal static class CompareCommand
         int pending = items.Count;
         bool interrupted = false;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler? onCtrlC = null;
-        if (!common.Console.Captured)
-        {
-            onCtrlC = (_, e) =>
-            {
-                // Stop after the call in flight is abandoned; what was scored is kept and shown.
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
-        }
+        // Ctrl-C and SIGTERM as for `run`: the host's console lifetime takes them and stops the application (no hosted
+        // service runs here); compare abandons the call in flight and shows what was scored.
+        await host.StartAsync(cancellationToken);
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
 
         try
         {
@@ -142,10 +135,7 @@ internal static class CompareCommand
         }
         finally
         {
-            if (onCtrlC is not null)
-            {
-                Console.CancelKeyPress -= onCtrlC;
-            }
+            await host.StopAsync(CancellationToken.None);
         }
 
         var provider = llm.Provider;

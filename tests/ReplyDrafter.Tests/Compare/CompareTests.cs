@@ -161,13 +161,15 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
     public async Task Compare_CtrlCMidRun_StopsWithWhatWasScoredAndTheCacheResumes()
     {
         using var vault = fixture.Copy();
-        using var ctrlC = new CancellationTokenSource();
+
+        // Ctrl-C reaches the command as it reaches `run`: the host's console lifetime calls StopApplication.
+        IServiceProvider? services = null;
         int seen = 0;
         fixture.Server.Responder = request =>
         {
             if (Interlocked.Increment(ref seen) == 3)
             {
-                ctrlC.Cancel();
+                services!.GetRequiredService<IHostApplicationLifetime>().StopApplication();
             }
 
             return FakeLlmReply.Json(AnswerFor(request));
@@ -178,16 +180,20 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
         var common = new CommonArguments(vault.Root, [.. args.Where(a => a.StartsWith("--ReplyDrafter:", StringComparison.Ordinal))], CliConsole.Writers(output, error));
 
         var code = await CompareCommand.RunAsync(
-            static settings =>
+            settings =>
             {
                 var builder = Host.CreateApplicationBuilder(settings);
-                builder.Services.AddSingleton<TimeProvider>(NoonClock.Shared);
+                builder.Services.AddSingleton<TimeProvider>(sp =>
+                {
+                    services = sp;
+                    return NoonClock.Shared;
+                });
                 builder.AddReplyDrafter();
                 return builder;
             },
             common,
             new CompareRequest(Good, null, null, null, TimeSpan.FromDays(30), null, Json: false, ReportPath: null),
-            ctrlC.Token);
+            CancellationToken.None);
 
         Assert.True(code == CompareCommand.Interrupted, error.ToString());
         var kept = CacheFiles(vault);
