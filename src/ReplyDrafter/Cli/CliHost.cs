@@ -13,7 +13,13 @@ internal static class CliHost
 {
     public const int ConfigurationError = 2;
 
-    public static IHost Build(Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest? run = null)
+    /// <param name="pipelineLlm">
+    /// The LLM client as the pipeline has it (retries with Retry-After, metered into the ledger's usage and daily
+    /// limits) instead of the one-attempt, unmetered one of the commands a person waits on: for <c>compare</c>, whose
+    /// many calls cost money and should outlast a 429.
+    /// </param>
+    public static IHost Build(
+        Func<HostApplicationBuilderSettings, HostApplicationBuilder> createBuilder, CommonArguments common, RunRequest? run = null, bool pipelineLlm = false)
     {
         // The program's appsettings.json is read once. Reloading it on change would put an inotify watch on every
         // folder under the program's folder, at every start, for a file nobody edits while the program runs.
@@ -43,7 +49,10 @@ internal static class CliHost
         {
             // Not the daemon: someone is waiting for the answer.
             builder.Services.RemoveAll<IHostedService>();
-            Llm.InteractiveLlmBudget.UseInteractiveLlmBudget(builder.Services);
+            if (!pipelineLlm)
+            {
+                Llm.InteractiveLlmBudget.UseInteractiveLlmBudget(builder.Services);
+            }
         }
 
         return builder.Build();

@@ -23,8 +23,9 @@ internal sealed record CompareRequest(
 /// <summary>
 /// <c>replydrafter compare</c>: replays the prompt record of every draft whose outcome is known against another model
 /// and/or prompt set, and scores both drafts against what the user sent, with the learning's similarity. Reads the
-/// vault; writes only its cache under <c>.replydrafter/compare/</c> and the report the user names: never Outbox/, the
-/// Drafts folder or the ledger, so it needs no vault lock and runs beside the daemon.
+/// vault; writes only its cache under <c>.replydrafter/compare/</c>, the report the user names and, like the pipeline,
+/// each call's usage in the ledger: never Outbox/ or the Drafts folder, so it needs no vault lock and runs beside the
+/// daemon. Its calls are the pipeline's: retried (a 429's Retry-After honoured), paced, and held to the daily limits.
 /// </summary>
 internal static class CompareCommand
 {
@@ -75,7 +76,7 @@ internal static class CompareCommand
             common = common with { ConfigurationArgs = [.. common.ConfigurationArgs, "--ReplyDrafter:Llm:Endpoint=" + endpoint] };
         }
 
-        using var host = CliHost.Build(createBuilder, common);
+        using var host = CliHost.Build(createBuilder, common, pipelineLlm: true);
         CliHost.Validate(host);
         var services = host.Services;
         var layout = services.GetRequiredService<VaultLayout>();
@@ -93,18 +94,11 @@ internal static class CompareCommand
         int pending = items.Count;
         bool interrupted = false;
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler? onCtrlC = null;
-        if (!common.Console.Captured)
-        {
-            onCtrlC = (_, e) =>
-            {
-                // Stop after the call in flight is abandoned; what was scored is kept and shown.
-                e.Cancel = true;
-                stop.Cancel();
-            };
-            Console.CancelKeyPress += onCtrlC;
-        }
+        // Ctrl-C and SIGTERM as for `run`: the host's console lifetime takes them and stops the application (no hosted
+        // service runs here); compare abandons the call in flight and shows what was scored.
+        await host.StartAsync(cancellationToken);
+        var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
 
         try
         {
@@ -141,10 +135,7 @@ internal static class CompareCommand
         }
         finally
         {
-            if (onCtrlC is not null)
-            {
-                Console.CancelKeyPress -= onCtrlC;
-            }
+            await host.StopAsync(CancellationToken.None);
         }
 
         var provider = llm.Provider;

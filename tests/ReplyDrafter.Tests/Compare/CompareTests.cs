@@ -161,13 +161,15 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
     public async Task Compare_CtrlCMidRun_StopsWithWhatWasScoredAndTheCacheResumes()
     {
         using var vault = fixture.Copy();
-        using var ctrlC = new CancellationTokenSource();
+
+        // Ctrl-C reaches the command as it reaches `run`: the host's console lifetime calls StopApplication.
+        IServiceProvider? services = null;
         int seen = 0;
         fixture.Server.Responder = request =>
         {
             if (Interlocked.Increment(ref seen) == 3)
             {
-                ctrlC.Cancel();
+                services!.GetRequiredService<IHostApplicationLifetime>().StopApplication();
             }
 
             return FakeLlmReply.Json(AnswerFor(request));
@@ -178,16 +180,20 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
         var common = new CommonArguments(vault.Root, [.. args.Where(a => a.StartsWith("--ReplyDrafter:", StringComparison.Ordinal))], CliConsole.Writers(output, error));
 
         var code = await CompareCommand.RunAsync(
-            static settings =>
+            settings =>
             {
                 var builder = Host.CreateApplicationBuilder(settings);
-                builder.Services.AddSingleton<TimeProvider>(NoonClock.Shared);
+                builder.Services.AddSingleton<TimeProvider>(sp =>
+                {
+                    services = sp;
+                    return NoonClock.Shared;
+                });
                 builder.AddReplyDrafter();
                 return builder;
             },
             common,
             new CompareRequest(Good, null, null, null, TimeSpan.FromDays(30), null, Json: false, ReportPath: null),
-            ctrlC.Token);
+            CancellationToken.None);
 
         Assert.True(code == CompareCommand.Interrupted, error.ToString());
         var kept = CacheFiles(vault);
@@ -256,6 +262,54 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
         Assert.All(sent, r => Assert.Contains("Can you send the revised Q3 budget before Friday?", r.Body, StringComparison.Ordinal));
         Assert.Equal(64, ((string)json["candidate"]!["template_sha256"]!).Length);
         Assert.Equal(1.0, (double)json["candidate_summary"]!["mean_similarity"]!);
+    }
+
+    [Fact]
+    public async Task Compare_RateLimitedThenServerError_RetriedLikeThePipelineAndCompared()
+    {
+        using var vault = fixture.Copy();
+        int seen = 0;
+        fixture.Server.Responder = request => Interlocked.Increment(ref seen) switch
+        {
+            // A tiny Retry-After (the harness's retry base delay is 10 ms too): no waiting on the wall clock.
+            1 => FakeLlmReply.RateLimited(TimeSpan.FromMilliseconds(15), milliseconds: true),
+            2 => FakeLlmReply.ServerError(),
+            _ => FakeLlmReply.Json(AnswerFor(request)),
+        };
+        var calls = fixture.Server.ChatRequestCount;
+
+        var (code, json, error) = await CompareJsonAsync(vault, "--model", Good, "--limit", "2");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(calls + 4, fixture.Server.ChatRequestCount);
+        Assert.Empty(json["skipped"]!.AsArray());
+        Assert.All(json["drafts"]!.AsArray(), d => Assert.Equal(1.0, (double)d!["candidate_similarity"]!));
+        Assert.Equal(2, json["drafts"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Compare_DailyCallLimit_CallsMeteredIntoTheLedgerAndHeldToTheLimit()
+    {
+        using var vault = fixture.Copy();
+        AnswerAsTwoModels();
+        var today = DateOnly.FromDateTime(NoonClock.Shared.GetUtcNow().UtcDateTime);
+        long usedBefore = UsedCalls(vault, today);
+        var calls = fixture.Server.ChatRequestCount;
+
+        var (code, json, _) = await CompareJsonAsync(
+            vault, "--model", Good, "--limit", "3", "--ReplyDrafter:Llm:DailyCallLimit=" + (usedBefore + 1));
+
+        Assert.Equal(CompareCommand.SomeFailed, code);
+        Assert.Equal(calls + 1, fixture.Server.ChatRequestCount);
+        Assert.Single(json["drafts"]!.AsArray());
+        Assert.Contains("DailyCallLimit", (string)json["skipped"]!.AsArray().Single()!["reason"]!, StringComparison.Ordinal);
+        Assert.Equal(usedBefore + 1, UsedCalls(vault, today));
+    }
+
+    private static long UsedCalls(TempVault vault, DateOnly day)
+    {
+        using var ledger = new ReplyDrafter.Ledger.Ledger(vault.Path(".replydrafter/ledger.db"));
+        return ledger.LlmUsage(day).Calls;
     }
 
     [Theory]
