@@ -11,12 +11,17 @@ namespace ReplyDrafter.Telemetry;
 /// </summary>
 internal sealed class ChatClientTelemetry(IOptions<TelemetryOptions> options, ILoggerFactory? loggerFactory = null)
 {
+    /// <summary>Adds the telemetry layer to a chat client's builder (see <see cref="Llm.ChatClientFactory"/>).</summary>
+    public ChatClientBuilder Use(ChatClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseOpenTelemetry(loggerFactory, ReplyDrafterTelemetry.LlmSourceName, client => client.EnableSensitiveData = options.Value.IncludeContent);
+    }
+
     /// <summary>Wraps a chat client; the caller owns the result (disposing it disposes <paramref name="inner"/>).</summary>
     public IChatClient Wrap(IChatClient inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        return inner.AsBuilder()
-            .UseOpenTelemetry(loggerFactory, ReplyDrafterTelemetry.LlmSourceName, client => client.EnableSensitiveData = options.Value.IncludeContent)
-            .Build();
+        return Use(inner.AsBuilder()).Build();
     }
 }

@@ -18,7 +18,8 @@ internal sealed class PipelineHarness : IDisposable
     public const string MyEmail = "me@example.com";
 
     /// <param name="llm">What the pipeline calls instead of <see cref="Llm"/> directly (e.g. a decorator around it).</param>
-    public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null)
+    /// <param name="extraSteps">Steps registered after the note and the draft, as a host's <c>AddThreadStep</c> lines would.</param>
+    public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null, Func<StepCaller, StepWriter, IEnumerable<IThreadStep>>? extraSteps = null)
     {
         Ledger = new ReplyDrafter.Ledger.Ledger(Vault.Layout.LedgerPath);
         var client = llm?.Invoke(this) ?? Llm;
@@ -26,13 +27,16 @@ internal sealed class PipelineHarness : IDisposable
         var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = Vault.Root, Prompts = Path.Combine(AppContext.BaseDirectory, "prompts") }));
         var caller = new StepCaller(prompts, client, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
         var me = new MeOptions { Name = "Me Myself", Email = MyEmail, Signature = "Me" };
-        var draftStep = new DraftStep(caller);
         var writer = new StepWriter(files, Vault.Layout);
         Outcomes = new OutcomeTracker(
-            Ledger, files, Vault.Layout, writer, draftStep, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
-        Threads = new ThreadProcessor(
-            Ledger, files, Vault.Layout, new NoteStep(caller), draftStep, writer, Sinks, Outcomes, client, Options.Create(me), Time,
-            NullLogger<ThreadProcessor>.Instance);
+            Ledger, files, Vault.Layout, writer, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
+        IThreadStep[] steps =
+        [
+            new NoteStep(caller, writer, Vault.Layout, Options.Create(me), NullLogger<NoteStep>.Instance),
+            new DraftStep(caller, writer, files, Vault.Layout, Outcomes, Sinks, Options.Create(me), Time, NullLogger<DraftStep>.Instance),
+            .. extraSteps?.Invoke(caller, writer) ?? [],
+        ];
+        Threads = new ThreadProcessor(Ledger, steps, Outcomes, Time, NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
         Runner = new BatchRunner(
             Ledger, new MessageIngest(Ledger, files, Vault.Layout, Options.Create(me), Time, NullLogger<MessageIngest>.Instance), Threads, People, Options.Create(new LlmOptions()), Time,
