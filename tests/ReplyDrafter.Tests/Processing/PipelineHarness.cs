@@ -18,8 +18,7 @@ internal sealed class PipelineHarness : IDisposable
     public const string MyEmail = "me@example.com";
 
     /// <param name="llm">What the pipeline calls instead of <see cref="Llm"/> directly (e.g. a decorator around it).</param>
-    /// <param name="extraSteps">Steps registered after the note and the draft, as a host's <c>AddThreadStep</c> lines would.</param>
-    public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null, Func<StepCaller, StepWriter, IEnumerable<IThreadStep>>? extraSteps = null)
+    public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null)
     {
         Ledger = new ReplyDrafter.Ledger.Ledger(Vault.Layout.LedgerPath);
         var client = llm?.Invoke(this) ?? Llm;
@@ -34,7 +33,6 @@ internal sealed class PipelineHarness : IDisposable
         [
             new NoteStep(caller, writer, Vault.Layout, Options.Create(me), NullLogger<NoteStep>.Instance),
             new DraftStep(caller, writer, files, Vault.Layout, Outcomes, Sinks, Options.Create(me), Time, NullLogger<DraftStep>.Instance),
-            .. extraSteps?.Invoke(caller, writer) ?? [],
         ];
         Threads = new ThreadProcessor(Ledger, steps, Outcomes, Time, NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
