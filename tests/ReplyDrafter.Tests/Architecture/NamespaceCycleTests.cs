@@ -41,6 +41,23 @@ public sealed class NamespaceCycleTests
         Assert.True(paths.Count == 0, "A leaf depends on the pipeline: " + string.Join("; ", paths.Select(p => string.Join(" -> ", p))));
     }
 
+    [Fact]
+    public void PathTo_LeafReachingThePipelineThroughAnotherFolder_ReportsThePath()
+    {
+        var graph = new Dictionary<string, HashSet<string>>
+        {
+            ["R.Mail"] = ["R.Vault"],
+            ["R.Vault.Sub"] = ["R.Inbox.Worker"],
+            ["R.Inbox.Worker"] = ["R.Mail"],
+            ["R.Llm"] = ["R.Vault"],
+            ["R.Security"] = [],
+        };
+        graph["R.Vault"] = ["R.Vault.Sub"];
+
+        Assert.Equal(["R.Mail", "R.Vault", "R.Vault.Sub", "R.Inbox.Worker"], PathTo(graph, "R.Mail", ["R.Inbox"]));
+        Assert.Null(PathTo(graph, "R.Security", ["R.Inbox"]));
+    }
+
     [Theory]
     [InlineData("GenericArgument")]
     [InlineData("Attribute")]
