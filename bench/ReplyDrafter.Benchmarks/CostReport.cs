@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.ML.Tokenizers;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Drafts;
+using ReplyDrafter.Steps;
 
 namespace ReplyDrafter.Benchmarks;
 

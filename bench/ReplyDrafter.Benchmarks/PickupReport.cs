@@ -42,12 +42,15 @@ internal static class PickupReport
             var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = layout.Root }));
             var caller = new StepCaller(prompts, llm, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
             var me = Options.Create(new MeOptions { Name = "Me Myself", Email = "me@example.com", Signature = "Me" });
-            var draftStep = new DraftStep(caller);
             var writer = new StepWriter(files, layout);
             var outcomes = new Learning.OutcomeTracker(
-                ledger, files, layout, writer, draftStep, me, Options.Create(new Learning.LearningOptions()), time, NullLogger<Learning.OutcomeTracker>.Instance);
-            var threads = new ThreadProcessor(
-                ledger, files, layout, new NoteStep(caller), draftStep, writer, [sink], outcomes, llm, me, time, NullLogger<ThreadProcessor>.Instance);
+                ledger, files, layout, writer, me, Options.Create(new Learning.LearningOptions()), time, NullLogger<Learning.OutcomeTracker>.Instance);
+            IThreadStep[] steps =
+            [
+                new NoteStep(caller, writer, layout, me, NullLogger<NoteStep>.Instance),
+                new DraftStep(caller, writer, files, layout, outcomes, [sink], me, time, NullLogger<DraftStep>.Instance),
+            ];
+            var threads = new ThreadProcessor(ledger, steps, outcomes, time, NullLogger<ThreadProcessor>.Instance);
             using var people = new PeopleCache(layout, NullLogger<PeopleCache>.Instance);
             var runner = new BatchRunner(
                 ledger, new MessageIngest(ledger, files, layout, me, time, NullLogger<MessageIngest>.Instance), threads, people, Options.Create(new LlmOptions()), time,

@@ -5,9 +5,9 @@ namespace ReplyDrafter.Drafts;
 
 /// <summary>
 /// Somewhere a written draft goes besides its Outbox file (which is always written first and stays the record of the
-/// draft): the IMAP server's Drafts folder next. Register implementations as <see cref="IDraftSink"/> (enumerable);
-/// the thread pipeline calls every one, in registration order, after the Outbox file and its prompt record are in
-/// place and before the thread is recorded as done.
+/// draft): the IMAP server's Drafts folder (<c>Imap/ImapDraftSink</c>). Register implementations as
+/// <see cref="IDraftSink"/> (enumerable); the draft step calls every one, in registration order, after the Outbox file
+/// and its prompt record are in place and before the thread is recorded as done.
 /// </summary>
 /// <remarks>
 /// Crash safety: a crash after a sink returns but before the thread is recorded makes the pipeline deliver the same

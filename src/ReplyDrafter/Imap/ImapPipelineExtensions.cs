@@ -8,8 +8,8 @@ namespace ReplyDrafter.Imap;
 internal static class ImapPipelineExtensions
 {
     /// <summary>
-    /// Connects the IMAP building blocks (<see cref="ImapServiceCollectionExtensions.AddImap"/>) to the pipeline: the
-    /// mailbox as a source (daemon worker and <c>run --once</c>) and the Drafts folder as a draft sink.
+    /// The mailbox as a source of the pipeline (daemon worker and <c>run --once</c>), over the IMAP building blocks
+    /// (<see cref="ImapServiceCollectionExtensions.AddImap"/>).
     /// </summary>
     /// <remarks>
     /// Whether IMAP is on is read from the bound <see cref="ImapOptions"/>, i.e. once every settings source is in (per-user
@@ -17,13 +17,19 @@ internal static class ImapPipelineExtensions
     /// files are layered after the services are registered, so the configuration as it stands here would miss an
     /// <c>init</c>-configured mailbox.
     /// </remarks>
-    public static IServiceCollection AddImapPipeline(this IServiceCollection services)
+    public static IServiceCollection AddImapIntake(this IServiceCollection services)
     {
         services.AddSingleton<ImapItemSource>();
         services.AddSingleton<ImapSizeLimit>();
         services.AddSingleton<ImapStateRecorder>();
         services.AddSingleton<IOnceSource, ImapOnceRunner>();
         services.AddHostedService<ImapWorker>();
+        return services;
+    }
+
+    /// <summary>The mailbox's Drafts folder as a draft sink (see <see cref="AddImapIntake"/> for when IMAP is on).</summary>
+    public static IServiceCollection AddImapDelivery(this IServiceCollection services)
+    {
         services.AddSingleton<IDraftSink>(sp => sp.GetRequiredService<IOptions<ImapOptions>>().Value.Enabled
             ? ActivatorUtilities.CreateInstance<ImapDraftSink>(sp)
             : OffSink.Instance);

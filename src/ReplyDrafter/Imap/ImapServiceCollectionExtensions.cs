@@ -16,10 +16,9 @@ internal static class ImapServiceCollectionExtensions
     public static IServiceCollection AddImap(this IServiceCollection services, Func<IServiceProvider, string> stateDatabasePath)
     {
         ArgumentNullException.ThrowIfNull(stateDatabasePath);
-        services.AddOptions<ImapOptions>()
-            .Configure<IConfiguration>(Bind)
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ImapOptions>, ImapOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ImapOptions, ImapOptionsValidator>()
+            .Configure<IConfiguration>(static (_, configuration) => CheckReadable(configuration))
+            .BindConfiguration(ImapOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(Auth.OAuthHttp.Default);
         services.TryAddSingleton<ImapConnector>();
@@ -31,8 +30,11 @@ internal static class ImapServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The binder's message for a bad enum is cryptic; this one names the key and the allowed values.</summary>
-    private static void Bind(ImapOptions options, IConfiguration configuration)
+    /// <summary>
+    /// Runs before the binding: the binder's message for a bad enum is cryptic, and its exception for a bad value is not
+    /// an <see cref="OptionsValidationException"/>; these name the key (and the allowed values).
+    /// </summary>
+    private static void CheckReadable(IConfiguration configuration)
     {
         var section = configuration.GetSection(ImapOptions.Section);
         string? security = section[nameof(ImapOptions.Security)];
@@ -60,7 +62,7 @@ internal static class ImapServiceCollectionExtensions
 
         try
         {
-            section.Bind(options);
+            section.Get<ImapOptions>();
         }
         catch (InvalidOperationException e)
         {

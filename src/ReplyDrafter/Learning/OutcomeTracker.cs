@@ -20,11 +20,10 @@ internal sealed partial class OutcomeTracker(
     OwnedFiles files,
     VaultLayout layout,
     StepWriter writer,
-    DraftStep draftStep,
     IOptions<MeOptions> me,
     IOptions<LearningOptions> options,
     TimeProvider time,
-    ILogger<OutcomeTracker> logger)
+    ILogger<OutcomeTracker> logger) : IDraftOutcomes
 {
     /// <summary>Style examples are chosen among this many of the user's most recent messages.</summary>
     public const int MaxCandidates = 2_000;
@@ -162,7 +161,7 @@ internal sealed partial class OutcomeTracker(
         if (record.Document is { } recorded && File.Exists(draftFile) && files.IsUntouched(draft.DraftPath))
         {
             var document = PromptRecord.DocumentFromJson<DraftDocument>(recorded) with { Status = word, SentSimilarity = similarity, SentAt = sentAt };
-            var file = draftStep.File(document);
+            var file = DraftStep.FileOf(document);
             files.Write(draft.DraftPath, file.Markdown);
             record.Document = file.Document;
             if (record.ProducedSha256 is { } produced)

@@ -46,10 +46,7 @@ internal sealed class ChatClientFactory : IDisposable
     /// <summary>The transport the SDK uses; the start-up probe uses it too, so it is paced the same way.</summary>
     public HttpClient HttpClient { get; }
 
-    public IChatClient For(string model) =>
-        _chatClients.GetOrAdd(model, m => _telemetry is null
-            ? _sdkClient.GetChatClient(m).AsIChatClient()
-            : _telemetry.Wrap(_sdkClient.GetChatClient(m).AsIChatClient()));
+    public IChatClient For(string model) => _chatClients.GetOrAdd(model, m => Compose(_sdkClient.GetChatClient(m).AsIChatClient()));
 
     public void Dispose()
     {
@@ -59,6 +56,21 @@ internal sealed class ChatClientFactory : IDisposable
         }
 
         HttpClient.Dispose();
+    }
+
+    /// <summary>
+    /// The chat client's layers, outermost first. None of them retries or times out: <see cref="LlmClient"/> runs every
+    /// call through the resilience pipeline (<see cref="LlmResilience"/>) above them, one attempt per chat call.
+    /// </summary>
+    private IChatClient Compose(IChatClient sdk)
+    {
+        var builder = sdk.AsBuilder();
+        if (_telemetry is not null)
+        {
+            builder = _telemetry.Use(builder);
+        }
+
+        return builder.Build();
     }
 
     private OpenAIClient Create(TokenCredential? credential)

@@ -82,12 +82,14 @@ internal sealed class LlmClient(
         catch (LlmException e)
         {
             LlmLog.Failed(logger, request.Step, e.Kind);
+            LlmLog.FailedDetail(logger, e, request.Step);
             throw;
         }
         catch (Exception e)
         {
             var failure = failures.Unavailable(e, attempts.Count);
             LlmLog.Failed(logger, request.Step, failure.Kind);
+            LlmLog.FailedDetail(logger, e, request.Step);
             throw failure;
         }
     }

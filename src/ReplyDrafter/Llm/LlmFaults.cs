@@ -47,7 +47,9 @@ internal static class LlmFaults
                 error.ValueKind == JsonValueKind.Object &&
                 error.TryGetProperty(field, out var value))
             {
-                return value.ValueKind == JsonValueKind.String ? value.GetString() : value.ToString();
+                // A null or empty code is no code: "HTTP 500", not "HTTP 500 ".
+                var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.ValueKind == JsonValueKind.Null ? null : value.ToString();
+                return string.IsNullOrWhiteSpace(text) ? null : text;
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)

@@ -20,6 +20,11 @@ internal static partial class LlmLog
     [LoggerMessage(EventId = 1104, Level = LogLevel.Debug, Message = "LLM {Step} failed: {Kind}")]
     public static partial void Failed(ILogger logger, string step, LlmFailureKind kind);
 
+    /// <summary>The stack trace of a call that failed for good, once (a retried fault is one <see cref="RetryScheduled"/> line).</summary>
+    /// <remarks>At Trace: the exception's message may quote the provider's error, which may quote the prompt.</remarks>
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Trace, Message = "LLM {Step} failed for good")]
+    public static partial void FailedDetail(ILogger logger, Exception exception, string step);
+
     [LoggerMessage(EventId = 1105, Level = LogLevel.Trace, Message = "LLM {Step} request body: {Body}")]
     public static partial void RequestBody(ILogger logger, string step, string? body);
 

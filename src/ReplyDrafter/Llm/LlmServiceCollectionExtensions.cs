@@ -8,21 +8,24 @@ namespace ReplyDrafter.Llm;
 internal static class LlmServiceCollectionExtensions
 {
     /// <summary>
-    /// Binds and validates <c>ReplyDrafter:Llm</c> (at start), and registers <see cref="ILlmClient"/> and
-    /// <see cref="PromptLibrary"/>. Needs <see cref="IConfiguration"/> in the container, as hosts have.
+    /// Binds and validates <c>ReplyDrafter:Llm</c> (at start), and registers <see cref="ILlmClient"/> with the layers
+    /// <paramref name="configure"/> lists, and <see cref="PromptLibrary"/>. Needs <see cref="IConfiguration"/> in the
+    /// container, as hosts have.
     /// </summary>
-    public static IServiceCollection AddLlm(this IServiceCollection services)
+    public static IServiceCollection AddLlm(this IServiceCollection services, Action<LlmClientBuilder>? configure = null)
     {
-        services.AddOptionsWithValidateOnStart<LlmOptions>()
-            .Configure<IConfiguration>(Bind);
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LlmOptions>, LlmOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<LlmOptions, LlmOptionsValidator>()
+            .Configure<IConfiguration>(static (_, configuration) => CheckReadable(configuration))
+            .BindConfiguration(LlmOptions.Section);
         services.TryAddSingleton<PromptLibrary>();
-        return services.AddLlmClient();
+        return services.AddLlmClient(configure);
     }
 
     /// <summary>The client and its parts, for whatever supplies <c>IOptions&lt;LlmOptions&gt;</c> (the host, or a test).</summary>
-    public static IServiceCollection AddLlmClient(this IServiceCollection services)
+    public static IServiceCollection AddLlmClient(this IServiceCollection services, Action<LlmClientBuilder>? configure = null)
     {
+        var layers = new LlmClientBuilder();
+        configure?.Invoke(layers);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LlmAdvice>();
         services.TryAddSingleton<LlmFailures>();
@@ -32,12 +35,15 @@ internal static class LlmServiceCollectionExtensions
         services.TryAddSingleton<LlmProbe>();
         services.AddLlmResilience();
         services.TryAddSingleton<LlmClient>();
-        services.TryAddSingleton<ILlmClient>(sp => sp.GetRequiredService<LlmClient>());
+        services.TryAddSingleton<ILlmClient>(layers.Build);
         return services;
     }
 
-    /// <summary>The binder's own message for a bad enum is cryptic; this one names the key and the allowed values.</summary>
-    private static void Bind(LlmOptions options, IConfiguration configuration)
+    /// <summary>
+    /// Runs before the binding: the binder's own message for a bad enum is cryptic, and its exception for a bad value
+    /// is not an <see cref="OptionsValidationException"/>; these name the key (and the allowed values).
+    /// </summary>
+    private static void CheckReadable(IConfiguration configuration)
     {
         var section = configuration.GetSection(LlmOptions.Section);
         string? provider = section[nameof(LlmOptions.Provider)];
@@ -53,7 +59,7 @@ internal static class LlmServiceCollectionExtensions
 
         try
         {
-            section.Bind(options);
+            section.Get<LlmOptions>();
         }
         catch (InvalidOperationException e)
         {

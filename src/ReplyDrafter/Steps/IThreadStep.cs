@@ -6,14 +6,19 @@ using ReplyDrafter.Vault;
 namespace ReplyDrafter.Steps;
 
 /// <summary>
-/// One LLM step of thread processing (the thread note, the draft reply, ...): it knows its prompt template (named like
-/// the step), how to read its answer and how the answer becomes a file. Registered in DI as <see cref="IThreadStep"/>
-/// so <c>replay</c> finds a record's step by name without naming any concrete step.
+/// One LLM stage of thread processing (the thread note, the draft reply, ...): it knows its prompt template (named like
+/// the step) and the variables it fills in, how to read its answer and how the answer becomes a file. Registered in DI
+/// as <see cref="IThreadStep"/> (see <see cref="StepServiceCollectionExtensions.AddThreadStep"/>): the pipeline runs
+/// every step in registration order, and <c>replay</c> finds a record's step by name, neither naming a concrete step.
 /// </summary>
 internal interface IThreadStep
 {
     /// <summary>The step's name: its prompt template's name and the <c>step</c> of its prompt records.</summary>
     string Name { get; }
+
+    /// <summary>Runs the step on one thread of the pipeline: asks the model with its own variables, writes its file.</summary>
+    /// <remarks>A step that does not apply to the thread (a draft for a transcript) returns without a call.</remarks>
+    Task RunAsync(ThreadRun thread, CancellationToken cancellationToken);
 
     /// <summary>Where this step's files go when a record names no usable place.</summary>
     string Folder(VaultLayout layout);

@@ -7,6 +7,9 @@ namespace ReplyDrafter.Steps;
 /// <summary>Prepares a step's request from its template and sends it; when the input is too long, shrinks it once.</summary>
 internal sealed partial class StepCaller(PromptLibrary prompts, ILlmClient llm, IOptions<LlmOptions> llmOptions, ILogger<StepCaller> logger)
 {
+    /// <summary>Where the calls go, for the prompt record.</summary>
+    public ProviderInfo Provider => llm.Provider;
+
     /// <summary>The JSON schema the step's answers follow (its template's <c>schema</c>).</summary>
     public System.Text.Json.JsonElement Schema(string step) => prompts.Get(step).OutputSchema;
 

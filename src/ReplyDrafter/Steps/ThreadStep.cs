@@ -13,6 +13,11 @@ internal abstract class ThreadStep<TAnswer, TDocument>(StepCaller caller) : IThr
 
     public abstract string Folder(VaultLayout layout);
 
+    public abstract Task RunAsync(ThreadRun thread, CancellationToken cancellationToken);
+
+    /// <summary>Where the calls go, for the prompt record.</summary>
+    protected ProviderInfo Provider => caller.Provider;
+
     /// <summary>Reads the schema-checked answer; <see cref="FormatException"/> when a value is out of range.</summary>
     public abstract TAnswer ReadAnswer(JsonElement answer);
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ReplyDrafter.Telemetry;
@@ -9,14 +8,24 @@ namespace ReplyDrafter.Telemetry;
 /// Microsoft.Extensions.AI's OpenTelemetry chat client. Prompts and answers stay out unless
 /// <c>ReplyDrafter:Telemetry:IncludeContent</c> is true.
 /// </summary>
-internal sealed class ChatClientTelemetry(IOptions<TelemetryOptions> options, ILoggerFactory? loggerFactory = null)
+/// <remarks>
+/// No logger: the OpenTelemetry chat client would log every failed attempt at Warning with its stack trace and the
+/// provider's error message (which may quote the prompt), retried or not. <see cref="Llm.LlmClient"/> logs one line per
+/// retried fault instead; the exception is on the span.
+/// </remarks>
+internal sealed class ChatClientTelemetry(IOptions<TelemetryOptions> options)
 {
+    /// <summary>Adds the telemetry layer to a chat client's builder (see <see cref="Llm.ChatClientFactory"/>).</summary>
+    public ChatClientBuilder Use(ChatClientBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.UseOpenTelemetry(loggerFactory: null, ReplyDrafterTelemetry.LlmSourceName, client => client.EnableSensitiveData = options.Value.IncludeContent);
+    }
+
     /// <summary>Wraps a chat client; the caller owns the result (disposing it disposes <paramref name="inner"/>).</summary>
     public IChatClient Wrap(IChatClient inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        return inner.AsBuilder()
-            .UseOpenTelemetry(loggerFactory, ReplyDrafterTelemetry.LlmSourceName, client => client.EnableSensitiveData = options.Value.IncludeContent)
-            .Build();
+        return Use(inner.AsBuilder()).Build();
     }
 }

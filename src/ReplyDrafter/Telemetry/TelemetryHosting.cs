@@ -19,11 +19,26 @@ internal static class TelemetryHosting
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section);
+        services.AddOptionsWithValidateOnStart<TelemetryOptions, TelemetryOptionsValidator>()
+            .Configure<IConfiguration>(static (_, configuration) => CheckReadable(configuration))
+            .BindConfiguration(TelemetryOptions.Section);
         services.AddMetrics();
         services.TryAddSingleton<ReplyDrafterTelemetry>();
         services.TryAddSingleton<ChatClientTelemetry>();
         return builder;
+    }
+
+    /// <summary>A value the binder cannot read (<c>IncludeContent: maybe</c>) fails at start naming the key, as a bad value does.</summary>
+    private static void CheckReadable(IConfiguration configuration)
+    {
+        try
+        {
+            configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Microsoft.Extensions.Options.Options.DefaultName, typeof(TelemetryOptions), [e.Message]);
+        }
     }
 
     /// <summary>

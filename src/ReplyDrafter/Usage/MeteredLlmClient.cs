@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReplyDrafter.Ledger;
@@ -19,6 +20,14 @@ internal sealed partial class MeteredLlmClient(
     ILogger<MeteredLlmClient> logger) : ILlmClient
 {
     private readonly Lock _logLock = new();
+
+    /// <summary>The layer for <see cref="LlmClientBuilder.UseForPipeline"/>.</summary>
+    public static ILlmClient Wrap(ILlmClient inner, IServiceProvider services) => new MeteredLlmClient(
+        inner,
+        new Lazy<Ledger.Ledger>(services.GetRequiredService<Ledger.Ledger>),
+        services.GetRequiredService<IOptions<LlmOptions>>(),
+        services.GetRequiredService<TimeProvider>(),
+        services.GetRequiredService<ILogger<MeteredLlmClient>>());
     private DateOnly? _loggedDay;
 
     public ProviderInfo Provider => inner.Provider;

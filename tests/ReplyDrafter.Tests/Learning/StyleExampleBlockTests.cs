@@ -1,4 +1,4 @@
-using ReplyDrafter.Learning;
+using ReplyDrafter.Drafts;
 
 namespace ReplyDrafter.Tests.Learning;
 

@@ -1,3 +1,4 @@
+using ReplyDrafter.Drafts;
 using ReplyDrafter.Learning;
 
 namespace ReplyDrafter.Tests.Learning;

@@ -1,5 +1,5 @@
 using ReplyDrafter.Mail;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Drafts;
 
 namespace ReplyDrafter.Tests.Processing;
 

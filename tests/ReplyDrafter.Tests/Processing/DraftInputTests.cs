@@ -1,6 +1,6 @@
 using System.Text;
 using ReplyDrafter.Mail;
-using ReplyDrafter.Processing;
+using ReplyDrafter.Drafts;
 using ReplyDrafter.Tests.TestServer;
 
 namespace ReplyDrafter.Tests.Processing;

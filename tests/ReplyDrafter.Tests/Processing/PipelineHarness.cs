@@ -26,13 +26,15 @@ internal sealed class PipelineHarness : IDisposable
         var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = Vault.Root, Prompts = Path.Combine(AppContext.BaseDirectory, "prompts") }));
         var caller = new StepCaller(prompts, client, Options.Create(new LlmOptions()), NullLogger<StepCaller>.Instance);
         var me = new MeOptions { Name = "Me Myself", Email = MyEmail, Signature = "Me" };
-        var draftStep = new DraftStep(caller);
         var writer = new StepWriter(files, Vault.Layout);
         Outcomes = new OutcomeTracker(
-            Ledger, files, Vault.Layout, writer, draftStep, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
-        Threads = new ThreadProcessor(
-            Ledger, files, Vault.Layout, new NoteStep(caller), draftStep, writer, Sinks, Outcomes, client, Options.Create(me), Time,
-            NullLogger<ThreadProcessor>.Instance);
+            Ledger, files, Vault.Layout, writer, Options.Create(me), Options.Create(Learning), Time, NullLogger<OutcomeTracker>.Instance);
+        IThreadStep[] steps =
+        [
+            new NoteStep(caller, writer, Vault.Layout, Options.Create(me), NullLogger<NoteStep>.Instance),
+            new DraftStep(caller, writer, files, Vault.Layout, Outcomes, Sinks, Options.Create(me), Time, NullLogger<DraftStep>.Instance),
+        ];
+        Threads = new ThreadProcessor(Ledger, steps, Outcomes, Time, NullLogger<ThreadProcessor>.Instance);
         People = new PeopleCache(Vault.Layout, NullLogger<PeopleCache>.Instance);
         Runner = new BatchRunner(
             Ledger, new MessageIngest(Ledger, files, Vault.Layout, Options.Create(me), Time, NullLogger<MessageIngest>.Instance), Threads, People, Options.Create(new LlmOptions()), Time,

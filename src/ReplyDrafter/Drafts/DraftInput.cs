@@ -1,6 +1,7 @@
 using ReplyDrafter.Mail;
+using ReplyDrafter.Steps;
 
-namespace ReplyDrafter.Processing;
+namespace ReplyDrafter.Drafts;
 
 /// <summary>
 /// What the draft step needs of a thread besides the note's summary: the messages the reply must answer (those since

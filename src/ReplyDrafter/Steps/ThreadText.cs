@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ReplyDrafter.Mail;
 
-namespace ReplyDrafter.Processing;
+namespace ReplyDrafter.Steps;
 
 /// <summary>What the model sees of a thread: each message's headers and own words, newest kept whole within a budget.</summary>
 internal static class ThreadText

@@ -1,6 +1,6 @@
 using ReplyDrafter.Mail;
 
-namespace ReplyDrafter.Processing;
+namespace ReplyDrafter.Drafts;
 
 /// <summary>Who a reply goes to and whether a message calls for one: decided from headers and settings, never by the model.</summary>
 internal static class Addressing

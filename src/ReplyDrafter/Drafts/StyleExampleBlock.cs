@@ -1,6 +1,6 @@
 using ReplyDrafter.Llm;
 
-namespace ReplyDrafter.Learning;
+namespace ReplyDrafter.Drafts;
 
 /// <summary>The draft prompt's block of the user's earlier replies (its <c>style_examples</c> input).</summary>
 internal static class StyleExampleBlock
