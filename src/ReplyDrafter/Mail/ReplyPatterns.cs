@@ -33,7 +33,8 @@ internal static class ReplyPatterns
     private static readonly Regex Verb = new(Union(l => l.Wrote), Linear, MatchTimeout);
     private static readonly Regex VerbAtEnd = new(Union(l => l.Wrote) + @"\s*$", Linear, MatchTimeout);
     private static readonly Regex Lead = new("^" + Union(l => l.Leads) + @"\s", Linear, MatchTimeout);
-    private static readonly Regex Separator = new("^" + Union(l => l.Separators) + "$", Linear, MatchTimeout);
+    // French webmail writes the date after the phrase: "==== Message du : 01/12/2025 10:00 ====".
+    private static readonly Regex Separator = new("^" + Union(l => l.Separators) + @"(?:\s*[:：].*)?$", Linear, MatchTimeout);
     // One pattern per language: all signatures in one would pass the engine's automaton size limit.
     private static readonly Regex[] Mobile = [.. ReplyLanguages.Table.Select(l =>
         new Regex("^(?:" + string.Join('|', l.MobileSignatures.Select(s => Phrase(s, l.Spaced))) + ")$", Linear, MatchTimeout))];
@@ -86,7 +87,10 @@ internal static class ReplyPatterns
         return strong;
     }
 
-    /// <summary>"-----Original Message-----", "---------- Forwarded message ---------", Zoho's "---- On … wrote ----".</summary>
+    /// <summary>
+    /// "-----Original Message-----", "---------- Forwarded message ---------", "==== Message du : … ====", Zoho's
+    /// "---- On … wrote ----".
+    /// </summary>
     public static bool IsOriginalMessageSeparator(string line)
     {
         if (!Matches(DashRule, line))
