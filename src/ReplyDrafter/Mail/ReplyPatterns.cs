@@ -22,8 +22,9 @@ internal static class ReplyPatterns
     // The backtracking engine, not NonBacktracking: the latter's automata for these phrase lists (IgnoreCase over many
     // scripts) cost hundreds of MB of working set. The patterns have no nested quantifiers and run on lines of at most
     // QuoteStripper.MaxPatternLineChars, so a match is bounded; the timeout is the backstop, and a timed-out line is
-    // treated as no match.
-    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+    // treated as no match. Compiled: the interpreter tries a phrase list's alternatives one by one at every position,
+    // compiled code picks them by the next letter (about half the time per line on the bench's --trim bodies).
+    private const RegexOptions Linear = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled;
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromMilliseconds(100);
 
@@ -53,6 +54,23 @@ internal static class ReplyPatterns
     public static Regex HeaderSent { get; } = Header(l => l.SentLabels, string.Empty);
 
     public static Regex HeaderSubject { get; } = Header(l => l.SubjectLabels, string.Empty);
+
+    static ReplyPatterns()
+    {
+        // A compiled pattern's code is JIT-compiled on its first use, and on a busy machine that can take longer than the
+        // match timeout: the first real line would then count as no match. Spend that first use here, on lines that
+        // get past each pattern's first-letter check into its matching code.
+        string[] lines = ["On 1 Dec 2025 10:00, Alice <alice@example.com> wrote:", "From: Alice", "Sent from my phone",
+            "-- Original Message --", "iPhoneから送信"];
+        foreach (var regex in (Regex[])[Verb, VerbAtEnd, Lead, Separator, MobileByStart, MobileByEnd, DateFirstWithAddress,
+                     StartsLikeAttribution, Time, DashRule, HeaderFrom, HeaderSent, HeaderSubject])
+        {
+            foreach (var line in lines)
+            {
+                Matches(regex, line);
+            }
+        }
+    }
 
     /// <summary>A line a wrapped attribution can begin with: a lead word, a date, or a sender.</summary>
     public static bool CanStartAttribution(string line) => Matches(Lead, line) || Matches(StartsLikeAttribution, line);
