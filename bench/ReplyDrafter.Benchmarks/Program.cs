@@ -6,7 +6,7 @@ namespace ReplyDrafter.Benchmarks;
 /// <c>--cost</c> prints what each LLM call sends; <c>--throughput</c> measures how much of a provider's rate limit the
 /// client uses; <c>--pipeline</c> the program's own time per email with an instant LLM; <c>--pickup</c> how soon a file renamed
 /// into the inbox is drafted; <c>--imap</c> arrival-to-draft time and catch-up memory against a
-/// local Dovecot; anything else goes to BenchmarkDotNet
+/// local Dovecot; <c>--trim</c> quote stripping's milliseconds per MB on 5 MB replies; anything else goes to BenchmarkDotNet
 /// (<c>--filter *</c>, <c>--list flat</c>, <c>--job short</c>...).
 /// </summary>
 public static class Program
@@ -34,6 +34,12 @@ public static class Program
         if (args.Contains("--imap", StringComparer.Ordinal))
         {
             ImapReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            return 0;
+        }
+
+        if (args.Contains("--trim", StringComparer.Ordinal))
+        {
+            TrimReport.Print(Console.Out);
             return 0;
         }
 

@@ -10,6 +10,9 @@ internal sealed class LookAhead(string[] lines, int end)
     private int _quoted = -1;
     private int _text = -1;
 
+    /// <summary>Lines looked at by all scans so far.</summary>
+    public long LinesScanned { get; private set; }
+
     /// <summary>The first quoted line at or after <paramref name="from"/>, or the end.</summary>
     public int NextQuoted(int from)
     {
@@ -36,6 +39,7 @@ internal sealed class LookAhead(string[] lines, int end)
     {
         for (var i = from; i < end; i++)
         {
+            LinesScanned++;
             var line = lines[i].AsSpan().Trim();
             var isQuoted = line.StartsWith(">", StringComparison.Ordinal);
             if (quoted ? isQuoted : !isQuoted && line.Length > 0)

@@ -30,7 +30,15 @@ internal static partial class QuoteStripper
     /// <inheritdoc cref="OwnText(string)"/>
     /// <param name="body">The message text.</param>
     /// <param name="cancellationToken">Checked line by line, so a time budget stops work on a huge body.</param>
-    public static string OwnText(string body, CancellationToken cancellationToken)
+    public static string OwnText(string body, CancellationToken cancellationToken) => OwnText(body, cancellationToken, out _);
+
+    /// <inheritdoc cref="OwnText(string, CancellationToken)"/>
+    /// <param name="body">The message text.</param>
+    /// <param name="cancellationToken">Checked line by line, so a time budget stops work on a huge body.</param>
+    /// <param name="linesVisited">Lines looked at over all passes and look-aheads that can run to the end of the body
+    /// (the few-line windows of header blocks and attributions are not counted): the work, which must stay linear in
+    /// the number of lines whatever the body holds.</param>
+    internal static string OwnText(string body, CancellationToken cancellationToken, out long linesVisited)
     {
         ArgumentNullException.ThrowIfNull(body);
         var lines = body.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n')
@@ -40,9 +48,11 @@ internal static partial class QuoteStripper
         var end = FindHardCut(lines, cancellationToken);
         var ahead = new LookAhead(lines, end);
         var kept = new List<string>(end);
+        long visited = Math.Min(end + 1, lines.Length);
         for (var i = 0; i < end; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            visited++;
             var attribution = AttributionLength(lines, i, end, out var strong);
             if (attribution > 0)
             {
@@ -62,7 +72,7 @@ internal static partial class QuoteStripper
                 }
             }
 
-            if (IsQuoted(lines[i]) || IsWrappedQuoteFragment(lines, i, end))
+            if (IsQuoted(lines[i]) || IsWrappedQuoteFragment(lines, i, end, ref visited))
             {
                 continue;
             }
@@ -70,6 +80,7 @@ internal static partial class QuoteStripper
             kept.Add(lines[i]);
         }
 
+        linesVisited = visited + ahead.LinesScanned;
         var own = Tidy(kept);
         return own.Length > 0 ? own : body.Trim();
     }
@@ -240,21 +251,43 @@ internal static partial class QuoteStripper
     }
 
     /// <summary>
-    /// A few words of a quoted line that the sender's client wrapped onto a line without "&gt;": short, between two
-    /// quoted lines, under a long one that does not end a sentence. An answer between quotes follows a short question.
+    /// A few words of a quoted line that the sender's client wrapped onto a line without "&gt;": short, under a long
+    /// quoted line that does not end a sentence, and either between two quoted lines or (the quote's last line) the
+    /// last words of the body, continuing the sentence in lower case. An answer between quotes follows a short question;
+    /// one below the quote starts a sentence.
     /// </summary>
-    private static bool IsWrappedQuoteFragment(string[] lines, int i, int end)
+    private static bool IsWrappedQuoteFragment(string[] lines, int i, int end, ref long visited)
     {
-        if (i == 0 || i + 1 >= end || !IsQuoted(lines[i - 1]) || !IsQuoted(lines[i + 1]))
+        if (i == 0 || !IsQuoted(lines[i - 1]))
         {
             return false;
         }
 
         var fragment = lines[i].Trim();
         var above = lines[i - 1].TrimStart().TrimStart('>').Trim();
-        return fragment.Length is > 0 and <= WrappedFragmentMaxChars
-            && above.Length >= WrappedLineMinChars
-            && !above.EndsWith('.') && !above.EndsWith('?') && !above.EndsWith('!') && !above.EndsWith(':');
+        if (fragment.Length is 0 or > WrappedFragmentMaxChars || above.Length < WrappedLineMinChars
+            || above.EndsWith('.') || above.EndsWith('?') || above.EndsWith('!') || above.EndsWith(':'))
+        {
+            return false;
+        }
+
+        return (i + 1 < end && IsQuoted(lines[i + 1]))
+            || (char.IsLower(fragment[0]) && IsLastText(lines, i, end, ref visited));
+    }
+
+    /// <summary>Whether only blank lines follow line <paramref name="i"/>; each blank run is looked at once, after its line.</summary>
+    private static bool IsLastText(string[] lines, int i, int end, ref long visited)
+    {
+        for (var j = i + 1; j < end; j++)
+        {
+            visited++;
+            if (lines[j].Trim().Length > 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsQuoted(string line) => line.TrimStart().StartsWith('>');

@@ -85,6 +85,8 @@ public sealed class QuoteStripperTests
     [InlineData("As Bob wrote:\nwe should ship on Friday.\nPlease confirm.")]
     [InlineData("I wrote: the tests pass now.\nFrom: tomorrow on we release daily.")]
     [InlineData("She wrote this on 2025-12-01:\nthe budget is approved.")]
+    [InlineData("Das hat Bob geschrieben:\nwir liefern am Freitag.\nVon: Montag an bin ich da.")]
+    [InlineData("Danke.\nFrom: Alice to Bob the handover went fine.\nSubject: of the next meeting is the budget.")]
     public void OwnText_WroteOrFromInOwnText_KeepsEverything(string body) =>
         Assert.Equal(body, QuoteStripper.OwnText(body));
 
@@ -96,6 +98,12 @@ public sealed class QuoteStripperTests
     [InlineData("Thanks.\n\nDe : Alice <alice@example.com>\nEnvoyé le : lundi 1 décembre 2025 10:00\nÀ : Moi\nObjet : Budget\n\nOld")]
     [InlineData("Thanks.\n\n-------- Oprindelig besked --------\nFra: Alice\nDato: 1. dec. 2025\n\nOld")]
     [InlineData("Thanks.\n\nAlice Sender kirjoitti 1.12.2025 klo 10.00:\n> Sopiiko tiistai?")]
+    [InlineData("Merci.\n\n==== Message du : 01/12/2025 10:00 ====\nDe : Alice\nA : Moi\nObjet : Budget\n\nOld")]
+    [InlineData("Merci.\n\n======== Message du : 01/12/2025 10:00 ========\nDe : \"Alice\" alice@example.com\n\nOld")]
+    [InlineData("Tak.\n\nFra: Alice <alice@example.com>\nDato: 1. dec. 2025 kl. 10.00\nTil: mig\nEmne: Møde\n\nOld")]
+    [InlineData("Thanks.\n\nOn 1 Dec 2025, at 10:00, Alice <alice@example.com> wrote\n\nCan we meet?")]
+    [InlineData("Thanks.\n\n11:00, 1 December 2025, \"Alice Sender\" <alice@example.com>:\n\nCan we meet?")]
+    [InlineData("Takk.\n\nman. 1. des. 2025 kl. 10:00 skrev Alice Sender <\nalice@example.com>:\n\n> Passer tirsdag?")]
     public void OwnText_IssueShapes_KeepsOnlyOwnText(string body) =>
         Assert.Equal(body[..body.IndexOf('\n', StringComparison.Ordinal)], QuoteStripper.OwnText(body));
 
@@ -107,6 +115,55 @@ public sealed class QuoteStripperTests
         Assert.Equal("The patch works for me.", QuoteStripper.OwnText(body));
     }
 
+    [Theory]
+    [InlineData("Спасибо.", "Отправлено из Outlook для Android")]
+    [InlineData("Tak.", "Sendt fra Outlook til Android")]
+    [InlineData("Köszi.", "Az Outlook Android-verziójából küldve")]
+    [InlineData("Teşekkürler.", "Android için Outlook'tan gönderildi")]
+    [InlineData("谢谢。", "从 Android 版 Outlook 发送")]
+    [InlineData("谢谢。", "获取 Android 版 Outlook")]
+    [InlineData("Danke.", "Gesendet von Outlook für Android")]
+    [InlineData("Merci.", "Envoyé à partir de Outlook pour iOS")]
+    public void OwnText_LocalizedOutlookMobileSignatureAboveQuote_KeepsOnlyOwnText(string own, string signature)
+    {
+        var body = ReplyBody.TopPost(own, signature + "\n\nOn Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:", "> Can we meet?");
+
+        Assert.Equal(own, QuoteStripper.OwnText(body));
+    }
+
+    [Theory]
+    [InlineData("Alice Sender\n_______________________________________________\nusers mailing list\nusers@lists.example.org\nhttp://lists.example.org/listinfo/users")]
+    [InlineData("- Bob\n\n_______________________________________________\nPython-Dev mailing list\nPython-Dev@example.org\nhttps://mail.example.org/mailman/listinfo/python-dev")]
+    public void OwnText_ListFooterUnderShortSignOff_RemovesFooter(string footer)
+    {
+        var body = ReplyBody.TopPost("The patch works for me.", footer, string.Empty);
+
+        var own = QuoteStripper.OwnText(body);
+
+        Assert.StartsWith("The patch works for me.", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("mailing list", own, StringComparison.Ordinal);
+        Assert.DoesNotContain("listinfo", own, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OwnText_QuoteHardWrappedAtItsLastLine_DropsTheWrappedWords()
+    {
+        var body = ReplyBody.TopPost("Tuesday works.", "On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:",
+            "> We could meet on Tuesday afternoon in the small room next to the\nkitchen\n> if that suits everyone. Otherwise Wednesday morning would also be\nfine\n");
+
+        Assert.Equal("Tuesday works.", QuoteStripper.OwnText(body));
+    }
+
+    [Fact]
+    public void OwnText_AnswerBelowUnfinishedQuoteLine_IsKept()
+    {
+        // An answer under a quote starts its own sentence; only lower-case words continuing the quote are taken for it.
+        var body = ReplyBody.BottomPost("On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:",
+            "> We could meet on Tuesday afternoon in the small room next to the kitchen", "Yes");
+
+        Assert.Equal("Yes", QuoteStripper.OwnText(body));
+    }
+
     [Fact]
     public void OwnText_QuoteHardWrappedByClient_DropsTheWrappedWords()
     {
@@ -116,16 +173,37 @@ public sealed class QuoteStripperTests
         Assert.Equal("Tuesday works.", QuoteStripper.OwnText(body));
     }
 
-    [Fact]
-    public void OwnText_FiveMegabyteReplyFullOfAttributions_LinearAndCorrect()
+    [Theory]
+    [InlineData("Bob wrote:\nagreed\n")]
+    [InlineData("On Mon, Dec 1, 2025 at 10:00 AM Alice <alice@example.com> wrote:\n> Tuesday?\nYes, Tuesday.\n")]
+    [InlineData("> We could meet on Tuesday afternoon in the small room next to the\nkitchen\n\n\n\n")]
+    public void OwnText_ReplyOfRepeatedBlocks_WorkLinearInLength(string block)
     {
-        // Every block's attribution asks what follows; answered from a table built once, not by a scan to the end.
-        var block = "Bob wrote:\nagreed\n";
-        var body = string.Concat(Enumerable.Repeat(block, 5_000_000 / block.Length)) + "> last quote";
+        // Every block asks what follows it; a scan to the end per block would make twice the text four times the work.
+        // The time per MB is measured in the bench (--trim).
+        var (small, smallLines) = Visits(block, 200_000);
+        var (large, largeLines) = Visits(block, 400_000);
+
+        Assert.InRange((double)large / small, 1.9, 2.1);
+        Assert.InRange(large, largeLines, 4L * largeLines);
+        Assert.InRange(small, smallLines, 4L * smallLines);
+    }
+
+    [Fact]
+    public void OwnText_ReplyFullOfBareAttributions_KeepsThemAndDropsTheFinalQuote()
+    {
+        var body = string.Concat(Enumerable.Repeat("Bob wrote:\nagreed\n", 1_000)) + "> last quote";
 
         var own = QuoteStripper.OwnText(body);
 
         Assert.StartsWith("Bob wrote:\nagreed\nBob wrote:", own, StringComparison.Ordinal);
         Assert.DoesNotContain("last quote", own, StringComparison.Ordinal);
+    }
+
+    private static (long Visited, long Lines) Visits(string block, int chars)
+    {
+        var body = string.Concat(Enumerable.Repeat(block, chars / block.Length)) + "> last quote";
+        QuoteStripper.OwnText(body, CancellationToken.None, out var visited);
+        return (visited, body.Count(c => c == '\n') + 1);
     }
 }

@@ -4,7 +4,8 @@ namespace ReplyDrafter.Tests.Mail;
 
 /// <summary>
 /// Five cases for each of the table's first 20 languages: Gmail's and Thunderbird's attributions over a quote, an
-/// Outlook header block over an unquoted original, the phone signature, and the "Original Message" line. The strings are
+/// Outlook header block over an unquoted original, the phone signature above a quoted reply, and the "Original
+/// Message" line. The strings are
 /// written here by hand from the clients' formats, independently of the table.
 /// </summary>
 public sealed class ReplyLanguageTests
@@ -58,7 +59,8 @@ public sealed class ReplyLanguageTests
         Assert.Equal(40, ReplyLanguages.Table.Select(l => l.Code).Distinct().Count());
         Assert.All(ReplyLanguages.Table, l =>
         {
-            Assert.False(string.IsNullOrWhiteSpace(l.Source));
+            Assert.True(l.Source.Contains("checked", StringComparison.Ordinal) || l.Source.Contains("unverified", StringComparison.Ordinal),
+                $"{l.Code}: the source says neither what was checked nor that it is unverified");
             Assert.NotEmpty(l.Wrote);
             Assert.NotEmpty(l.FromLabels);
             Assert.NotEmpty(l.MobileSignatures);
@@ -74,7 +76,7 @@ public sealed class ReplyLanguageTests
             data.Add($"{l.Code}-gmail", ReplyBody.TopPost(l.Own, l.Gmail, Quote), l.Own);
             data.Add($"{l.Code}-thunderbird", ReplyBody.TopPost(l.Own, l.Thunderbird, Quote), l.Own);
             data.Add($"{l.Code}-outlook-header", ReplyBody.TopPost(l.Own, header, Original), l.Own);
-            data.Add($"{l.Code}-mobile", ReplyBody.TopPost(l.Own, l.Mobile, string.Empty), l.Own);
+            data.Add($"{l.Code}-mobile", ReplyBody.TopPost(l.Own, l.Mobile + "\n\n" + l.Thunderbird, Quote), l.Own);
             data.Add($"{l.Code}-original-message", ReplyBody.TopPost(l.Own, l.Separator + "\n" + header, Original), l.Own);
         }
 
