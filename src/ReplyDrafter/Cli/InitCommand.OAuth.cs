@@ -19,7 +19,7 @@ internal static partial class InitCommand
         new Option<string?>("--imap-tenant") { Description = "Microsoft: organizations (work/school), consumers (Outlook.com) or your tenant ID.", HelpName = "TENANT" },
         new Option<string?>("--imap-oauth-discovery-url") { Description = "OAuth2: your server's .well-known/openid-configuration URL.", HelpName = "URL" });
 
-    /// <summary>Read after the other secrets, so that only one flag has standard input.</summary>
+    /// <summary>Read before the other secrets, after checking that only one flag has standard input.</summary>
     private static string? ReadClientSecret(CliConsole cli, ParseResult result, OAuthFlags oauth, string? apiKeyFile, string? passwordFile)
     {
         if (result.GetValue(oauth.ClientSecret) is not null)
@@ -86,12 +86,16 @@ internal static partial class InitCommand
         {
             case OAuthProvider.Microsoft:
                 oauth.Tenant = ask.Text("--imap-tenant", flags.ImapTenant, Kept("Tenant") ?? oauth.Tenant, "Tenant: organizations (work or school), consumers (Outlook.com) or a tenant ID", required: true)!.Trim();
-                oauth.Authority = Kept("Authority") ?? oauth.Authority;
+                // Set by hand for a national cloud, perhaps before the first init: kept whatever the provider was.
+                oauth.Authority = ask.Current(OAuthPrefix + "Authority") ?? oauth.Authority;
                 break;
             case OAuthProvider.Google:
                 oauth.ClientSecretFile = ask.Secret("--imap-client-secret-file", flags.ImapClientSecret, same ? OAuthPrefix + "ClientSecretFile" : null, "OAuth client secret") is { } secret
                     ? WriteClientSecret(ask.FilePath, secret)
                     : Kept("ClientSecretFile") ?? throw new UsageException("init: --imap-client-secret-file is required for google (your Desktop app client's secret; no terminal to ask on, and no current value).");
+
+                // Google's own discovery document unless the settings file names another (a test authority, a proxy).
+                oauth.DiscoveryUrl = Kept("DiscoveryUrl");
                 break;
             default:
                 oauth.TokenEndpoint = Kept("TokenEndpoint");
@@ -160,26 +164,39 @@ internal static partial class InitCommand
         }
 
         var oauth = imap.OAuth;
+        bool microsoft = oauth.Provider == OAuthProvider.Microsoft;
+        bool generic = oauth.Provider == OAuthProvider.OAuth2;
+        if (!string.Equals(file.Get(OAuthPrefix + "Provider"), oauth.Provider.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            // Another provider's scopes would be asked of this one.
+            file.Remove(OAuthPrefix + "Scopes");
+        }
+
         file.Set("ReplyDrafter:Imap:Auth", nameof(ImapAuth.OAuth2));
         file.Remove("ReplyDrafter:Imap:Password");
         file.Remove("ReplyDrafter:Imap:PasswordFile");
-        string[] stale = oauth.Provider switch
-        {
-            OAuthProvider.Microsoft => ["ClientSecretFile", "DiscoveryUrl", "TokenEndpoint", "DeviceAuthorizationEndpoint"],
-            OAuthProvider.Google => ["Tenant", "Authority", "DiscoveryUrl", "TokenEndpoint", "DeviceAuthorizationEndpoint"],
-            _ => ["Tenant", "Authority"],
-        };
-        foreach (var key in stale)
-        {
-            file.Remove(OAuthPrefix + key);
-        }
+        Put("Provider", oauth.Provider.ToString());
+        Put("ClientId", oauth.ClientId);
+        Put("ClientSecretFile", microsoft ? null : oauth.ClientSecretFile);
+        Put("Tenant", microsoft ? oauth.Tenant : null);
+        Put("Authority", microsoft && oauth.Authority != new OAuthOptions().Authority ? oauth.Authority : null);
+        Put("DiscoveryUrl", microsoft ? null : oauth.DiscoveryUrl);
+        Put("TokenEndpoint", generic ? oauth.TokenEndpoint : null);
+        Put("DeviceAuthorizationEndpoint", generic ? oauth.DeviceAuthorizationEndpoint : null);
+        Put("TokenCacheFolder", oauth.TokenCacheFolder);
 
-        file.Set(OAuthPrefix + "Provider", oauth.Provider.ToString());
-        file.Set(OAuthPrefix + "ClientId", oauth.ClientId);
-        file.Set(OAuthPrefix + "ClientSecretFile", oauth.ClientSecretFile);
-        file.Set(OAuthPrefix + "Tenant", oauth.Provider == OAuthProvider.Microsoft ? oauth.Tenant : null);
-        file.Set(OAuthPrefix + "DiscoveryUrl", oauth.DiscoveryUrl);
-        file.Set(OAuthPrefix + "TokenCacheFolder", oauth.TokenCacheFolder);
+        // A key the answers leave empty goes: a value left from another provider would contradict them.
+        void Put(string key, string? value)
+        {
+            if (value is null)
+            {
+                file.Remove(OAuthPrefix + key);
+            }
+            else
+            {
+                file.Set(OAuthPrefix + key, value);
+            }
+        }
     }
 
     private sealed record OAuthFlags(Option<string?> ClientId, Option<string?> ClientSecretFile, Option<string?> ClientSecret, Option<string?> Tenant, Option<string?> DiscoveryUrl);

@@ -101,8 +101,8 @@ internal static partial class InitCommand
             string? key, password, clientSecret;
             try
             {
-                (key, password) = SecretArguments.Read(cli.Input, ("--api-key-file", result.GetValue(apiKeyFile)), ("--imap-password-file", result.GetValue(imapPasswordFile)));
                 clientSecret = ReadClientSecret(cli, result, oauth, result.GetValue(apiKeyFile), result.GetValue(imapPasswordFile));
+                (key, password) = SecretArguments.Read(cli.Input, ("--api-key-file", result.GetValue(apiKeyFile)), ("--imap-password-file", result.GetValue(imapPasswordFile)));
             }
             catch (UsageException e)
             {

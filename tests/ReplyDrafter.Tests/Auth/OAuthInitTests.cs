@@ -85,6 +85,53 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
         Assert.False(File.Exists(UserFile));
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Init_GoogleInteractive_AsksIdAndSecretWithoutEchoSignsInThroughTheBrowserAndKeepsTheSecretPrivate()
+    {
+        var (account, user) = fixture.NewAccount(OAuthProvider.Google, _folder.Path("unused-tokens"));
+        const string secret = "typed-client-secret";
+
+        // The test authority stands in for Google's discovery document (a setting init keeps for the provider).
+        var seeded = ReplyDrafter.Hosting.UserSettingsFile.Load(UserFile);
+        seeded.Set("ReplyDrafter:Imap:OAuth:Provider", "Google");
+        seeded.Set("ReplyDrafter:Imap:OAuth:DiscoveryUrl", fixture.Identity.DiscoveryUrl);
+        seeded.Save();
+        using var test = new TestConsole();
+        test.Profile.Width = 1000;
+        test.Profile.Capabilities.Interactive = true;
+        test.Input.PushTextWithEnter(account.OAuth.ClientId);
+        test.Input.PushTextWithEnter(secret);
+        var console = new WatchingConsole(test, @"open this address in a browser on this computer: (\S+)");
+        using var error = new StringWriter();
+        var flags = Flags(user.Name, "") with { ImapProvider = "google", ImapClientId = null, ImapOAuthDiscoveryUrl = null };
+
+        var init = InitCommand.RunAsync(console, error, interactive: true, flags, UserFile, s_program, fixture.Identity.Http, CancellationToken.None);
+        var printed = await Task.WhenAny(console.Match, init).WaitAsync(s_timeout);
+        Assert.True(printed == console.Match, $"init ended without printing the address: {test.Output}{error}");
+        using var browser = fixture.Identity.CreateBrowser();
+        using var consent = await browser.GetAsync(new Uri(await console.Match)).WaitAsync(s_timeout);
+        using var loopback = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var back = await loopback.GetAsync(consent.Headers.Location!).WaitAsync(s_timeout);
+        int code = await init.WaitAsync(s_timeout);
+
+        string output = test.Output + error;
+        Assert.True(code == 0, output);
+        Assert.Contains("google (OAuth2)", output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains($"IMAP login works: {user.Name} at 127.0.0.1:{fixture.Mail.Port}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.Equal(1, fixture.Identity.PkceExchanges(user.Name));
+        var oauth = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!["OAuth"]!.AsObject();
+        Assert.Equal("Google", (string?)oauth["Provider"]);
+        Assert.Equal(account.OAuth.ClientId, (string?)oauth["ClientId"]);
+        string secretFile = (string?)oauth["ClientSecretFile"] ?? "";
+        Assert.Equal(_folder.Path("config/replydrafter/oauth-client-secret"), secretFile);
+        Assert.Equal(secret, File.ReadAllText(secretFile));
+        Assert.Equal(ReplyDrafter.Security.PrivateFiles.PrivateFileMode, File.GetUnixFileMode(secretFile));
+        Assert.DoesNotContain(secret, File.ReadAllText(UserFile), StringComparison.Ordinal);
+        OAuthLoginTests.AssertNoToken(output + File.ReadAllText(UserFile), fixture.Identity);
+    }
+
     private InitFlags Flags(string username, string clientId) => new()
     {
         Vault = _folder.Path("vault"),
