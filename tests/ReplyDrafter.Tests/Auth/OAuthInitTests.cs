@@ -74,6 +74,35 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
     }
 
     [Fact]
+    public async Task Init_MicrosoftOverAnEarlierGoogleSetUp_DeviceCodeSignInAndOnlyMicrosoftKeysLeft()
+    {
+        var (account, user) = fixture.NewAccount(OAuthProvider.Microsoft, _folder.Path("unused-tokens"));
+        var seeded = ReplyDrafter.Hosting.UserSettingsFile.Load(UserFile);
+        seeded.Set("ReplyDrafter:Imap:Password", "old-app-password");
+        seeded.Set("ReplyDrafter:Imap:OAuth:Provider", "Google");
+        seeded.Set("ReplyDrafter:Imap:OAuth:ClientSecretFile", _folder.Path("google-secret"));
+        seeded.Set("ReplyDrafter:Imap:OAuth:DiscoveryUrl", "https://accounts.google.com/.well-known/openid-configuration");
+        seeded.Set("ReplyDrafter:Imap:OAuth:Authority", fixture.Identity.Authority); // as a national cloud's is set by hand
+        seeded.Save();
+
+        var (code, output) = await InitAsync(Flags(user.Name, account.OAuth.ClientId) with { ImapProvider = "microsoft", ImapTenant = "tenant", ImapOAuthDiscoveryUrl = null });
+
+        Assert.True(code == 0, output);
+        Assert.Matches(@"enter the code [A-Z]{8}", output);
+        Assert.Contains($"IMAP login works: {user.Name}", output, StringComparison.Ordinal);
+        var imap = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!.AsObject();
+        Assert.Null(imap["Password"]);
+        Assert.Equal("Sent Items", (string?)imap["SentFolder"]);
+        var oauth = imap["OAuth"]!.AsObject();
+        Assert.Equal(["Authority", "ClientId", "Provider", "Tenant", "TokenCacheFolder"], oauth.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal("Microsoft", (string?)oauth["Provider"]);
+        Assert.Equal("tenant", (string?)oauth["Tenant"]);
+        Assert.Equal(fixture.Identity.Authority, (string?)oauth["Authority"]);
+        Assert.Null(oauth["ClientSecretFile"]);
+        Assert.Null(oauth["DiscoveryUrl"]);
+    }
+
+    [Fact]
     public async Task Init_GoogleWithoutClientSecret_Exit2NamingTheFlagAndNothingWritten()
     {
         var (account, user) = fixture.NewAccount(OAuthProvider.Google, _folder.Path("unused-tokens"));
