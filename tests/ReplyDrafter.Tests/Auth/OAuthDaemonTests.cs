@@ -118,7 +118,11 @@ public sealed class OAuthDaemonTests(OAuthMailFixture fixture) : IDisposable
         Assert.Equal(0, await LoginCommand.SignInAsync(options, fixture.Identity.Http, TimeProvider.System, CliConsole.Writers(output, error), CancellationToken.None).WaitAsync(s_timeout));
         harness.Settings.AddRange(
         [
-            "--Logging:LogLevel:Default=Trace",
+            // Everything the program can log, the framework's HTTP and hosting logs included: no level may show a token.
+            "--Serilog:MinimumLevel:Default=Verbose",
+            "--Serilog:MinimumLevel:Override:Microsoft=Verbose",
+            "--Serilog:MinimumLevel:Override:System.Net.Http=Verbose",
+            "--Serilog:MinimumLevel:Override:Polly=Verbose",
             "--ReplyDrafter:Inbox:RescanInterval=00:00:01",
             "--ReplyDrafter:Llm:BreakDuration=00:00:01",
             "--ReplyDrafter:Imap:Host=127.0.0.1",
