@@ -12,6 +12,9 @@ internal sealed class MicrosoftTokens(OAuthOptions options, string username, Tok
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IPublicClientApplication? _app;
 
+    // The cache as it was when MSAL gave up on it, and why: asked again only after a new sign-in changed the cache.
+    private (byte[] Cache, string Message)? _refused;
+
     // MSAL always asks for offline_access (and openid, profile) itself, and refuses them among the scopes.
     private IReadOnlyList<string> Scopes => options.EffectiveScopes
         .Where(s => s is not ("offline_access" or "openid" or "profile")).ToList();
@@ -29,6 +32,11 @@ internal sealed class MicrosoftTokens(OAuthOptions options, string username, Tok
 
     public async Task<AccessToken> GetAccessTokenAsync(bool forceRefresh, CancellationToken cancellationToken)
     {
+        if (_refused is { } refused && store.Read().AsSpan().SequenceEqual(refused.Cache))
+        {
+            throw new SignInRequiredException(refused.Message);
+        }
+
         var app = await AppAsync();
         var accounts = await app.GetAccountsAsync();
         var account = accounts.FirstOrDefault(a => string.Equals(a.Username, username, StringComparison.OrdinalIgnoreCase))
@@ -47,8 +55,9 @@ internal sealed class MicrosoftTokens(OAuthOptions options, string username, Tok
         }
         catch (MsalUiRequiredException e)
         {
-            throw new SignInRequiredException(
-                $"The Microsoft sign-in for '{username}' was revoked or has expired ({e.ErrorCode}); run `replydrafter login` again.", e);
+            string message = $"The Microsoft sign-in for '{username}' was revoked or has expired ({e.ErrorCode}); run `replydrafter login` again.";
+            _refused = (store.Read(), message);
+            throw new SignInRequiredException(message, e);
         }
     }
 

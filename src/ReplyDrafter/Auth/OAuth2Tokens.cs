@@ -15,6 +15,9 @@ internal sealed class OAuth2Tokens(OAuthOptions options, string username, TokenC
     private readonly SemaphoreSlim _gate = new(1, 1);
     private OAuthEndpoints? _endpoints;
 
+    // The refresh token the server refused, and what it said: asked again only after a new sign-in replaced it.
+    private (string RefreshToken, string Message)? _refused;
+
     private string Scope => string.Join(' ', options.EffectiveScopes);
 
     public void Dispose() => _gate.Dispose();
@@ -36,6 +39,11 @@ internal sealed class OAuth2Tokens(OAuthOptions options, string username, TokenC
         try
         {
             var saved = Load() ?? throw new SignInRequiredException($"No {options.Provider} sign-in is stored for '{username}'; run `replydrafter login` again.");
+            if (_refused is { } refused && refused.RefreshToken == saved.RefreshToken)
+            {
+                throw new SignInRequiredException(refused.Message);
+            }
+
             var current = new AccessToken(saved.AccessToken ?? "", saved.ExpiresAt);
             if (!forceRefresh && current.Value.Length > 0 && !current.ExpiresWithin(options.RefreshBefore, time.GetUtcNow()))
             {
@@ -46,7 +54,9 @@ internal sealed class OAuth2Tokens(OAuthOptions options, string username, TokenC
             var answer = await PostAsync(endpoints.Token, [new("grant_type", "refresh_token"), new("refresh_token", saved.RefreshToken)], cancellationToken);
             if (answer.Error is { } error)
             {
-                throw new SignInRequiredException($"The {options.Provider} sign-in for '{username}' was revoked or has expired ({error}); run `replydrafter login` again.");
+                string message = $"The {options.Provider} sign-in for '{username}' was revoked or has expired ({error}); run `replydrafter login` again.";
+                _refused = (saved.RefreshToken, message);
+                throw new SignInRequiredException(message);
             }
 
             return Save(answer, saved.RefreshToken);

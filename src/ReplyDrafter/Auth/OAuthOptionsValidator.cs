@@ -37,6 +37,31 @@ internal static class OAuthOptionsValidator
             {
                 yield return $"{prefix}Authority must be an https URL such as https://login.microsoftonline.com/ (got '{options.Authority}').";
             }
+
+            // A public client has no secret, and MSAL finds its endpoints from Authority and Tenant: set, they would be ignored.
+            if (!string.IsNullOrWhiteSpace(options.ClientSecretFile))
+            {
+                yield return $"{prefix}ClientSecretFile is not used with Microsoft (the app is a public client, without a secret); remove it.";
+            }
+
+            foreach (var (key, value) in new[] { ("DiscoveryUrl", options.DiscoveryUrl), ("TokenEndpoint", options.TokenEndpoint), ("DeviceAuthorizationEndpoint", options.DeviceAuthorizationEndpoint) })
+            {
+                if (!string.IsNullOrWhiteSpace(value))
+                {
+                    yield return $"{prefix}{key} is not used with Microsoft (set {prefix}Authority and {prefix}Tenant instead); remove it.";
+                }
+            }
+        }
+        else
+        {
+            // An http endpoint would be skipped silently for the discovered one; say so instead.
+            foreach (var (key, value) in new[] { ("TokenEndpoint", options.TokenEndpoint), ("DeviceAuthorizationEndpoint", options.DeviceAuthorizationEndpoint) })
+            {
+                if (!string.IsNullOrWhiteSpace(value) && !IsHttps(value))
+                {
+                    yield return $"{prefix}{key} must be an https URL (got '{value}').";
+                }
+            }
         }
 
         if (options.Provider == OAuthProvider.OAuth2)

@@ -41,6 +41,18 @@ internal sealed record InitFlags
     public string? ImapPassword { get; init; }
 
     public string? ImapCertificateSha256 { get; init; }
+
+    /// <summary>OAuth2 (<c>--imap-provider microsoft|google|oauth2</c>): the client ID the user registered.</summary>
+    public string? ImapClientId { get; init; }
+
+    /// <summary>OAuth2: the client secret itself (Google), read from a file or standard input, never argv.</summary>
+    public string? ImapClientSecret { get; init; }
+
+    /// <summary>Microsoft: organizations, consumers or a tenant ID.</summary>
+    public string? ImapTenant { get; init; }
+
+    /// <summary>Generic OAuth2: the OIDC discovery document's URL.</summary>
+    public string? ImapOAuthDiscoveryUrl { get; init; }
 }
 
 /// <summary>
@@ -49,7 +61,7 @@ internal sealed record InitFlags
 /// one it asks nothing: flags and the current file answer, and a missing answer is exit code 2 naming its flag.
 /// Exit 1 when the settings were written but a connection test failed.
 /// </summary>
-internal static class InitCommand
+internal static partial class InitCommand
 {
     private const string OllamaEndpoint = "http://localhost:11434/v1";
     private static readonly string[] s_providers = ["ollama", "openai", "azure"];
@@ -72,10 +84,12 @@ internal static class InitCommand
         var imapPasswordFile = new Option<string?>("--imap-password-file") { Description = "A file holding the IMAP (app) password alone (0600), or - for standard input; stored in the per-user file, never printed.", HelpName = "FILE" };
         var imapPassword = new Option<string?>("--imap-password") { Hidden = true };
         var imapPin = new Option<string?>("--imap-certificate-sha256") { Description = "Trust a self-hosted server's own certificate: its SHA-256 (hex, colons allowed).", HelpName = "HEX" };
+        var oauth = OAuthOptionsFor();
 
         var command = new Command("init", "Set up: create the vault, answer a few questions, test the connections, write your settings file.")
         {
             name, email, signature, provider, endpoint, model, apiKeyFile, apiKey, imapProvider, imapHost, imapPort, imapSecurity, imapUsername, imapPasswordFile, imapPassword, imapPin,
+            oauth.ClientId, oauth.ClientSecretFile, oauth.ClientSecret, oauth.Tenant, oauth.DiscoveryUrl,
         };
         command.SetAction(async (result, ct) =>
         {
@@ -84,9 +98,10 @@ internal static class InitCommand
                 return ReplyDrafterCommandLine.Usage(cli, $"init: {onArgv} would put the secret on the command line, where 'ps' and the shell's history show it; use {onArgv}-file FILE (a file only you can read), {onArgv}-file - (standard input), or leave it out and type it at the prompt.");
             }
 
-            string? key, password;
+            string? key, password, clientSecret;
             try
             {
+                clientSecret = ReadClientSecret(cli, result, oauth, result.GetValue(apiKeyFile), result.GetValue(imapPasswordFile));
                 (key, password) = SecretArguments.Read(cli.Input, ("--api-key-file", result.GetValue(apiKeyFile)), ("--imap-password-file", result.GetValue(imapPasswordFile)));
             }
             catch (UsageException e)
@@ -111,6 +126,10 @@ internal static class InitCommand
                 ImapUsername = result.GetValue(imapUsername),
                 ImapPassword = password,
                 ImapCertificateSha256 = result.GetValue(imapPin),
+                ImapClientId = result.GetValue(oauth.ClientId),
+                ImapClientSecret = clientSecret,
+                ImapTenant = result.GetValue(oauth.Tenant),
+                ImapOAuthDiscoveryUrl = result.GetValue(oauth.DiscoveryUrl),
             };
             var interactive = !cli.Captured && !Console.IsInputRedirected && !cli.IsOutputRedirected;
             return await RunAsync(cli.Ansi(), cli.Error, interactive, flags, SettingsLocations.UserFile(), SystemdUnit.CurrentCommand(), ct);
@@ -118,7 +137,11 @@ internal static class InitCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(IAnsiConsole console, TextWriter error, bool interactive, InitFlags flags, string userFile, IReadOnlyList<string> program, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(IAnsiConsole console, TextWriter error, bool interactive, InitFlags flags, string userFile, IReadOnlyList<string> program, CancellationToken cancellationToken) =>
+        RunAsync(console, error, interactive, flags, userFile, program, Auth.OAuthHttp.Default, cancellationToken);
+
+    /// <param name="oauthHttp">The HTTP client of an OAuth2 sign-in (tests: one that trusts their own authority).</param>
+    public static async Task<int> RunAsync(IAnsiConsole console, TextWriter error, bool interactive, InitFlags flags, string userFile, IReadOnlyList<string> program, Auth.OAuthHttp oauthHttp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(flags);
@@ -152,7 +175,14 @@ internal static class InitCommand
                 console.MarkupLine($"[green]LLM answers:[/] {Markup.Escape(llm.Deployment)} at {Markup.Escape(llm.Endpoint)}");
             }
 
-            if (imap is not null)
+            if (imap is { Auth: ImapAuth.OAuth2 })
+            {
+                if (await SignInAsync(console, imap, oauthHttp, cancellationToken) is { } signInProblem)
+                {
+                    problems.Add("IMAP: " + signInProblem);
+                }
+            }
+            else if (imap is not null)
             {
                 var probe = await ImapLoginProbe.ProbeAsync(imap, cancellationToken);
                 if (probe.CertificateRefused && ask.Interactive && AskPin(ask, probe.Problem!) is { } pin)
@@ -189,6 +219,7 @@ internal static class InitCommand
                 file.Set("ReplyDrafter:Imap:TrustedCertificateSha256", imap.TrustedCertificateSha256);
                 file.Set("ReplyDrafter:Imap:DraftsFolder", imap.DraftsFolder);
                 file.Set("ReplyDrafter:Imap:SentFolder", imap.SentFolder);
+                WriteSignIn(file, imap);
             }
 
             file.Save();
@@ -267,6 +298,7 @@ internal static class InitCommand
     private static ImapOptions? AskImap(Questions ask, InitFlags flags, string? email)
     {
         var currentHost = ask.Current("ReplyDrafter:Imap:Host");
+        var oauth = OAuthProviderOf(ask, flags);
         var wanted = flags.ImapHost is not null || flags.ImapProvider is not null || (ask.Interactive
             ? ask.Console.Prompt(new ConfirmationPrompt("Read mail from an IMAP mailbox?") { DefaultValue = currentHost is not null })
             : currentHost is not null);
@@ -275,8 +307,12 @@ internal static class InitCommand
             return null;
         }
 
-        var preset = Preset(ask, flags, email, currentHost);
-        if (preset is not null)
+        var preset = oauth is { } signIn ? OAuthPreset(signIn, flags) : Preset(ask, flags, email, currentHost);
+        if (oauth is { } provider)
+        {
+            ask.Console.MarkupLine($"[blue]{provider} (OAuth2):[/] {Markup.Escape(OAuthAdvice(provider))}");
+        }
+        else if (preset is not null)
         {
             ask.Console.MarkupLine($"[blue]{Markup.Escape(preset.Name)}:[/] {Markup.Escape(preset.Advice)}");
         }
@@ -296,6 +332,16 @@ internal static class InitCommand
         }
 
         var username = ask.Text("--imap-username", flags.ImapUsername, ask.Current("ReplyDrafter:Imap:Username") ?? (preset is not null ? email : null), "Login", required: true)!;
+        if (oauth is { } oauthProvider)
+        {
+            return AskOAuth(ask, flags, oauthProvider, new ImapOptions
+            {
+                Host = host, Port = port, Security = security, Username = username,
+                DraftsFolder = preset?.DraftsFolder ?? ask.Current("ReplyDrafter:Imap:DraftsFolder"),
+                SentFolder = preset?.SentFolder ?? ask.Current("ReplyDrafter:Imap:SentFolder"),
+            });
+        }
+
         var password = ask.Secret("--imap-password-file", flags.ImapPassword, "ReplyDrafter:Imap:Password", "Password (an app password for Gmail / Outlook.com)") ?? ask.Current("ReplyDrafter:Imap:Password");
         if (string.IsNullOrEmpty(password))
         {
@@ -335,6 +381,8 @@ internal static class InitCommand
     private sealed class Questions(IAnsiConsole console, bool interactive, UserSettingsFile file)
     {
         public IAnsiConsole Console => console;
+
+        public string FilePath => file.Path;
 
         public bool Interactive => interactive;
 

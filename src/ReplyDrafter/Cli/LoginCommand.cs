@@ -68,29 +68,43 @@ internal static class LoginCommand
         }
     }
 
-    /// <summary>The sign-in and the login check, for <c>login</c> and <c>init</c>. Prints what the user must do, then the outcome.</summary>
+    /// <summary>The sign-in and the login check for <c>login</c>. Prints what the user must do, then the outcome.</summary>
     public static async Task<int> SignInAsync(ImapOptions imap, OAuthHttp http, TimeProvider time, CliConsole console, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(imap);
         ArgumentNullException.ThrowIfNull(console);
+        var problem = await SignInAndCheckAsync(imap, http, time, async (line, ct) => await console.Out.WriteLineAsync(line.AsMemory(), ct), cancellationToken);
+        if (problem is null)
+        {
+            return 0;
+        }
+
+        await console.Error.WriteLineAsync("replydrafter: " + problem);
+        return 1;
+    }
+
+    /// <summary>
+    /// The sign-in, then an IMAP login with the fresh token (also <c>init</c>'s). <paramref name="say"/> gets what the user
+    /// must do and what worked, a line at a time; the result is the one-line problem, or null when the login works.
+    /// </summary>
+    public static async Task<string?> SignInAndCheckAsync(ImapOptions imap, OAuthHttp http, TimeProvider time, Func<string, CancellationToken, Task> say, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(imap);
+        ArgumentNullException.ThrowIfNull(say);
         var store = MailboxTokens.Store(imap.OAuth, imap.Username, imap.OAuth.EffectiveTokenCacheFolder);
         using (var tokens = MailboxTokens.Create(imap.OAuth, imap.Username, imap.OAuth.EffectiveTokenCacheFolder, http, time))
         {
             try
             {
-                string account = await tokens.SignInAsync(
-                    async (instruction, ct) => await console.Out.WriteLineAsync(instruction.AsMemory(), ct), cancellationToken);
-                await console.Out.WriteLineAsync($"Signed in as {account}; the tokens are kept in {store.Description}.");
+                string account = await tokens.SignInAsync(say, cancellationToken);
+                await say($"Signed in as {account}; the tokens are kept in {store.Description}.", cancellationToken);
                 if (!string.Equals(account.Trim(), imap.Username.Trim(), StringComparison.OrdinalIgnoreCase))
                 {
-                    await console.Error.WriteLineAsync($"replydrafter: you signed in as '{account}' but {ImapOptions.Section}:Username is '{imap.Username}'; make them the same account.");
-                    return 1;
+                    return $"you signed in as '{account}' but {ImapOptions.Section}:Username is '{imap.Username}'; make them the same account.";
                 }
             }
             catch (Exception e) when (e is SignInRequiredException or Microsoft.Identity.Client.MsalException or HttpRequestException or IOException or InvalidDataException)
             {
-                await console.Error.WriteLineAsync("replydrafter: sign-in failed: " + e.Message.ReplaceLineEndings(" "));
-                return 1;
+                return "sign-in failed: " + e.Message.ReplaceLineEndings(" ");
             }
         }
 
@@ -99,13 +113,12 @@ internal static class LoginCommand
         {
             using var client = await connector.ConnectAsync(cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
-            await console.Out.WriteLineAsync($"IMAP login works: {imap.Username.Trim()} at {imap.Host.Trim()}:{imap.EffectivePort}.");
-            return 0;
+            await say($"IMAP login works: {imap.Username.Trim()} at {imap.Host.Trim()}:{imap.EffectivePort}.", cancellationToken);
+            return null;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await console.Error.WriteLineAsync("replydrafter: IMAP login failed: " + e.Message.ReplaceLineEndings(" "));
-            return 1;
+            return "IMAP login failed: " + e.Message.ReplaceLineEndings(" ");
         }
     }
 }

@@ -57,7 +57,11 @@ internal sealed class ImapOptionsValidator : IValidateOptions<ImapOptions>
 
         bool hasPassword = !string.IsNullOrEmpty(options.Password);
         bool hasFile = !string.IsNullOrWhiteSpace(options.PasswordFile);
-        if (hasPassword && hasFile)
+        if (options.Auth == ImapAuth.OAuth2 && (hasPassword || hasFile))
+        {
+            yield return $"{Prefix}{(hasFile ? "PasswordFile" : "Password")} is set but {Prefix}Auth is OAuth2, which logs in with the token from `replydrafter login`; remove it (or set {Prefix}Auth to Password).";
+        }
+        else if (hasPassword && hasFile)
         {
             yield return $"{Prefix}Password and {Prefix}PasswordFile are both set; keep one.";
         }

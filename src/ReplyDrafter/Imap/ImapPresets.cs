@@ -38,11 +38,11 @@ internal static class ImapPresets
         new(
             "gmail", ["google"], ["gmail.com", "googlemail.com"],
             "imap.gmail.com", 993, SecureSocketOptions.SslOnConnect, "[Gmail]/Drafts", "[Gmail]/Sent Mail",
-            "Gmail needs an app password: turn on 2-Step Verification, then Google Account > Security > App passwords; the account password is refused."),
+            "Gmail needs an app password: turn on 2-Step Verification, then Google Account > Security > App passwords; the account password is refused. Without app passwords: init --imap-provider google (OAuth2)."),
         new(
             "outlook", ["microsoft", "office365", "hotmail"], ["outlook.com", "hotmail.com", "live.com", "msn.com"],
             "outlook.office365.com", 993, SecureSocketOptions.SslOnConnect, "Drafts", "Sent Items",
-            "Outlook.com / Microsoft 365 needs an app password (account.microsoft.com > Security > App passwords) where the account still allows password sign-in; mailboxes that require OAuth2 cannot be connected yet."),
+            "Outlook.com / Microsoft 365 needs an app password (account.microsoft.com > Security > App passwords) where the account still allows password sign-in; mailboxes that require OAuth2: init --imap-provider microsoft."),
         new(
             "fastmail", [], ["fastmail.com", "fastmail.fm", "fastmail.net", "fastmail.org", "messagingengine.com"],
             "imap.fastmail.com", 993, SecureSocketOptions.SslOnConnect, "Drafts", "Sent",

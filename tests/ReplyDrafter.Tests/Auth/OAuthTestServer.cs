@@ -33,6 +33,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Client, string Challenge, string Redirect)> _codes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _devices = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _refreshes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _pkceExchanges = new(StringComparer.Ordinal);
     private readonly ConcurrentBag<string> _issued = [];
     private int _refreshAttempts;
 
@@ -101,6 +102,9 @@ public sealed class OAuthTestServer : IAsyncDisposable
 
     /// <summary>How many refresh-token grants were served for <paramref name="user"/>.</summary>
     public int Refreshes(string user) => _refreshes.GetValueOrDefault(user);
+
+    /// <summary>Authorization codes exchanged for <paramref name="user"/> whose PKCE verifier matched the challenge (S256).</summary>
+    public int PkceExchanges(string user) => _pkceExchanges.GetValueOrDefault(user);
 
     /// <summary>The user's current access tokens stop being accepted (introspection: inactive); refresh tokens stay good.</summary>
     public void ExpireAccessTokens(string user)
@@ -204,6 +208,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
                 }
 
                 user = _users[client];
+                _pkceExchanges.AddOrUpdate(user, 1, (_, n) => n + 1);
                 break;
             case "refresh_token":
                 Interlocked.Increment(ref _refreshAttempts);

@@ -171,8 +171,8 @@ public sealed class InitImapTests(DovecotServer server) : IAsyncLifetime, IDispo
     {
         var user = server.NewUser();
 
-        // --imap-provider google fills imap.gmail.com:993 TLS; the other flags point it at the test server instead.
-        var (code, output) = await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "google" });
+        // --imap-provider gmail fills imap.gmail.com:993 TLS; the other flags point it at the test server instead.
+        var (code, output) = await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "gmail" });
 
         Assert.True(code == 0, output);
         Assert.Contains("gmail: Gmail needs an app password", output, StringComparison.Ordinal);
