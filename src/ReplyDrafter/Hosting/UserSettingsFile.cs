@@ -80,6 +80,19 @@ internal sealed class UserSettingsFile
         parent[NameIn(parent, parts[^1])] = number && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(value);
     }
 
+    /// <summary>Removes a key (nothing happens when it is not there); the sections around it stay.</summary>
+    public void Remove(string key)
+    {
+        var parts = key.Split(':');
+        JsonObject? parent = Root;
+        foreach (var part in parts[..^1])
+        {
+            parent = parent is null ? null : Child(parent, part) as JsonObject;
+        }
+
+        parent?.Remove(NameIn(parent, parts[^1]));
+    }
+
     /// <summary>Writes through a temp file and a rename, created 0600 from the start (never world-readable, not even briefly).</summary>
     public void Save()
     {
