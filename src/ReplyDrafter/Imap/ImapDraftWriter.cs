@@ -31,7 +31,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
     private ITimer? _idleTimer;
     private int _warnedNoDrafts;
     private int _warnedFallback;
-    private long _connectedAt;
+    private bool _openedForThisCall;
 
     /// <summary>The last close of the idle connection (for tests, which wait on it after moving the clock).</summary>
     internal Task IdleClosed { get; private set; } = Task.CompletedTask;
@@ -44,6 +44,28 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         _idleTimer?.Dispose();
         _client?.Dispose();
         _oneAtATime.Dispose();
+    }
+
+    /// <summary>
+    /// Opens the drafts connection and the Drafts folder before the first draft needs them, so the first reply after a
+    /// start does not also wait for a login; a missing Drafts folder is reported at start instead of at the first draft.
+    /// Connection problems are left to the mailbox source to report.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await OnConnectionAsync(async ct => await DraftsAsync(ct) is not null, cancellationToken);
+        }
+        catch (Exception e) when (ImapDraftSink.IsTransport(e))
+        {
+            // The first draft tries again (and waits in imap.db if it cannot be written).
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
     }
 
     /// <param name="supersedes">Our Message-ID of the thread's previous draft, from the ledger; null for a first draft.</param>
@@ -91,6 +113,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
     private async Task<T> OnConnectionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _openedForThisCall = false;
         try
         {
             bool reused = _client is { IsConnected: true, IsAuthenticated: true };
@@ -135,7 +158,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
     {
         Drop();
         _client = await connector.ConnectAsync(cancellationToken);
-        _connectedAt = time.GetTimestamp();
+        _openedForThisCall = true;
     }
 
     private void Drop()
@@ -195,8 +218,8 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
 
         var found = await ImapConnector.LocateFolderAsync(_client!, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
 
-        // A connection opened just now already knows the current folders.
-        if (found.Folder is null && time.GetElapsedTime(_connectedAt) > TimeSpan.FromSeconds(1))
+        // A connection opened for this write already knows the current folders.
+        if (found.Folder is null && !_openedForThisCall)
         {
             await OpenAsync(cancellationToken);
             found = await ImapConnector.LocateFolderAsync(_client!, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);

@@ -37,6 +37,7 @@ internal sealed class ImapWorker(IOptions<ImapOptions> options, RunRequest reque
         var pending = services.GetRequiredService<ImapPendingDrafts>();
         using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var retries = pending.RetryAsync(stopRetries.Token);
+        var prepared = services.GetRequiredService<ImapDraftWriter>().PrepareAsync(stopRetries.Token);
         try
         {
             await source.RunAsync(items.ConsumeAsync, async ct => await pending.DeliverAsync(ct), stoppingToken);
@@ -45,7 +46,7 @@ internal sealed class ImapWorker(IOptions<ImapOptions> options, RunRequest reque
         {
             // The source also returns after a refused login: nothing can be appended then.
             await stopRetries.CancelAsync();
-            await retries.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await Task.WhenAll(retries, prepared).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         }
     }
 }

@@ -240,6 +240,22 @@ public sealed class ImapDraftWriterTests(DovecotServer server) : IDisposable
     }
 
     [Fact]
+    public async Task PrepareAsync_NoDraftsFolder_SaysSoBeforeTheFirstDraftAndKeepsTheConnectionForIt()
+    {
+        var user = server.NewUser();
+        var log = new ListLogger<ImapDraftWriter>();
+        var writer = Writer(server.Options(user), log: log);
+
+        await writer.PrepareAsync(default);
+
+        Assert.True(writer.IsConnected);
+        Assert.Contains("wait in imap.db until the folder exists", Assert.Single(log.Entries, e => e.Level == LogLevel.Warning).Message, StringComparison.Ordinal);
+        await server.CreateFolderAsync(user, "Drafts");
+        Assert.Equal(DraftAppendOutcome.Appended, (await writer.WriteAsync(Draft("Yes."), null, default)).Outcome);
+        Assert.Single(await DraftsAsync(user));
+    }
+
+    [Fact]
     public async Task WriteAsync_SeveralDrafts_OneConnectionAndOneLogin()
     {
         var (user, writer) = await DraftsUserAsync();
