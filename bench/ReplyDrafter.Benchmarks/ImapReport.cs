@@ -140,7 +140,7 @@ internal static class ImapReport
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"APPEND into INBOX -> draft in Drafts (instant LLM; the daemon on IDLE): first message {first:F0} ms; then median {steady[steady.Count / 2]:F0} ms, min {steady[0]:F0} ms, max {steady[^1]:F0} ms over {steady.Count} messages"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  of which the daemon's own part (woken -> draft in Drafts: fetch, pipeline, LLM, APPEND): first message {ours[0]:F0} ms; then median {oursSteady[oursSteady.Count / 2]:F0} ms, max {oursSteady[^1]:F0} ms; the rest is the APPEND itself and the server's IDLE notice (Dovecot waits 500 ms before it tells an idling client)"));
+            $"  of which the daemon's own part (woken -> draft in Drafts: fetch, pipeline, LLM, APPEND): first message {ours[0]:F0} ms; then median {oursSteady[oursSteady.Count / 2]:F0} ms, max {oursSteady[^1]:F0} ms; the rest is the APPEND itself and the server's IDLE notice"));
         Directory.Delete(vault, recursive: true);
     }
 
