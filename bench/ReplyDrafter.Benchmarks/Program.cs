@@ -6,7 +6,7 @@ namespace ReplyDrafter.Benchmarks;
 /// <c>--cost</c> prints what each LLM call sends; <c>--throughput</c> measures how much of a provider's rate limit the
 /// client uses; <c>--pipeline</c> the program's own time per email with an instant LLM; <c>--pickup</c> how soon a file renamed
 /// into the inbox is drafted; <c>--imap</c> arrival-to-draft time and catch-up memory against a
-/// local Dovecot; <c>--trim</c> quote stripping's milliseconds per MB on 5 MB replies; anything else goes to BenchmarkDotNet
+/// local Dovecot (<c>--imap-latency</c> the time alone); <c>--trim</c> quote stripping's milliseconds per MB on 5 MB replies; anything else goes to BenchmarkDotNet
 /// (<c>--filter *</c>, <c>--list flat</c>, <c>--job short</c>...).
 /// </summary>
 public static class Program
@@ -31,9 +31,9 @@ public static class Program
             return 0;
         }
 
-        if (args.Contains("--imap", StringComparer.Ordinal))
+        if (args.Contains("--imap", StringComparer.Ordinal) || args.Contains("--imap-latency", StringComparer.Ordinal))
         {
-            ImapReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            ImapReport.RunAsync(Console.Out, latencyOnly: !args.Contains("--imap", StringComparer.Ordinal)).GetAwaiter().GetResult();
             return 0;
         }
 

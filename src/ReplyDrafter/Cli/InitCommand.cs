@@ -217,8 +217,9 @@ internal static partial class InitCommand
                 file.Set("ReplyDrafter:Imap:Username", imap.Username);
                 file.Set("ReplyDrafter:Imap:Password", imap.Password);
                 file.Set("ReplyDrafter:Imap:TrustedCertificateSha256", imap.TrustedCertificateSha256);
-                file.Set("ReplyDrafter:Imap:DraftsFolder", imap.DraftsFolder);
-                file.Set("ReplyDrafter:Imap:SentFolder", imap.SentFolder);
+                // Null: found by SPECIAL-USE; a name kept from another provider would point at a folder this one lacks.
+                SetOrRemove(file, "ReplyDrafter:Imap:DraftsFolder", imap.DraftsFolder);
+                SetOrRemove(file, "ReplyDrafter:Imap:SentFolder", imap.SentFolder);
                 WriteSignIn(file, imap);
             }
 
@@ -354,12 +355,26 @@ internal static partial class InitCommand
             throw new UsageException($"init: --imap-certificate-sha256 must be a SHA-256 (64 hex digits, colons allowed; got '{pin}').");
         }
 
+        // The folder names belong to a server: a preset brings its own, another server drops the previous ones.
+        bool sameServer = preset is null && string.Equals(host.Trim(), currentHost?.Trim(), StringComparison.OrdinalIgnoreCase);
         return new ImapOptions
         {
             Host = host, Port = port, Security = security, Username = username, Password = password, TrustedCertificateSha256 = pin,
-            DraftsFolder = preset?.DraftsFolder ?? ask.Current("ReplyDrafter:Imap:DraftsFolder"),
-            SentFolder = preset?.SentFolder ?? ask.Current("ReplyDrafter:Imap:SentFolder"),
+            DraftsFolder = preset is not null ? preset.DraftsFolder : sameServer ? ask.Current("ReplyDrafter:Imap:DraftsFolder") : null,
+            SentFolder = preset is not null ? preset.SentFolder : sameServer ? ask.Current("ReplyDrafter:Imap:SentFolder") : null,
         };
+    }
+
+    private static void SetOrRemove(UserSettingsFile file, string key, string? value)
+    {
+        if (value is null)
+        {
+            file.Remove(key);
+        }
+        else
+        {
+            file.Set(key, value);
+        }
     }
 
     /// <summary>The provider named by <c>--imap-provider</c>, else the one the address is at when no server is set yet.</summary>

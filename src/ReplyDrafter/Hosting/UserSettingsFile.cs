@@ -80,21 +80,17 @@ internal sealed class UserSettingsFile
         parent[NameIn(parent, parts[^1])] = number && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) ? JsonValue.Create(n) : JsonValue.Create(value);
     }
 
-    /// <summary>Removes a key (a setting the current answers make wrong, such as a password once OAuth2 signs in).</summary>
+    /// <summary>Removes a key (nothing happens when it is not there); the sections around it stay.</summary>
     public void Remove(string key)
     {
-        ArgumentNullException.ThrowIfNull(key);
         var parts = key.Split(':');
-        JsonNode? parent = Root;
+        JsonObject? parent = Root;
         foreach (var part in parts[..^1])
         {
-            parent = parent is JsonObject o ? Child(o, part) : null;
+            parent = parent is null ? null : Child(parent, part) as JsonObject;
         }
 
-        if (parent is JsonObject owner)
-        {
-            owner.Remove(NameIn(owner, parts[^1]));
-        }
+        parent?.Remove(NameIn(parent, parts[^1]));
     }
 
     /// <summary>Writes through a temp file and a rename, created 0600 from the start (never world-readable, not even briefly).</summary>

@@ -26,7 +26,10 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
     public ImapOptions Options => _settings;
 
     /// <summary>Connected and logged in. Throws <see cref="ImapLoginException"/> for what only the user can fix; network errors as they come.</summary>
-    public async Task<ImapClient> ConnectAsync(CancellationToken cancellationToken)
+    public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(greeted: null, cancellationToken);
+
+    /// <param name="greeted">Runs once the server has greeted, before the login: a server that refuses a login may take its time to say so.</param>
+    public async Task<ImapClient> ConnectAsync(Action? greeted, CancellationToken cancellationToken)
     {
         var client = new ImapClient();
         try
@@ -40,6 +43,7 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
             try
             {
                 await ConnectBoundedAsync(client, cancellationToken);
+                greeted?.Invoke();
             }
             catch (SslHandshakeException e)
             {
@@ -110,27 +114,36 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
     }
 
     /// <summary>The configured folder, else the one the server marks with <paramref name="use"/>; null when neither exists.</summary>
-    public static async Task<IMailFolder?> FindFolderAsync(ImapClient client, string? configured, SpecialFolder use, CancellationToken cancellationToken)
+    public static async Task<IMailFolder?> FindFolderAsync(ImapClient client, string? configured, SpecialFolder use, CancellationToken cancellationToken) =>
+        (await LocateFolderAsync(client, configured, use, cancellationToken)).Folder;
+
+    /// <summary>
+    /// The configured folder; when it is not set, or set to a name the server does not have (a preset for another
+    /// provider, a typo), the one the server marks with <paramref name="use"/>. <see cref="FolderLookup.MissingName"/>
+    /// names the configured folder that was not found.
+    /// </summary>
+    public static async Task<FolderLookup> LocateFolderAsync(ImapClient client, string? configured, SpecialFolder use, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        string? missing = null;
         if (!string.IsNullOrWhiteSpace(configured))
         {
             try
             {
-                return await client.GetFolderAsync(configured.Trim(), cancellationToken);
+                return new FolderLookup(await client.GetFolderAsync(configured.Trim(), cancellationToken), null);
             }
             catch (FolderNotFoundException)
             {
-                return null;
+                missing = configured.Trim();
             }
         }
 
         if ((client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) == 0)
         {
-            return null;
+            return new FolderLookup(null, missing);
         }
 
-        return client.GetFolder(use);
+        return new FolderLookup(client.GetFolder(use), missing);
     }
 
     internal static string LoginRefused(ImapOptions imap, string serverReason)
@@ -211,3 +224,6 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
             : throw new ImapLoginException(ImapLoginFailure.Settings, $"{ImapOptions.Section}:PasswordFile: cannot use '{path}' ({problem}).");
     }
 }
+
+/// <summary>A folder found by <see cref="ImapConnector.LocateFolderAsync"/>; <paramref name="MissingName"/>: the configured name the server does not have.</summary>
+internal sealed record FolderLookup(IMailFolder? Folder, string? MissingName);

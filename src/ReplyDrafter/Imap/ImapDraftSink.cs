@@ -15,8 +15,9 @@ namespace ReplyDrafter.Imap;
 /// so a crash between the APPEND and the commit finds the first copy instead of adding a second.
 /// </summary>
 /// <remarks>
-/// A server that cannot be reached does not hold up the vault: the draft stays in Outbox/ (logged) and waits in imap.db
-/// (<see cref="ImapPendingDrafts"/>) until the source is connected again; a newer draft of the thread replaces it.
+/// A server that cannot be reached, refuses the APPEND (quota) or has no Drafts folder yet does not hold up the vault:
+/// the draft stays in Outbox/ (logged) and waits in imap.db (<see cref="ImapPendingDrafts"/>), retried on its own
+/// schedule and after each catch-up; a newer draft of the thread replaces it.
 /// </remarks>
 internal sealed partial class ImapDraftSink(
     ImapDraftWriter writer,
@@ -33,11 +34,14 @@ internal sealed partial class ImapDraftSink(
         try
         {
             var result = await writer.WriteAsync(reply, store.GetDraft(draft.ThreadId), cancellationToken);
-            if (result.Outcome != DraftAppendOutcome.NoDraftsFolder)
+            if (result.Outcome == DraftAppendOutcome.NoDraftsFolder)
             {
-                store.SetDraft(draft.ThreadId, result.MessageId);
+                // Waits like a draft made while the server is down (the writer logged why, once).
+                pending.Add(draft.ThreadId, draft.OutboxPath, reply);
+                return;
             }
 
+            store.SetDraft(draft.ThreadId, result.MessageId);
             pending.Forget(draft.ThreadId); // an older undelivered draft of the thread is superseded
         }
         catch (Exception ex) when (IsTransport(ex))

@@ -15,13 +15,58 @@ namespace ReplyDrafter.Imap;
 /// The hash of the body we wrote is kept in imap.db by Message-ID, never in a header of the draft (a client sends the
 /// draft's headers on to the recipients); drafts from before carry it in <see cref="DraftMessageBuilder.LegacyBodyHashHeader"/>.
 /// </remarks>
-internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore store, ILogger<ImapDraftWriter> logger) : IDisposable
+internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore store, TimeProvider time, ILogger<ImapDraftWriter> logger) : IDisposable
 {
-    // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND.
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-    private int _warnedNoDrafts;
+    /// <summary>
+    /// How long the drafts connection stays open after its last use. Drafts come in bursts (a catch-up, a thread
+    /// answered in turn), and a new TLS connection and login per draft cost more than the draft itself; servers log an
+    /// idle session out after 30 minutes anyway (RFC 3501), so it is closed well before.
+    /// </summary>
+    internal static readonly TimeSpan IdleClose = TimeSpan.FromMinutes(5);
 
-    public void Dispose() => _oneAtATime.Dispose();
+    // One write at a time: two concurrent writes of the same draft could both miss the other's APPEND. Also guards the connection.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+    private ImapClient? _client;
+    private IMailFolder? _drafts;
+    private ITimer? _idleTimer;
+    private int _warnedNoDrafts;
+    private int _warnedFallback;
+    private bool _openedForThisCall;
+
+    /// <summary>The last close of the idle connection (for tests, which wait on it after moving the clock).</summary>
+    internal Task IdleClosed { get; private set; } = Task.CompletedTask;
+
+    /// <summary>Whether the long-lived drafts connection is open now.</summary>
+    internal bool IsConnected => _client is { IsConnected: true };
+
+    public void Dispose()
+    {
+        _idleTimer?.Dispose();
+        _client?.Dispose();
+        _oneAtATime.Dispose();
+    }
+
+    /// <summary>
+    /// Opens the drafts connection and the Drafts folder before the first draft needs them, so the first reply after a
+    /// start does not also wait for a login; a missing Drafts folder is reported at start instead of at the first draft.
+    /// Connection problems are left to the mailbox source to report.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await OnConnectionAsync(async ct => await DraftsAsync(ct) is not null, cancellationToken);
+        }
+        catch (Exception e) when (ImapDraftSink.IsTransport(e))
+        {
+            // The first draft tries again (and waits in imap.db if it cannot be written).
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
 
     /// <param name="supersedes">Our Message-ID of the thread's previous draft, from the ledger; null for a first draft.</param>
     public async Task<DraftAppendResult> WriteAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
@@ -29,7 +74,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            return await WriteOneAsync(draft, supersedes, cancellationToken);
+            return await OnConnectionAsync(ct => WriteOneAsync(draft, supersedes, ct), cancellationToken);
         }
         finally
         {
@@ -44,17 +89,15 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
-            using var client = await connector.ConnectAsync(cancellationToken);
-            var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
-            var removed = DraftWithdrawal.Gone;
-            if (drafts is not null)
-            {
-                await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
-                removed = await RemoveIfUntouchedAsync(client, drafts, messageId.Trim().TrimStart('<').TrimEnd('>'), cancellationToken);
-            }
-
-            await client.DisconnectAsync(quit: true, cancellationToken);
-            return removed;
+            return await OnConnectionAsync(
+                async ct =>
+                {
+                    var drafts = await DraftsAsync(ct);
+                    return drafts is null
+                        ? DraftWithdrawal.Gone
+                        : await RemoveIfUntouchedAsync(_client!, drafts, messageId.Trim().TrimStart('<').TrimEnd('>'), ct);
+                },
+                cancellationToken);
         }
         finally
         {
@@ -62,24 +105,164 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on the open connection, or a new one. A reused connection the server has dropped
+    /// meanwhile (restart, autologout) gets one fresh connection; the work is safe to repeat, since the Message-ID is
+    /// looked up before each APPEND. Called holding <see cref="_oneAtATime"/>.
+    /// </summary>
+    private async Task<T> OnConnectionAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        _idleTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _openedForThisCall = false;
+        try
+        {
+            bool reused = _client is { IsConnected: true, IsAuthenticated: true };
+            if (!reused)
+            {
+                await OpenAsync(cancellationToken);
+            }
+
+            try
+            {
+                return await work(cancellationToken);
+            }
+            catch (Exception e) when (reused && IsDropped(e))
+            {
+                await OpenAsync(cancellationToken);
+                return await work(cancellationToken);
+            }
+        }
+        catch (ImapCommandException)
+        {
+            // Refused (quota, a folder deleted meanwhile): the connection is fine, the folder is looked up again.
+            _drafts = null;
+            throw;
+        }
+        catch (Exception e) when (IsDropped(e) || e is OperationCanceledException)
+        {
+            // Half-done commands leave the connection in an unknown state: the next write starts afresh.
+            Drop();
+            throw;
+        }
+        finally
+        {
+            if (_client is not null)
+            {
+                _idleTimer ??= time.CreateTimer(_ => CloseIdle(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _idleTimer.Change(IdleClose, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    private async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        Drop();
+        _client = await connector.ConnectAsync(cancellationToken);
+        _openedForThisCall = true;
+    }
+
+    private void Drop()
+    {
+        _client?.Dispose();
+        _client = null;
+        _drafts = null;
+    }
+
+    /// <summary>The timer's callback: logs out unless a write holds the connection (it re-arms the timer when it ends).</summary>
+    private void CloseIdle()
+    {
+        if (!_oneAtATime.Wait(0))
+        {
+            return;
+        }
+
+        IdleClosed = CloseIdleAsync();
+    }
+
+    private async Task CloseIdleAsync()
+    {
+        try
+        {
+            if (_client is { IsConnected: true } client)
+            {
+                using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
+                await client.DisconnectAsync(quit: true, bound.Token);
+            }
+        }
+        catch (Exception e) when (IsDropped(e) || e is OperationCanceledException)
+        {
+            // Closing anyway.
+        }
+        finally
+        {
+            Drop();
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>The connection itself failed (not a command the server refused): it cannot be used again.</summary>
+    private static bool IsDropped(Exception e) =>
+        e is IOException or ImapProtocolException or ServiceNotConnectedException or System.Net.Sockets.SocketException;
+
+    /// <summary>
+    /// The Drafts folder, opened read-write. A configured name the server does not have falls back to the folder it marks
+    /// <c>\Drafts</c>. A connection that finds none asks once more on a fresh one: the server lists its SPECIAL-USE
+    /// folders at login, so a folder created since is known only to a new connection.
+    /// </summary>
+    private async Task<IMailFolder?> DraftsAsync(CancellationToken cancellationToken)
+    {
+        if (_drafts is { IsOpen: true, Access: FolderAccess.ReadWrite } open)
+        {
+            return open;
+        }
+
+        var found = await ImapConnector.LocateFolderAsync(_client!, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
+
+        // A connection opened for this write already knows the current folders.
+        if (found.Folder is null && !_openedForThisCall)
+        {
+            await OpenAsync(cancellationToken);
+            found = await ImapConnector.LocateFolderAsync(_client!, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
+        }
+
+        if (found.Folder is null)
+        {
+            if (Interlocked.Exchange(ref _warnedNoDrafts, 1) == 0)
+            {
+                if (found.MissingName is { } name)
+                {
+                    ImapLog.DraftsFolderNotFound(logger, name);
+                }
+                else
+                {
+                    ImapLog.NoDraftsFolder(logger);
+                }
+            }
+
+            return null;
+        }
+
+        if (found.MissingName is { } missing && Interlocked.Exchange(ref _warnedFallback, 1) == 0)
+        {
+            ImapLog.DraftsFolderFallback(logger, missing, found.Folder.FullName);
+        }
+
+        _warnedNoDrafts = 0;
+        await found.Folder.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
+        _drafts = found.Folder;
+        return found.Folder;
+    }
+
     private async Task<DraftAppendResult> WriteOneAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
     {
         var message = DraftMessageBuilder.Build(draft, connector.Options.QuoteOriginal);
         string messageId = message.MessageId!;
-        using var client = await connector.ConnectAsync(cancellationToken);
-        var drafts = await ImapConnector.FindFolderAsync(client, connector.Options.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
+        var drafts = await DraftsAsync(cancellationToken);
         if (drafts is null)
         {
-            if (Interlocked.Exchange(ref _warnedNoDrafts, 1) == 0)
-            {
-                ImapLog.NoDraftsFolder(logger);
-            }
-
-            await client.DisconnectAsync(quit: true, cancellationToken);
             return new DraftAppendResult(DraftAppendOutcome.NoDraftsFolder, messageId, null, ReplacedPrevious: false);
         }
 
-        await drafts.OpenAsync(FolderAccess.ReadWrite, cancellationToken);
         var outcome = DraftAppendOutcome.AlreadyPresent;
         if ((await FindAsync(drafts, messageId, cancellationToken)).Count == 0)
         {
@@ -96,12 +279,11 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
             string old = supersedes.Trim().TrimStart('<').TrimEnd('>');
             if (!string.Equals(old, messageId, StringComparison.Ordinal))
             {
-                replaced = await RemoveIfUntouchedAsync(client, drafts, old, cancellationToken) == DraftWithdrawal.Removed;
+                replaced = await RemoveIfUntouchedAsync(_client!, drafts, old, cancellationToken) == DraftWithdrawal.Removed;
             }
         }
 
         ImapLog.DraftWritten(logger, messageId, outcome, drafts.FullName, replaced);
-        await client.DisconnectAsync(quit: true, cancellationToken);
         return new DraftAppendResult(outcome, messageId, drafts.FullName, replaced);
     }
 

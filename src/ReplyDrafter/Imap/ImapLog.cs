@@ -29,8 +29,14 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "IMAP {Folder}: {Count} message(s) to read after UID {LastUid}")]
     public static partial void CatchingUp(ILogger logger, string folder, int count, uint lastUid);
 
-    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "No IMAP Drafts folder: ReplyDrafter:Imap:DraftsFolder is empty and the server marks no folder as Drafts (SPECIAL-USE); drafts go to Outbox/ only")]
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "No IMAP Drafts folder: ReplyDrafter:Imap:DraftsFolder is empty and the server marks no folder as Drafts (SPECIAL-USE); drafts are in Outbox/ and wait in imap.db until the folder exists")]
     public static partial void NoDraftsFolder(ILogger logger);
+
+    [LoggerMessage(EventId = 1512, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:DraftsFolder) does not exist and the server marks no folder as Drafts (SPECIAL-USE); drafts are in Outbox/ and wait in imap.db until the folder exists")]
+    public static partial void DraftsFolderNotFound(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 1513, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:DraftsFolder) does not exist; drafts go to {Used}, the folder the server marks as Drafts (SPECIAL-USE)")]
+    public static partial void DraftsFolderFallback(ILogger logger, string folder, string used);
 
     /// <summary>
     /// Says "replaced" only when this write removed our older draft. An older draft superseded by a newer message is

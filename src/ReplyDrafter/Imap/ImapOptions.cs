@@ -32,7 +32,10 @@ public sealed class ImapOptions
     /// <summary>Folders watched for new mail; empty means <c>INBOX</c>. The first one is watched with IDLE.</summary>
     public IList<string> Folders { get; } = [];
 
-    /// <summary>Empty: the folder the server marks <c>\Drafts</c> (SPECIAL-USE); none found means drafts stay in Outbox/.</summary>
+    /// <summary>
+    /// Empty, or a name the server does not have: the folder the server marks <c>\Drafts</c> (SPECIAL-USE). None at all:
+    /// drafts wait in imap.db (and are in Outbox/) until one exists.
+    /// </summary>
     public string? DraftsFolder { get; set; }
 
     /// <summary>Empty: the folder the server marks <c>\Sent</c>.</summary>

@@ -6,26 +6,97 @@ using MimeKit;
 namespace ReplyDrafter.Imap;
 
 /// <summary>
-/// Drafts the Drafts folder could not take when they were written (server down), kept in imap.db and appended once the
-/// server answers again: after each catch-up of the daemon and of <c>run --once</c>. Oldest first; only the newest draft
+/// Drafts the Drafts folder could not take when they were written (server down, APPEND refused as over quota, no Drafts
+/// folder yet), kept in imap.db and appended once the server takes them: on their own schedule in the daemon
+/// (<see cref="RetryAsync"/>), and after each catch-up of the daemon and of <c>run --once</c>. Oldest first; only the newest draft
 /// of a thread waits (a newer one replaces it), and a withdrawn thread's draft is forgotten. Exactly once: the writer
 /// looks the draft's Message-ID up before APPEND, and the row goes only after the server took it.
 /// </summary>
-internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStateStore store, ILogger<ImapPendingDrafts> logger) : IDisposable
+internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStateStore store, TimeProvider time, ILogger<ImapPendingDrafts> logger) : IDisposable
 {
+    /// <summary>The first retry of a waiting draft; later ones double up to <see cref="RetryMaxDelay"/>.</summary>
+    internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>Short enough that a quota freed or a Drafts folder created is noticed soon, long enough not to hammer a refusing server.</summary>
+    internal static readonly TimeSpan RetryMaxDelay = TimeSpan.FromMinutes(10);
+
     // The sink (pipeline) and the retry (IMAP worker) run side by side: one of them at a time decides what a thread's
     // server draft is, so a retry never appends a draft the pipeline superseded a moment before.
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public void Dispose() => _oneAtATime.Dispose();
+    // Released when a draft starts waiting: wakes the retry loop, which otherwise sleeps while nothing waits.
+    private readonly SemaphoreSlim _added = new(0, 1);
+
+    /// <summary>Raised before each wait for the next retry (with its delay), so tests move their clock only once the timer is set.</summary>
+    internal event Action<TimeSpan>? RetryScheduled;
+
+    /// <summary>Raised after each retry pass with the number of drafts still waiting.</summary>
+    internal event Action<int>? RetryPassed;
+
+    public void Dispose()
+    {
+        _oneAtATime.Dispose();
+        _added.Dispose();
+    }
 
     /// <summary>Held by the sink around each delivery or withdrawal.</summary>
     public Task EnterAsync(CancellationToken cancellationToken) => _oneAtATime.WaitAsync(cancellationToken);
 
     public void Exit() => _oneAtATime.Release();
 
-    public void Add(string threadId, string outboxPath, DraftReply reply) =>
+    public void Add(string threadId, string outboxPath, DraftReply reply)
+    {
         store.AddPendingDraft(threadId, outboxPath, JsonSerializer.Serialize(PendingReplyJson.Of(reply), PendingDraftJsonContext.Default.PendingReplyJson));
+        Signal();
+    }
+
+    /// <summary>
+    /// The daemon's retry schedule: while drafts wait, tries them after <see cref="RetryDelay"/>, doubling up to
+    /// <see cref="RetryMaxDelay"/>; a refused APPEND or a missing Drafts folder is not fixed by new mail arriving, so
+    /// this does not wait for it. Drafts waiting from before a restart are tried at the first pass. Ends with the token.
+    /// </summary>
+    public async Task RetryAsync(CancellationToken cancellationToken)
+    {
+        Signal();
+        while (true)
+        {
+            await _added.WaitAsync(cancellationToken);
+            int failures = 0;
+            while (store.PendingDraftCount() > 0)
+            {
+                double factor = Math.Pow(2, Math.Min(failures++, 16));
+                var delay = TimeSpan.FromTicks((long)Math.Min(RetryMaxDelay.Ticks, RetryDelay.Ticks * factor));
+                RetryScheduled?.Invoke(delay);
+                await Task.Delay(delay, time, cancellationToken);
+                try
+                {
+                    await DeliverAsync(cancellationToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Not a transport error (a bug, a full disk under imap.db): the drafts stay in Outbox/ and imap.db; tried again later.
+                    LogRetryFailed(logger, e.Message);
+                }
+
+                RetryPassed?.Invoke(store.PendingDraftCount());
+            }
+        }
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            if (_added.CurrentCount == 0)
+            {
+                _added.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
 
     /// <summary>A newer draft of the thread reached the server, or the thread's draft was withdrawn.</summary>
     public void Forget(string threadId) => store.RemovePendingDrafts(threadId);
@@ -89,11 +160,12 @@ internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStat
         try
         {
             var result = await writer.WriteAsync(reply, store.GetDraft(pending.ThreadId), cancellationToken);
-            if (result.Outcome != DraftAppendOutcome.NoDraftsFolder)
+            if (result.Outcome == DraftAppendOutcome.NoDraftsFolder)
             {
-                store.SetDraft(pending.ThreadId, result.MessageId);
+                return false; // still no folder to put it in (the writer said so once)
             }
 
+            store.SetDraft(pending.ThreadId, result.MessageId);
             store.RemovePendingDraft(pending.Seq);
             return true;
         }
@@ -103,6 +175,9 @@ internal sealed partial class ImapPendingDrafts(ImapDraftWriter writer, ImapStat
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retrying the drafts waiting for the IMAP Drafts folder failed: {Reason}")]
+    private static partial void LogRetryFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} waiting draft(s) written to the IMAP Drafts folder")]
     private static partial void LogDelivered(ILogger logger, int count);

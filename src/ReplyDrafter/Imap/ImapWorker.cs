@@ -33,8 +33,20 @@ internal sealed class ImapWorker(IOptions<ImapOptions> options, RunRequest reque
         await Task.Yield();
         var source = services.GetRequiredService<ImapMailboxSource>();
         var items = services.GetRequiredService<ImapItemSource>();
-        // Drafts written while the server was down are appended once it answers again.
+        // Drafts written while the server was down are appended once it answers again; refused ones on their own schedule.
         var pending = services.GetRequiredService<ImapPendingDrafts>();
-        await source.RunAsync(items.ConsumeAsync, async ct => await pending.DeliverAsync(ct), stoppingToken);
+        using var stopRetries = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var retries = pending.RetryAsync(stopRetries.Token);
+        var prepared = services.GetRequiredService<ImapDraftWriter>().PrepareAsync(stopRetries.Token);
+        try
+        {
+            await source.RunAsync(items.ConsumeAsync, async ct => await pending.DeliverAsync(ct), stoppingToken);
+        }
+        finally
+        {
+            // The source also returns after a refused login: nothing can be appended then.
+            await stopRetries.CancelAsync();
+            await Task.WhenAll(retries, prepared).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
     }
 }

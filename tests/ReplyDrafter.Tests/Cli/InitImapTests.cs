@@ -185,6 +185,27 @@ public sealed class InitImapTests(DovecotServer server) : IAsyncLifetime, IDispo
     }
 
     [Fact]
+    public async Task RunAsync_AgainWithAnotherProviderOrServer_ReplacesThePreviousFolderNames()
+    {
+        var user = server.NewUser();
+        Assert.Equal(0, (await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "gmail" })).Code);
+
+        var (fastmail, fastmailOutput) = await RunAsync(Flags(user, server.Port, "None") with { ImapProvider = "fastmail" });
+        var afterFastmail = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!.AsObject();
+        // Another server, no provider: its folders are found by SPECIAL-USE, not by Fastmail's names.
+        var (own, ownOutput) = await RunAsync(Flags(user, server.Port, "None") with { ImapHost = "localhost" });
+        var afterOwn = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!.AsObject();
+
+        Assert.True(fastmail == 0, fastmailOutput);
+        Assert.Equal("Drafts", (string?)afterFastmail["DraftsFolder"]);
+        Assert.Equal("Sent", (string?)afterFastmail["SentFolder"]);
+        Assert.True(own == 0, ownOutput);
+        Assert.Equal("localhost", (string?)afterOwn["Host"]);
+        Assert.False(afterOwn.ContainsKey("DraftsFolder"), afterOwn.ToJsonString());
+        Assert.False(afterOwn.ContainsKey("SentFolder"), afterOwn.ToJsonString());
+    }
+
+    [Fact]
     public async Task RunAsync_UnknownProvider_Exit2NamingTheFlagAndTheChoices()
     {
         var user = server.NewUser();

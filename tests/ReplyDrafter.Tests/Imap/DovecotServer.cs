@@ -23,13 +23,19 @@ public sealed partial class DovecotServer
 {
     private const string MailUid = "65534";
     /// <summary>Users are written before Dovecot starts: a passwd-file changed within the second of its last read is not re-read at once.</summary>
-    private const int UserPool = 64;
+    private const int UserPool = 96;
     private readonly List<DovecotUser> _users = [];
     private Process? _process;
     private const int PlainUserPool = 4;
+    private const int QuotaUserPool = 4;
     private readonly List<DovecotUser> _plainUsers = [];
+    private readonly List<DovecotUser> _quotaUsers = [];
     private int _userCount;
     private int _plainUserCount;
+    private int _quotaUserCount;
+
+    /// <summary>The storage quota of <see cref="NewQuotaUser"/>'s users.</summary>
+    public const int QuotaBytes = 16 * 1024;
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "replydrafter-dovecot", Guid.NewGuid().ToString("N"));
 
@@ -40,6 +46,9 @@ public sealed partial class DovecotServer
     /// the password logins stay as they are.
     /// </summary>
     public string? OAuth2IntrospectionUrl { get; init; }
+
+    /// <summary>How long Dovecot waits before it answers a wrong password (its default is 2 s; 0 here unless set).</summary>
+    public TimeSpan AuthFailureDelay { get; init; }
 
     /// <summary>The certificate (PEM) the introspection endpoint's is checked against.</summary>
     public string? OAuth2CaFile { get; init; }
@@ -147,6 +156,33 @@ public sealed partial class DovecotServer
             : throw new InvalidOperationException($"The Dovecot fixture made {_plainUsers.Count} plain users; raise PlainUserPool.");
     }
 
+    /// <summary>A fresh user whose mailbox holds at most <see cref="QuotaBytes"/> (an APPEND over it is refused with OVERQUOTA).</summary>
+    public DovecotUser NewQuotaUser()
+    {
+        int index = Interlocked.Increment(ref _quotaUserCount) - 1;
+        return index < _quotaUsers.Count
+            ? _quotaUsers[index]
+            : throw new InvalidOperationException($"The Dovecot fixture made {_quotaUsers.Count} quota users; raise QuotaUserPool.");
+    }
+
+    /// <summary>How many times the user logged in so far, from Dovecot's log.</summary>
+    public int LoginCount(DovecotUser user)
+    {
+        string marker = $"Login: user=<{user.Name}>,";
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        int count = 0;
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.Contains(marker, StringComparison.Ordinal))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     public ImapOptions Options(DovecotUser user, params string[] folders)
     {
         var options = new ImapOptions
@@ -221,6 +257,15 @@ public sealed partial class DovecotServer
             _plainUsers.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
         }
 
+        for (int i = 1; i <= QuotaUserPool; i++)
+        {
+            string name = $"quota{i}";
+            string password = $"pw-{Guid.NewGuid():N}";
+            string home = Path.Combine(MailRoot, name);
+            lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}:: userdb_quota_rule=*:storage={QuotaBytes / 1024}K\n");
+            _quotaUsers.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
+        }
+
         File.WriteAllText(UsersPath, lines.ToString());
     }
 
@@ -240,7 +285,12 @@ public sealed partial class DovecotServer
             ssl_key = <{KEY}
             auth_mechanisms = plain login{OAUTHMECHS}
             disable_plaintext_auth = no
-            auth_failure_delay = 0
+            auth_failure_delay = {AUTHDELAY}
+            mail_plugins = $mail_plugins quota
+            plugin {
+              # No rule here: only the quota users (passwd-file extra field) have a limit.
+              quota = maildir:User quota
+            }
             default_internal_user = {{internalUser}}
             default_internal_group = {{internalUser}}
             default_login_user = {{loginUser}}
@@ -287,6 +337,7 @@ public sealed partial class DovecotServer
             .Replace("{OAUTHMECHS}", OAuth2IntrospectionUrl is null ? "" : " xoauth2 oauthbearer", StringComparison.Ordinal)
             .Replace("{PASSWORDMECHS}", OAuth2IntrospectionUrl is null ? "" : "\n  mechanisms = plain login", StringComparison.Ordinal)
             .Replace("{OAUTHPASSDB}", OAuth2IntrospectionUrl is null ? "" : $"passdb {{\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = {WriteOAuth2Config()}\n}}", StringComparison.Ordinal)
+            .Replace("{AUTHDELAY}", AuthFailureDelay == TimeSpan.Zero ? "0" : string.Create(CultureInfo.InvariantCulture, $"{(int)AuthFailureDelay.TotalSeconds} secs"), StringComparison.Ordinal)
             .Replace("{BASE}", Path.Combine(Root, "base"), StringComparison.Ordinal)
             .Replace("{STATE}", Path.Combine(Root, "state"), StringComparison.Ordinal)
             .Replace("{NAME}", Path.GetFileName(Root), StringComparison.Ordinal)

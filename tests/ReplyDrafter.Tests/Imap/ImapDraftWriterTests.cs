@@ -1,8 +1,11 @@
 using MailKit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using ReplyDrafter.Imap;
+using ReplyDrafter.Tests.Llm;
 
 namespace ReplyDrafter.Tests.Imap;
 
@@ -10,6 +13,7 @@ namespace ReplyDrafter.Tests.Imap;
 public sealed class ImapDraftWriterTests(DovecotServer server) : IDisposable
 {
     private readonly TempFolder _state = new();
+    private readonly List<ImapDraftWriter> _writers = [];
 
     private static readonly DateTimeOffset Asked = new(2026, 11, 27, 9, 30, 0, TimeSpan.Zero);
 
@@ -107,7 +111,7 @@ public sealed class ImapDraftWriterTests(DovecotServer server) : IDisposable
         await server.CreateFolderAsync(user, "Drafts");
         var options = server.Options(user);
         options.DraftsFolder = "Drafts"; // no SPECIAL-USE on this server
-        using var writer = Writer(options);
+        var writer = Writer(options);
         var older = await writer.WriteAsync(Draft("Maybe."), null, default);
 
         var newer = await writer.WriteAsync(Draft("Yes."), older.MessageId, default);
@@ -199,10 +203,125 @@ public sealed class ImapDraftWriterTests(DovecotServer server) : IDisposable
         Assert.Single(await DraftsAsync(user, "Entwuerfe"));
     }
 
-    public void Dispose() => _state.Dispose();
+    [Fact]
+    public async Task WriteAsync_ConfiguredDraftsFolderMissing_UsesTheSpecialUseFolderAndNamesTheMissingOne()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Drafts"); // marked \Drafts by the server
+        var options = server.Options(user);
+        options.DraftsFolder = "[Gmail]/Drafts"; // a preset for another provider
+        var log = new ListLogger<ImapDraftWriter>();
+        var writer = Writer(options, log: log);
 
-    private ImapDraftWriter Writer(ImapOptions options) =>
-        new(new ImapConnector(Options.Create(options)), new ImapStateStore(_state.Combine("imap.db")), NullLogger<ImapDraftWriter>.Instance);
+        var result = await writer.WriteAsync(Draft("Yes."), null, default);
+        await writer.WriteAsync(Draft("Yes, still."), result.MessageId, default);
+
+        Assert.Equal("Drafts", result.Folder);
+        Assert.Single(await DraftsAsync(user));
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("[Gmail]/Drafts (ReplyDrafter:Imap:DraftsFolder) does not exist; drafts go to Drafts", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_ConfiguredDraftsFolderMissingAndNoSpecialUse_SaysWhichNameWasNotFound()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.DraftsFolder = "Entwuerfe";
+        var log = new ListLogger<ImapDraftWriter>();
+        var writer = Writer(options, log: log);
+
+        var result = await writer.WriteAsync(Draft("Ja."), null, default);
+
+        Assert.Equal(DraftAppendOutcome.NoDraftsFolder, result.Outcome);
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("Entwuerfe (ReplyDrafter:Imap:DraftsFolder) does not exist", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("is empty", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PrepareAsync_NoDraftsFolder_SaysSoBeforeTheFirstDraftAndKeepsTheConnectionForIt()
+    {
+        var user = server.NewUser();
+        var log = new ListLogger<ImapDraftWriter>();
+        var writer = Writer(server.Options(user), log: log);
+
+        await writer.PrepareAsync(default);
+
+        Assert.True(writer.IsConnected);
+        Assert.Contains("wait in imap.db until the folder exists", Assert.Single(log.Entries, e => e.Level == LogLevel.Warning).Message, StringComparison.Ordinal);
+        await server.CreateFolderAsync(user, "Drafts");
+        Assert.Equal(DraftAppendOutcome.Appended, (await writer.WriteAsync(Draft("Yes."), null, default)).Outcome);
+        Assert.Single(await DraftsAsync(user));
+    }
+
+    [Fact]
+    public async Task WriteAsync_SeveralDrafts_OneConnectionAndOneLogin()
+    {
+        var (user, writer) = await DraftsUserAsync();
+        int before = server.LoginCount(user); // the test's own logins
+
+        var first = await writer.WriteAsync(Draft("Maybe."), null, default);
+        await writer.WriteAsync(Draft("Yes."), first.MessageId, default);
+        await writer.WithdrawAsync("not-ours@example.com", default);
+
+        Assert.True(writer.IsConnected);
+        Assert.Equal(before + 1, server.LoginCount(user));
+        Assert.Single(await DraftsAsync(user));
+    }
+
+    [Fact]
+    public async Task WriteAsync_ConnectionIdleForIdleClose_LoggedOutAndTheNextDraftLogsInAgain()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Drafts");
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var writer = Writer(server.Options(user), time);
+        int before = server.LoginCount(user); // the test's own logins
+        await writer.WriteAsync(Draft("Maybe."), null, default);
+
+        time.Advance(ImapDraftWriter.IdleClose - TimeSpan.FromSeconds(1));
+        Assert.True(writer.IsConnected);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await writer.IdleClosed;
+
+        Assert.False(writer.IsConnected);
+        var next = await writer.WriteAsync(Draft("Yes.") with { MessageId = "second@example.com" }, null, default);
+        Assert.Equal(DraftAppendOutcome.Appended, next.Outcome);
+        Assert.Equal(before + 2, server.LoginCount(user));
+    }
+
+    [Fact]
+    public async Task WriteAsync_ServerDroppedTheKeptConnection_ReconnectsAndAppends()
+    {
+        var (user, writer) = await DraftsUserAsync();
+        await writer.WriteAsync(Draft("Maybe."), null, default);
+        server.Kick(user);
+
+        var next = await writer.WriteAsync(Draft("Yes.") with { MessageId = "after-kick@example.com" }, null, default);
+
+        Assert.Equal(DraftAppendOutcome.Appended, next.Outcome);
+        Assert.Equal(2, (await DraftsAsync(user)).Count);
+    }
+
+    public void Dispose()
+    {
+        foreach (var writer in _writers)
+        {
+            writer.Dispose();
+        }
+
+        _state.Dispose();
+    }
+
+    /// <summary>Disposed with the test class: each keeps its connection open until then.</summary>
+    private ImapDraftWriter Writer(ImapOptions options, TimeProvider? time = null, ListLogger<ImapDraftWriter>? log = null)
+    {
+        var writer = new ImapDraftWriter(
+            new ImapConnector(Options.Create(options)), new ImapStateStore(_state.Combine("imap.db")), time ?? TimeProvider.System, (ILogger<ImapDraftWriter>?)log ?? NullLogger<ImapDraftWriter>.Instance);
+        _writers.Add(writer);
+        return writer;
+    }
 
     private static (string? Name, string Address) Only(InternetAddressList list)
     {

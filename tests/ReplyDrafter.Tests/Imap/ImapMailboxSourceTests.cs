@@ -225,8 +225,8 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         options.ReconnectDelay = TimeSpan.FromMinutes(1);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(options, time);
-        using var writer = new ImapDraftWriter(new ImapConnector(Microsoft.Extensions.Options.Options.Create(options)), harness.Store, NullLogger<ImapDraftWriter>.Instance);
-        using var pending = new ImapPendingDrafts(writer, harness.Store, NullLogger<ImapPendingDrafts>.Instance);
+        using var writer = new ImapDraftWriter(new ImapConnector(Microsoft.Extensions.Options.Options.Create(options)), harness.Store, time, NullLogger<ImapDraftWriter>.Instance);
+        using var pending = new ImapPendingDrafts(writer, harness.Store, time, NullLogger<ImapPendingDrafts>.Instance);
         using var stop = new CancellationTokenSource();
         var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
         var run = harness.Source.RunAsync(harness.ConsumeAsync, pending.DeliverAsync, stop.Token);
