@@ -295,7 +295,7 @@ public sealed class ProviderRateLimitsTests
         var started = time.GetUtcNow();
 
         var calls = Task.WhenAll(Enumerable.Range(0, 12).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)));
-        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(10));
+        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
 
         Assert.Equal(12, responses.Length);
         // At most one early step on this test's coarse clock (see SendAsync_FixedWindowHeaders_UsesTheWholeWindow).
@@ -349,10 +349,10 @@ public sealed class ProviderRateLimitsTests
         var started = time.GetUtcNow();
 
         var calls = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)));
-        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(10));
+        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
 
         Assert.Equal(20, responses.Length);
-        // On this test's clock a request's trip to the server takes several 10 ms steps, so the first step back at a
+        // On this test's clock a request's trip to the server takes several 2 ms steps, so the first step back at a
         // window's end can come early and draw a 429 (the margin then widens); the bench measures the real share.
         Assert.InRange(server.RateLimitedCount, 0, 4);
         // Four windows' worth, done by early in the fifth (slow trips on a loaded machine): nearly the whole limit of each
