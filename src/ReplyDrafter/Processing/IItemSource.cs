@@ -4,7 +4,7 @@ namespace ReplyDrafter.Processing;
 
 /// <summary>
 /// Where items come from, as far as the pipeline needs to know: a source reads its items itself (the inbox folder:
-/// files, checked, hashed and parsed; next, an IMAP folder: already-fetched MimeKit messages converted with
+/// files, checked, hashed and parsed; an IMAP folder: already-fetched MimeKit messages converted with
 /// <see cref="MimeMessageConverter"/>) and hands them to the <see cref="BatchRunner"/> as <see cref="IntakeItem"/>s.
 /// The runner tells the source what became of each item; it never moves, deletes or opens anything of the source's.
 /// </summary>
