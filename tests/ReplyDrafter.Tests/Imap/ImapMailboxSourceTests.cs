@@ -5,7 +5,7 @@ using ReplyDrafter.Imap;
 
 namespace ReplyDrafter.Tests.Imap;
 
-[Collection(DovecotGroup.Name)]
+[Collection(DovecotDaemonGroup.Name)]
 public sealed class ImapMailboxSourceTests(DovecotServer server)
 {
     private static readonly DateTimeOffset Recent = DateTimeOffset.UtcNow.AddHours(-2);
