@@ -118,59 +118,97 @@ internal sealed partial class InboxWorker(
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
         var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
         var retryDelay = firstRetry;
+        var retryAt = DateTimeOffset.MinValue;
         var llmDown = false;
-        while (!stopTaking.IsCancellationRequested)
-        {
-            readiness?.Ping();
 
-            // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
-            outcomes?.MarkIgnored();
-            var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
-            var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
-            if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
+        // Batches run side by side: a file that arrives while a model call hangs starts its own batch at once. A file
+        // stays out of new batches while one holds it.
+        var running = new Dictionary<Task<BatchOutcome?>, IReadOnlyList<string>>();
+        try
+        {
+            while (!stopTaking.IsCancellationRequested)
             {
+                readiness?.Ping();
+
+                // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
+                outcomes?.MarkIgnored();
+                var wait = options.Value.RescanInterval;
+                foreach (var finished in running.Keys.Where(t => t.IsCompleted).ToList())
+                {
+                    running.Remove(finished);
+                    if (await finished is not { } outcome)
+                    {
+                        continue;
+                    }
+
+                    LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                    readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
+                    if (outcome.Waiting > 0)
+                    {
+                        if (!llmDown || outcome.Paused)
+                        {
+                            LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+                        }
+
+                        llmDown = true;
+                        retryAt = time.GetUtcNow() + (outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay);
+                        retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                    }
+                    else
+                    {
+                        if (llmDown)
+                        {
+                            LogLlmBack(logger);
+                        }
+
+                        (llmDown, retryDelay, retryAt) = (false, firstRetry, DateTimeOffset.MinValue);
+                    }
+                }
+
                 if (source.TakeGrown() > 0 && closeEvents is null)
                 {
                     // A file grew after it was read: look again once it has been quiet (with close events, its close wakes us).
                     wait = options.Value.StableFor;
                 }
 
-                LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
-                readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
-                if (stopTaking.IsCancellationRequested)
+                var busy = running.Values.SelectMany(paths => paths).ToHashSet(StringComparer.Ordinal);
+                var (found, settling) = stability.Check(InboxItems.List(layout.Inbox));
+                var ready = found.Where(p => !busy.Contains(p)).ToList();
+                if (settling > 0)
                 {
-                    // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
-                    if (outcome.Waiting > 0)
-                    {
-                        LogLeftForNextStart(logger, outcome.Waiting);
-                    }
-
-                    break;
+                    wait = options.Value.StableFor;
                 }
 
-                if (outcome.Waiting > 0)
+                var now = time.GetUtcNow();
+                if (ready.Count > 0 && now >= retryAt)
                 {
-                    if (!llmDown || outcome.Paused)
-                    {
-                        LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
-                    }
-
-                    llmDown = true;
-                    wait = outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay;
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                    running.Add(TryProcessAsync(ready, stopTaking, hardStop), ready);
                 }
-                else
+                else if (ready.Count > 0 && retryAt - now < wait)
                 {
-                    if (llmDown)
-                    {
-                        LogLlmBack(logger);
-                    }
-
-                    (llmDown, retryDelay) = (false, firstRetry);
+                    wait = retryAt - now;
                 }
+
+                await WaitForChangeAsync(wait, settleBurst: closeEvents is null, running.Keys, stopTaking);
             }
+        }
+        finally
+        {
+            // In-flight batches finish within the shutdown grace (or are abandoned by the hard stop).
+            await Task.WhenAll(running.Keys).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
 
-            await WaitForChangeAsync(wait, settleBurst: closeEvents is null, stopTaking);
+        hardStop.ThrowIfCancellationRequested();
+        var left = 0;
+        foreach (var batch in running.Keys)
+        {
+            left += (await batch)?.Waiting ?? 0;
+        }
+
+        if (left > 0)
+        {
+            // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
+            LogLeftForNextStart(logger, left);
         }
 
         return 0;
@@ -323,24 +361,33 @@ internal sealed partial class InboxWorker(
 
     /// <param name="timeout">When to rescan anyway.</param>
     /// <param name="settleBurst">True for FileSystemWatcher's events, which come in bursts; close events are exact.</param>
+    /// <param name="running">Batches under way: the end of one wakes the loop too.</param>
     /// <param name="cancellationToken">Stopping.</param>
-    private async Task WaitForChangeAsync(TimeSpan timeout, bool settleBurst, CancellationToken cancellationToken)
+    private async Task WaitForChangeAsync(TimeSpan timeout, bool settleBurst, IEnumerable<Task> running, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        try
+        var changed = _changed.Reader.WaitToReadAsync(timeoutSource.Token).AsTask();
+        var finished = await Task.WhenAny(running.Append(changed));
+        await timeoutSource.CancelAsync();
+        if (finished != changed || !_changed.Reader.TryRead(out _))
         {
-            await _changed.Reader.ReadAsync(timeoutSource.Token);
+            // Timed out (rescan now), a batch ended, or stopping (the loop ends): none is an error.
+            await changed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
 
-            // A burst of events for one file arrives together; let it settle before rescanning.
-            if (settleBurst)
+        // A burst of events for one file arrives together; let it settle before rescanning.
+        if (settleBurst)
+        {
+            try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Timed out (rescan now) or stopping (the loop ends): neither is an error.
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop ends.
+            }
         }
     }
 
