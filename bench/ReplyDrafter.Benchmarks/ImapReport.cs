@@ -135,15 +135,20 @@ internal static class ImapReport
         var samples = new List<(int Count, long Bytes)>();
         int seen = 0;
         var clock = Stopwatch.StartNew();
-        await source.CatchUpOnceAsync((message, ct) =>
+        await source.CatchUpOnceAsync((batch, settled, ct) =>
         {
-            _ = MimeMessageConverter.Convert(message.Message, fromMbox: false, ct);
-            seen++;
-            long now = GC.GetTotalMemory(false);
-            peak = Math.Max(peak, now);
-            if (seen % 2_000 == 0)
+            foreach (var message in batch)
             {
-                samples.Add((seen, GC.GetTotalMemory(forceFullCollection: true)));
+                _ = MimeMessageConverter.Convert(message.Message, fromMbox: false, ct);
+                seen++;
+                long now = GC.GetTotalMemory(false);
+                peak = Math.Max(peak, now);
+                if (seen % 2_000 == 0)
+                {
+                    samples.Add((seen, GC.GetTotalMemory(forceFullCollection: true)));
+                }
+
+                settled(message);
             }
 
             return Task.CompletedTask;
