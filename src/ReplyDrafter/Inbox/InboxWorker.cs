@@ -35,7 +35,22 @@ internal sealed partial class InboxWorker(
 
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    /// <summary><c>run</c>: watches until stopped. A crash ends the worker (faulted) and the host stops with exit code 1.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (request.Mode == RunMode.Daemon && await RunAsync(stoppingToken) != 0)
+        {
+            throw new InvalidOperationException("The inbox worker stopped on an unexpected error (logged above).");
+        }
+    }
+
+    /// <summary>
+    /// <c>run --once</c> and <c>process FILE...</c>, invoked by the command once the host has started.
+    /// </summary>
+    /// <returns>0 all succeeded; 1 some items failed, the LLM stayed unreachable or the time limit was reached; 2 a source's login was refused.</returns>
+    public Task<int> RunOnceAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    private async Task<int> RunAsync(CancellationToken stoppingToken)
     {
         // In-flight work gets a grace period after Ctrl-C / SIGTERM; what is still running then is abandoned and redone next start.
         if (string.IsNullOrWhiteSpace(me.Value.Email))
@@ -57,6 +72,7 @@ internal sealed partial class InboxWorker(
         using var onceLimit = request.Mode == RunMode.Once ? new CancellationTokenSource(options.Value.OnceTimeLimit, time) : new CancellationTokenSource();
         using var once = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, onceLimit.Token);
         using var onceHard = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token, onceLimit.Token);
+        int code = 0;
         try
         {
             if (request.Mode == RunMode.Once)
@@ -64,7 +80,7 @@ internal sealed partial class InboxWorker(
                 outcomes?.MarkIgnored();
             }
 
-            request.ExitCode = request.Mode switch
+            code = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
                 // The folder first, then the other sources (IMAP): a refused IMAP login (exit 2) does not keep the folder from running.
@@ -86,14 +102,14 @@ internal sealed partial class InboxWorker(
         {
             LogBatchCrashed(logger, ex.Message);
             LogBatchCrashedDetail(logger, ex);
-            request.ExitCode = 1;
+            code = 1;
         }
         finally
         {
             if (onceLimit.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 LogOnceTimeLimit(logger, options.Value.OnceTimeLimit);
-                request.ExitCode = Math.Max(request.ExitCode, 1);
+                code = Math.Max(code, 1);
             }
 
             if (request.Mode != RunMode.Daemon)
@@ -101,6 +117,8 @@ internal sealed partial class InboxWorker(
                 lifetime.StopApplication();
             }
         }
+
+        return code;
     }
 
     private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
