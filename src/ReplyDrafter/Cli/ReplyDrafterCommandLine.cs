@@ -116,7 +116,15 @@ internal static class ReplyDrafterCommandLine
             var worker = host.Services.GetServices<IHostedService>().OfType<Inbox.InboxWorker>().Single();
             if (request.Mode == RunMode.Daemon)
             {
-                await host.RunAsync();
+                try
+                {
+                    await host.RunAsync();
+                }
+                catch (InvalidOperationException) when (worker.ExecuteTask is { IsFaulted: true })
+                {
+                    // .NET 11 rethrows a failed background service from RunAsync; it is logged already.
+                }
+
                 return worker.ExecuteTask is { IsFaulted: true } ? 1 : 0;
             }
 

@@ -23,7 +23,7 @@ public sealed partial class DovecotServer
 {
     private const string MailUid = "65534";
     /// <summary>Users are written before Dovecot starts: a passwd-file changed within the second of its last read is not re-read at once.</summary>
-    private const int UserPool = 64;
+    private const int UserPool = 80;
     private readonly List<DovecotUser> _users = [];
     private Process? _process;
     private const int PlainUserPool = 4;
