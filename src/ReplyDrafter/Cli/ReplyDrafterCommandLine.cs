@@ -112,7 +112,7 @@ internal static class ReplyDrafterCommandLine
             CliHost.PrepareVault(layout);
 
             // Opening the ledger checks its schema version: a newer one stops here with one line, before any work.
-            _ = host.Services.GetRequiredService<Ledger.Ledger>();
+            _ = host.Services.GetRequiredService<Ledger.VaultLedger>();
             var worker = host.Services.GetServices<IHostedService>().OfType<Inbox.InboxWorker>().Single();
             if (request.Mode == RunMode.Daemon)
             {

@@ -16,10 +16,10 @@ namespace ReplyDrafter.Imap;
 /// </summary>
 internal sealed partial class ImapItemSource(
     BatchRunner runner,
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     IOptions<InboxOptions> inbox,
     TimeProvider time,
-    ILogger<ImapItemSource> logger) : IItemSource
+    ILogger<ImapItemSource> logger) : IItemSettlement
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_pausedRetry = TimeSpan.FromMinutes(5);
@@ -141,7 +141,7 @@ internal sealed partial class ImapItemSource(
 }
 
 /// <summary>Tells the mailbox source which messages of one batch are settled, as the runner settles them (from any thread).</summary>
-internal sealed class BatchSettler(ImapItemSource owner, Action<ImapMessage> settled) : IItemSource
+internal sealed class BatchSettler(ImapItemSource owner, Action<ImapMessage> settled) : IItemSettlement
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, ImapMessage> _messages = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, bool> _settled = new();

@@ -18,7 +18,7 @@ internal sealed record BatchOutcome(int Done, int Failed, int Waiting, string? W
 /// into place before the ledger records them, the ledger records the item before its source moves it.
 /// </summary>
 internal sealed partial class BatchRunner(
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     MessageIngest ingest,
     ThreadProcessor threads,
     PeopleCache people,
