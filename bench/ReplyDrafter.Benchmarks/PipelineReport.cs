@@ -46,17 +46,7 @@ internal static class PipelineReport
             var (gcPause, gcCount, allocated) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes());
             var clock = Stopwatch.StartNew();
             int code = await ReplyDrafterCommandLine.InvokeAsync(
-                [
-                    "run", "--once", "--vault", root.FullName,
-                    "--ReplyDrafter:Llm:Provider=OpenAI",
-                    "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
-                    "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
-                    "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
-                    "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
-                    "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
-                    "--ReplyDrafter:Inbox:StableFor=00:00:00",
-                    "--Serilog:MinimumLevel:Default=Warning",
-                ],
+                ["run", "--once", "--vault", root.FullName, .. Settings(server)],
                 static settings =>
                 {
                     var builder = Host.CreateApplicationBuilder(settings);
@@ -130,18 +120,7 @@ internal static class PipelineReport
             }
 
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[]
-            {
-                program, "run", "--once", "--vault", root.FullName,
-                "--ReplyDrafter:Llm:Provider=OpenAI",
-                "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
-                "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
-                "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
-                "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
-                "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
-                "--ReplyDrafter:Inbox:StableFor=00:00:00",
-                "--Serilog:MinimumLevel:Default=Warning",
-            })
+            foreach (var argument in (string[])[program, "run", "--once", "--vault", root.FullName, .. Settings(server)])
             {
                 start.ArgumentList.Add(argument);
             }
@@ -167,6 +146,18 @@ internal static class PipelineReport
             root.Delete(recursive: true);
         }
     }
+
+    private static string[] Settings(FakeLlmServer server) =>
+    [
+        "--ReplyDrafter:Llm:Provider=OpenAI",
+        "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
+        "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+        "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+        "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
+        "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
+        "--ReplyDrafter:Inbox:StableFor=00:00:00",
+        "--Serilog:MinimumLevel:Default=Warning",
+    ];
 
     /// <summary>The built program of this configuration (its own output folder holds the complete runtimeconfig).</summary>
     private static string? Program()
