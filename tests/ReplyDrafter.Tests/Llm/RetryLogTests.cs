@@ -5,6 +5,8 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.Llm;
 
 /// <summary>What a retried fault leaves in the file log: one line, no stack trace (the soak wrote hundreds of trace lines).</summary>
+// Runs with telemetry on: its spans would land in the other telemetry tests' in-memory exporters if run beside them.
+[Collection("Telemetry")]
 public sealed class RetryLogTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using ReplyDrafter.Tests.EndToEnd;
 namespace ReplyDrafter.Tests.Telemetry;
 
 /// <summary><c>ReplyDrafter:Telemetry</c> is checked at start like every other section.</summary>
+[Collection("Telemetry")]
 public sealed class TelemetryOptionsTests
 {
     [Theory]
