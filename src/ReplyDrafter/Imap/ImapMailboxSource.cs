@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
+using ReplyDrafter.Processing;
 
 namespace ReplyDrafter.Imap;
 
@@ -48,31 +49,18 @@ internal sealed class ImapMailboxSource(
     {
         ArgumentNullException.ThrowIfNull(consumer);
         int failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            state.Set(ImapConnectionStatus.Connecting);
-            bool connected = false;
-            try
+        bool connected = false;
+        // Network loss, BYE, a server restart, a timeout, or a consumer failure: all are retried the same way; a login
+        // failure only the user can fix, and stopping, are not.
+        var reconnect = WaitPipelines.Create<bool>(
+            time,
+            (outcome, _) => outcome.Exception is null or ImapLoginException || cancellationToken.IsCancellationRequested
+                ? null
+                : WaitPipelines.ReconnectDelay(failures, _settings.ReconnectDelay, _settings.ReconnectMaxDelay),
+            (outcome, delay) =>
             {
-                using var client = await connector.ConnectAsync(cancellationToken);
-                connected = true;
-                await WatchAsync(client, consumer, () => failures = 0, caughtUp, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (ImapLoginException e)
-            {
-                state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
-                ImapLog.LoginFailed(logger, e.Message);
-                return;
-            }
-            catch (Exception e)
-            {
-                // Network loss, BYE, a server restart, a timeout, or a consumer failure: all are retried the same way.
-                var delay = Backoff(failures++);
-                string reason = Reason(e);
+                failures++;
+                string reason = Reason(outcome.Exception!);
                 state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
                 if (connected)
                 {
@@ -83,15 +71,30 @@ internal sealed class ImapMailboxSource(
                     // Nothing was lost: the server was not reachable (still down, or not up yet).
                     ImapLog.Unreachable(logger, Server, reason, (long)delay.TotalMilliseconds);
                 }
-                try
+            });
+        try
+        {
+            await reconnect.ExecuteAsync(
+                async token =>
                 {
-                    await Task.Delay(delay, time, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
+                    state.Set(ImapConnectionStatus.Connecting);
+                    connected = false;
+                    using var client = await connector.ConnectAsync(token);
+                    connected = true;
+                    await WatchAsync(client, consumer, () => failures = 0, caughtUp, token);
+                    return true;
+                },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (ImapLoginException e)
+        {
+            state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
+            ImapLog.LoginFailed(logger, e.Message);
+            return;
         }
 
         state.Set(ImapConnectionStatus.Stopped);
@@ -438,14 +441,6 @@ internal sealed class ImapMailboxSource(
         {
             settled(message.Uid);
         }
-    }
-
-    private TimeSpan Backoff(int failures)
-    {
-        double factor = Math.Pow(2, Math.Min(failures, 20));
-        double capped = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectDelay.TotalMilliseconds * factor);
-        // Jitter in [50%, 100%] so many clients do not come back in step after a server restart.
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
     }
 
     private static string Reason(Exception e) => e switch
