@@ -21,9 +21,6 @@ internal sealed partial class ImapItemSource(
     TimeProvider time,
     ILogger<ImapItemSource> logger) : IItemSettlement
 {
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan s_pausedRetry = TimeSpan.FromMinutes(5);
-
     public static string Key(ImapMessage message) => Key(message.Account, message.Folder, message.UidValidity, message.Uid);
 
     public static string Key(string account, string folder, uint uidValidity, uint uid) =>
@@ -76,34 +73,45 @@ internal sealed partial class ImapItemSource(
             }, message));
         }
 
-        var retry = s_firstRetry < inbox.Value.RescanInterval ? s_firstRetry : inbox.Value.RescanInterval;
-        bool told = false;
-        while (pending.Count > 0)
+        if (pending.Count == 0)
         {
-            var outcome = await runner.ProcessAsync(pending, null, cancellationToken, cancellationToken);
-            pending = pending.Where(i => !settler.IsSettled(i)).ToList();
-            if (outcome.Waiting == 0 || pending.Count == 0)
-            {
-                return;
-            }
+            return;
+        }
 
+        var cap = inbox.Value.RescanInterval;
+        bool told = false;
+        var pipeline = WaitPipelines.Create<BatchOutcome>(
+            time,
+            (outcome, retries) =>
+            {
+                if (outcome.Result is not { Waiting: > 0 } waiting || pending.Count == 0 || cancellationToken.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                var wait = WaitPipelines.LlmRetryDelay(retries, waiting.Paused, cap);
+                return giveUpAt is { } limit && time.GetUtcNow() + wait > limit ? null : wait;
+            },
+            (outcome, _) =>
+            {
+                if (!told)
+                {
+                    LogWaiting(logger, pending[0].Name, outcome.Result?.WaitingReason ?? "the LLM did not answer");
+                    told = true;
+                }
+            });
+        var last = await pipeline.ExecuteAsync(
+            async token =>
+            {
+                var outcome = await runner.ProcessAsync(pending, null, token, token);
+                pending = pending.Where(i => !settler.IsSettled(i)).ToList();
+                return outcome;
+            },
+            cancellationToken);
+        if (last.Waiting > 0 && pending.Count > 0)
+        {
             cancellationToken.ThrowIfCancellationRequested();
-            string name = pending[0].Name;
-            string reason = outcome.WaitingReason ?? "the LLM did not answer";
-            var wait = outcome.Paused ? s_pausedRetry : retry;
-            if (giveUpAt is { } limit && time.GetUtcNow() + wait > limit)
-            {
-                throw new ImapItemWaitingException(name, reason);
-            }
-
-            if (!told)
-            {
-                LogWaiting(logger, name, reason);
-                told = true;
-            }
-
-            await Task.Delay(wait, time, cancellationToken);
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, inbox.Value.RescanInterval.Ticks));
+            throw new ImapItemWaitingException(pending[0].Name, last.WaitingReason ?? "the LLM did not answer");
         }
     }
 

@@ -2,6 +2,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using Microsoft.Extensions.Logging;
+using ReplyDrafter.Processing;
 
 namespace ReplyDrafter.Imap;
 
@@ -28,11 +29,19 @@ internal sealed class ImapMailboxSource(
     internal const int BatchMessages = 64;
     internal const long BatchBytes = 32L * 1024 * 1024;
 
+    // A batch whose model call hangs must not hold back later mail: the source goes on fetching beside it, up to this
+    // many batches out with the consumer.
+    internal const int MaxBatchesOut = 4;
+
     private readonly ImapOptions _settings = connector.Options;
     private readonly HashSet<string> _missingFolders = new(StringComparer.Ordinal);
     private readonly Lock _wakeGate = new();
     private bool _wakeRequested;
     private CancellationTokenSource? _idling;
+
+    // Touched by the main watch loop only (the batches settle through SettledUids, which locks).
+    private readonly Dictionary<string, SettledUids> _settling = new(StringComparer.Ordinal);
+    private readonly List<Task> _out = [];
 
     public ImapConnectionState State => state;
 
@@ -48,31 +57,18 @@ internal sealed class ImapMailboxSource(
     {
         ArgumentNullException.ThrowIfNull(consumer);
         int failures = 0;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            state.Set(ImapConnectionStatus.Connecting);
-            bool connected = false;
-            try
+        bool connected = false;
+        // Network loss, BYE, a server restart, a timeout, or a consumer failure: all are retried the same way; a login
+        // failure only the user can fix, and stopping, are not.
+        var reconnect = WaitPipelines.Create<bool>(
+            time,
+            (outcome, _) => outcome.Exception is null or ImapLoginException || cancellationToken.IsCancellationRequested
+                ? null
+                : WaitPipelines.ReconnectDelay(failures, _settings.ReconnectDelay, _settings.ReconnectMaxDelay),
+            (outcome, delay) =>
             {
-                using var client = await connector.ConnectAsync(cancellationToken);
-                connected = true;
-                await WatchAsync(client, consumer, () => failures = 0, caughtUp, cancellationToken);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (ImapLoginException e)
-            {
-                state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
-                ImapLog.LoginFailed(logger, e.Message);
-                return;
-            }
-            catch (Exception e)
-            {
-                // Network loss, BYE, a server restart, a timeout, or a consumer failure: all are retried the same way.
-                var delay = Backoff(failures++);
-                string reason = Reason(e);
+                failures++;
+                string reason = Reason(outcome.Exception!);
                 state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
                 if (connected)
                 {
@@ -83,15 +79,36 @@ internal sealed class ImapMailboxSource(
                     // Nothing was lost: the server was not reachable (still down, or not up yet).
                     ImapLog.Unreachable(logger, Server, reason, (long)delay.TotalMilliseconds);
                 }
-                try
+            });
+        try
+        {
+            await reconnect.ExecuteAsync(
+                async token =>
                 {
-                    await Task.Delay(delay, time, cancellationToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
+                    state.Set(ImapConnectionStatus.Connecting);
+                    connected = false;
+                    using var client = await connector.ConnectAsync(token);
+                    connected = true;
+                    await WatchAsync(client, consumer, () => failures = 0, caughtUp, token);
+                    return true;
+                },
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (ImapLoginException e)
+        {
+            state.Set(e.Failure == ImapLoginFailure.Credentials ? ImapConnectionStatus.AuthFailed : ImapConnectionStatus.Failed, e.Message);
+            ImapLog.LoginFailed(logger, e.Message);
+            return;
+        }
+        finally
+        {
+            // Batches still out finish (or end on the stop) before the source is done.
+            await Task.WhenAll(_out).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            _out.Clear();
         }
 
         state.Set(ImapConnectionStatus.Stopped);
@@ -110,6 +127,15 @@ internal sealed class ImapMailboxSource(
             using var client = await connector.ConnectAsync(cancellationToken);
             state.Set(ImapConnectionStatus.CatchingUp);
             int count = await CatchUpAsync(client, consumer, cancellationToken);
+            try
+            {
+                await Task.WhenAll(_out);
+            }
+            finally
+            {
+                _out.Clear();
+            }
+
             await client.DisconnectAsync(quit: true, cancellationToken);
             state.Set(ImapConnectionStatus.Stopped);
             return count;
@@ -201,7 +227,7 @@ internal sealed class ImapMailboxSource(
             var watched = await client.GetFolderAsync(folders[0], cancellationToken);
             await watched.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
             var saved = store.Get(_settings.Account, folders[0]);
-            if (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > saved.LastUid))
+            if (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > Seen(folders[0], saved)))
             {
                 continue; // arrived between the catch-up and this SELECT
             }
@@ -291,6 +317,7 @@ internal sealed class ImapMailboxSource(
 
     private async Task<int> CatchUpAsync(ImapClient client, ImapBatchConsumer consumer, CancellationToken cancellationToken)
     {
+        ThrowIfABatchFailed();
         int count = 0;
         var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
         var drafts = await ImapConnector.FindFolderAsync(client, _settings.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
@@ -372,9 +399,16 @@ internal sealed class ImapMailboxSource(
 
         // Also after a crash halfway through the first window: older mail with a higher UID (an import, a copy) stays unread.
         summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= windowStart).ToList();
-        var todo = summaries.Where(s => s.UniqueId.Id > last).OrderBy(s => s.UniqueId.Id).ToList();
+        string key = FolderKey(name, validity);
+        if (!_settling.TryGetValue(key, out var settled) || !settled.HasOpen)
+        {
+            settled = new SettledUids(last);
+            _settling[key] = settled;
+        }
+
+        // A message still out with the consumer (its model call may hang) is not handed over again.
+        var todo = summaries.Where(s => s.UniqueId.Id > last && settled.IsDue(s.UniqueId.Id)).OrderBy(s => s.UniqueId.Id).ToList();
         ImapLog.CatchingUp(logger, name, todo.Count, last);
-        var settled = new SettledUids(last);
         void Settled(uint uid)
         {
             if (settled.Settle(uid))
@@ -403,19 +437,21 @@ internal sealed class ImapMailboxSource(
             batchBytes += summary.Size ?? 0;
             if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
             {
-                await HandOverAsync(batch, consumer, Settled, cancellationToken);
+                await HandOverAsync(batch, consumer, settled, Settled, cancellationToken);
                 (batch, batchBytes) = ([], 0);
             }
         }
 
-        await HandOverAsync(batch, consumer, Settled, cancellationToken);
-        last = settled.Last;
+        await HandOverAsync(batch, consumer, settled, Settled, cancellationToken);
 
-        // Everything below UIDNEXT was either read now or lies outside the window: start after it next time.
-        if (folder.UidNext is { } next && next.Id - 1 > last)
+        // Everything below UIDNEXT was either read now or lies outside the window: start after it next time (once
+        // what is still out has settled).
+        if (folder.UidNext is { } next && next.Id > 1)
         {
-            last = next.Id - 1;
+            settled.LookedUpTo(next.Id - 1);
         }
+
+        last = settled.Last;
 
         if (saved is null || saved.UidValidity != validity || saved.LastUid != last || saved.WindowStart != windowStart)
         {
@@ -425,28 +461,67 @@ internal sealed class ImapMailboxSource(
         return todo.Count;
     }
 
-    /// <summary>Returning means the whole batch is settled (the consumer's contract); throwing leaves the unsettled ones open.</summary>
-    private static async Task HandOverAsync(List<ImapMessage> batch, ImapBatchConsumer consumer, Action<uint> settled, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands a batch to the consumer and returns once it is under way (after waiting for room when
+    /// <see cref="MaxBatchesOut"/> are out). A batch that fails gives its unsettled messages back and ends the
+    /// connection at the next catch-up, which it wakes.
+    /// </summary>
+    private async Task HandOverAsync(
+        List<ImapMessage> batch, ImapBatchConsumer consumer, SettledUids uids, Action<uint> settled, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
-        await consumer(batch, message => settled(message.Uid), cancellationToken);
-        foreach (var message in batch)
+        while (_out.Count >= MaxBatchesOut)
         {
-            settled(message.Uid);
+            await Task.WhenAny(_out).WaitAsync(cancellationToken);
+            ThrowIfABatchFailed();
+        }
+
+        _out.Add(RunBatchAsync(batch, consumer, uids, settled, cancellationToken));
+    }
+
+    private async Task RunBatchAsync(
+        List<ImapMessage> batch, ImapBatchConsumer consumer, SettledUids uids, Action<uint> settled, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await consumer(batch, message => settled(message.Uid), cancellationToken);
+            foreach (var message in batch)
+            {
+                settled(message.Uid);
+            }
+        }
+        catch
+        {
+            foreach (var message in batch)
+            {
+                uids.GiveBack(message.Uid);
+            }
+
+            Wake();
+            throw;
         }
     }
 
-    private TimeSpan Backoff(int failures)
+    /// <summary>Drops the batches that finished; one that failed throws here, as it did when the catch-up awaited it.</summary>
+    private void ThrowIfABatchFailed()
     {
-        double factor = Math.Pow(2, Math.Min(failures, 20));
-        double capped = Math.Min(_settings.ReconnectMaxDelay.TotalMilliseconds, _settings.ReconnectDelay.TotalMilliseconds * factor);
-        // Jitter in [50%, 100%] so many clients do not come back in step after a server restart.
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() * 0.5)));
+        foreach (var done in _out.Where(t => t.IsCompleted).ToList())
+        {
+            _out.Remove(done);
+            done.GetAwaiter().GetResult();
+        }
     }
+
+    /// <summary>The highest UID of the folder already read (or handed over and still out): mail above it is new.</summary>
+    private uint Seen(string name, ImapFolderState saved) =>
+        _settling.TryGetValue(FolderKey(name, saved.UidValidity), out var uids) ? Math.Max(saved.LastUid, uids.Handed) : saved.LastUid;
+
+    private static string FolderKey(string name, uint validity) => FormattableString.Invariant($"{validity}/{name}");
 
     private static string Reason(Exception e) => e switch
     {

@@ -29,8 +29,6 @@ internal sealed partial class InboxWorker(
     Learning.OutcomeTracker? outcomes = null,
     IEnumerable<IOnceSource>? onceSources = null) : BackgroundService
 {
-    private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
-
     private string? _lastCrash;
 
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -134,8 +132,7 @@ internal sealed partial class InboxWorker(
         readiness?.MarkReady($"Watching {layout.Inbox}");
 
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
-        var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
-        var retryDelay = firstRetry;
+        int retries = 0;
         var retryAt = DateTimeOffset.MinValue;
         var llmDown = false;
 
@@ -169,8 +166,8 @@ internal sealed partial class InboxWorker(
                         }
 
                         llmDown = true;
-                        retryAt = time.GetUtcNow() + (outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay);
-                        retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                        retryAt = time.GetUtcNow() + WaitPipelines.LlmRetryDelay(retries, outcome.Paused, options.Value.RescanInterval);
+                        retries++;
                     }
                     else
                     {
@@ -179,7 +176,7 @@ internal sealed partial class InboxWorker(
                             LogLlmBack(logger);
                         }
 
-                        (llmDown, retryDelay, retryAt) = (false, firstRetry, DateTimeOffset.MinValue);
+                        (llmDown, retries, retryAt) = (false, 0, DateTimeOffset.MinValue);
                     }
                 }
 
@@ -272,22 +269,44 @@ internal sealed partial class InboxWorker(
         var giveUpAt = time.GetUtcNow() + options.Value.OnceLlmWait;
         var failed = 0;
         var pending = paths;
-        var retryDelay = s_firstRetry;
+        var pipeline = WaitPipelines.Create<BatchOutcome>(
+            time,
+            (outcome, retries) =>
+            {
+                // A pause (quota, billing) outlasts any run --once: it gives up at once.
+                if (outcome.Result is not { Waiting: > 0, Paused: false } || stopTaking.IsCancellationRequested)
+                {
+                    return null;
+                }
+
+                var wait = WaitPipelines.LlmRetryDelay(retries, paused: false, options.Value.RescanInterval);
+                return time.GetUtcNow() + wait > giveUpAt ? null : wait;
+            },
+            (outcome, _) => LogWaiting(logger, outcome.Result?.Waiting ?? 0, outcome.Result?.WaitingReason ?? "the LLM did not answer"));
         while (pending.Count > 0)
         {
-            if (moveItems)
-            {
-                // A file still being written is waited for, as the daemon would.
-                var stability = new StabilityTracker(time, options.Value.StableFor);
-                while (stability.Check(pending).Settling > 0)
+            var outcome = await pipeline.ExecuteAsync(
+                async token =>
                 {
-                    await Task.Delay(options.Value.StableFor, time, stopTaking);
-                }
-            }
+                    if (moveItems)
+                    {
+                        // A file still being written is waited for, as the daemon would.
+                        var stability = new StabilityTracker(time, options.Value.StableFor);
+                        while (stability.Check(pending).Settling > 0)
+                        {
+                            await Task.Delay(options.Value.StableFor, time, token);
+                        }
+                    }
 
-            var outcome = await display.RunAsync(pending.Count, progress => ProcessAsync(pending, moveItems, progress, stopTaking, hardStop));
-            failed += outcome.Failed;
-            LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                    var outcome = await display.RunAsync(pending.Count, progress => ProcessAsync(pending, moveItems, progress, stopTaking, hardStop));
+                    failed += outcome.Failed;
+                    LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+
+                    // The next attempt takes what is in the inbox then (the waiting items, and any that arrived).
+                    pending = moveItems ? InboxItems.List(layout.Inbox).ToList() : paths;
+                    return outcome;
+                },
+                stopTaking);
             if (outcome.Waiting == 0)
             {
                 // A file that grew after it was read is read again in full (once it is quiet), not left half-done.
@@ -296,7 +315,6 @@ internal sealed partial class InboxWorker(
                     break;
                 }
 
-                pending = moveItems ? InboxItems.List(layout.Inbox).ToList() : paths;
                 continue;
             }
 
@@ -306,16 +324,8 @@ internal sealed partial class InboxWorker(
                 break;
             }
 
-            if (outcome.Paused || time.GetUtcNow() + retryDelay > giveUpAt)
-            {
-                LogGaveUp(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
-                return 1;
-            }
-
-            LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
-            await Task.Delay(retryDelay, time, stopTaking);
-            retryDelay = TimeSpan.FromTicks(retryDelay.Ticks * 2);
-            pending = moveItems ? InboxItems.List(layout.Inbox).ToList() : paths;
+            LogGaveUp(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+            return 1;
         }
 
         return failed > 0 ? 1 : 0;

@@ -15,6 +15,12 @@ internal sealed class ProviderRateLimits : IDisposable
     /// <summary>429s with headers that say there was room, before the headers are no longer believed.</summary>
     private const int ContradictionsToIgnore = 3;
 
+    /// <summary>
+    /// How long a scout goes alone before the next one follows: a hung first call must cost only its own thread, and a
+    /// slow one still lets no more than one request through per this time until something answers.
+    /// </summary>
+    internal static readonly TimeSpan ScoutPatience = TimeSpan.FromSeconds(2);
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
     private readonly ILogger<ProviderRateLimits> _logger;
@@ -22,7 +28,7 @@ internal sealed class ProviderRateLimits : IDisposable
     private readonly PacingBucket _tokens = new();
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
-    private bool _scoutSent;
+    private DateTimeOffset _nextScoutAt = DateTimeOffset.MinValue;
     private bool _headersIgnored;
     private int _contradictions;
 
@@ -68,24 +74,29 @@ internal sealed class ProviderRateLimits : IDisposable
         while (true)
         {
             TimeSpan wait;
-            Task? scouting = null;
+            TimeSpan scouting = TimeSpan.Zero;
             lock (_lock)
             {
-                // Until the first answer says what the limits are, one request goes alone: a cold start must not burst into 429s.
+                // Until the first answer says what the limits are, one request goes at a time, the next after
+                // ScoutPatience: a cold start must not burst into 429s, and one hung scout must not hold everyone.
                 if (!_firstAnswer.Task.IsCompleted)
                 {
-                    if (_scoutSent)
+                    var now = _time.GetUtcNow();
+                    if (now >= _nextScoutAt)
                     {
-                        scouting = _firstAnswer.Task;
+                        _nextScoutAt = now + ScoutPatience;
                     }
-
-                    _scoutSent = true;
+                    else
+                    {
+                        scouting = _nextScoutAt - now;
+                    }
                 }
             }
 
-            if (scouting is not null)
+            if (scouting > TimeSpan.Zero)
             {
-                await scouting.WaitAsync(cancellationToken);
+                await Task.WhenAny(_firstAnswer.Task, Task.Delay(scouting, _time, cancellationToken));
+                cancellationToken.ThrowIfCancellationRequested();
                 continue;
             }
 

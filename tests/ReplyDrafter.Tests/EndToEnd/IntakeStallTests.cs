@@ -99,6 +99,35 @@ public sealed class IntakeStallTests(DovecotServer server)
         Assert.Single(harness.Server.ChatRequests, r => r.SchemaName == "draft-reply" && r.Body.Contains("c4@x", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Run_ImapMessageModelCallHangs_LaterImapMailDraftedMeanwhileThenTheHeldOneOnceAndStateAtTheHighestUid()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        var user = await ConfigureAsync(harness, server.NewUser());
+        harness.Server.HoldWhen = request => request.SchemaName == "draft-reply" && request.Body.Contains("held-a@x", StringComparison.Ordinal);
+        harness.Settings.Add("--Serilog:MinimumLevel:Override:ReplyDrafter.Imap.ImapItemSource=Debug");
+
+        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await daemon.WaitForLogAsync("IMAP connected", s_timeout);
+        await server.AppendAsync(user, "INBOX", Question("held-a@x").Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await harness.Server.Held.WaitAsync(s_timeout);
+
+        await server.AppendAsync(user, "INBOX", Question("later-b@x").Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
+        await daemon.WaitUntilAsync(() => harness.Drafts().Count == 1, s_timeout, "IMAP mail that arrived during the hung call was not drafted");
+        Assert.Contains("later-b", Assert.Single(harness.Drafts()), StringComparison.Ordinal);
+
+        harness.Server.ReleaseHeld();
+        await daemon.WaitUntilAsync(() => harness.Drafts().Count == 2, s_timeout, "the held message was not drafted once released");
+        await daemon.WaitForLogAsync("IMAP message INBOX #1 is done", s_timeout);
+        daemon.Terminate();
+        Assert.Equal(0, await daemon.WaitForExitAsync(s_timeout));
+
+        Assert.Single(harness.Server.ChatRequests, r => r.SchemaName == "draft-reply" && r.Body.Contains("held-a@x", StringComparison.Ordinal));
+        Assert.Single(harness.Server.ChatRequests, r => r.SchemaName == "draft-reply" && r.Body.Contains("later-b@x", StringComparison.Ordinal));
+        var store = new ImapStateStore(harness.Vault.Path(".replydrafter/imap.db"));
+        Assert.Equal(2u, store.Get($"{user.Name}@127.0.0.1:{server.Port.ToString(CultureInfo.InvariantCulture)}", "INBOX")?.LastUid);
+    }
+
     /// <summary>Read-only, so polling never takes the ledger's write lock from the daemon.</summary>
     private static List<string> DoneItems(DaemonHarness harness)
     {

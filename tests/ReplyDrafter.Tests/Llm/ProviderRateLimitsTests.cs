@@ -401,4 +401,53 @@ public sealed class ProviderRateLimitsTests
         Assert.All(retries, e => Assert.Contains("(HTTP 429)", e.Message, StringComparison.Ordinal));
         Assert.DoesNotContain(llm.Logger.Entries, e => e.Message.Contains("429 429", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task PaceAsync_BeforeTheFirstAnswer_OneScoutAtATimeThenEveryoneOnceItAnswers()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+
+        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
+        var second = limits.PaceAsync(0, CancellationToken.None);
+        var third = limits.PaceAsync(0, CancellationToken.None);
+        time.Advance(ProviderRateLimits.ScoutPatience - TimeSpan.FromMilliseconds(1));
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
+
+        // The first scout has not answered: one more goes, not all.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var next = await Task.WhenAny(second, third);
+        Assert.False((next == second ? third : second).IsCompleted);
+
+        using var answer = Requests(10, 8, "1s");
+        limits.Observe(answer, 1);
+        await (next == second ? third : second).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task SendAsync_FirstRequestHangs_TheOthersAreAnsweredWhileItIsHeld()
+    {
+        await using var server = await FakeLlmServer.StartAsync();
+        server.HoldWhen = _ => true;
+        var time = new FakeTimeProvider();
+        var options = server.CreateOptions();
+        options.AttemptTimeout = TimeSpan.FromMinutes(2);
+        options.TotalBudget = TimeSpan.FromMinutes(5);
+        using var llm = new TestLlm(options, time);
+
+        var hung = llm.Client.SendAsync(LlmTestSupport.NoteRequest(options), CancellationToken.None);
+        await server.Held.WaitAsync(TimeSpan.FromSeconds(30));
+        var others = Enumerable.Range(0, 4).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)).ToList();
+        Assert.All(others, call => Assert.False(call.IsCompleted));
+
+        // The next scout goes after ScoutPatience, its answer tells the limits, and the rest follow: no more time passes.
+        time.Advance(ProviderRateLimits.ScoutPatience);
+        var answered = await Task.WhenAll(others).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(4, answered.Length);
+        Assert.False(hung.IsCompleted);
+        server.ReleaseHeld();
+        Assert.Equal(1, (await hung).Attempts);
+    }
 }
