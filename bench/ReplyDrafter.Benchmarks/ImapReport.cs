@@ -27,24 +27,107 @@ internal static class ImapReport
 {
     private const int Arrivals = 15;
     private const int Mailbox = 10_000;
+    private const int Batch = 40;
+    private static readonly TimeSpan ModelLatency = TimeSpan.FromMilliseconds(500);
 
-    public static async Task RunAsync(TextWriter output, bool latencyOnly)
+    /// <param name="latencyOnly">Only the arrival-to-draft time (<c>--imap-latency</c>).</param>
+    /// <param name="versusFolderOnly">Only the IMAP-versus-folder comparison (<c>--imap-vs-folder</c>), under a minute.</param>
+    public static async Task RunAsync(TextWriter output, bool latencyOnly = false, bool versusFolderOnly = false)
     {
         var dovecot = new DovecotServer();
         await dovecot.InitializeAsync();
         try
         {
+            if (!latencyOnly)
+            {
+                await ImapVersusFolderAsync(dovecot, output);
+            }
+
+            if (versusFolderOnly)
+            {
+                return;
+            }
+
             await LatencyAsync(dovecot, output);
             if (!latencyOnly)
             {
                 await CatchUpMemoryAsync(dovecot, output);
             }
-
         }
         finally
         {
             await dovecot.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The same <see cref="Batch"/> waiting messages through <c>run --once</c> in process, once from the inbox folder and
+    /// once over IMAP, with a model that takes <see cref="ModelLatency"/> per call: what IMAP adds, from the process start
+    /// to its exit (the fake model's latency dominates; Llm:MaxConcurrency is the default).
+    /// </summary>
+    private static async Task ImapVersusFolderAsync(DovecotServer dovecot, TextWriter output)
+    {
+        await using var llm = await FakeLlmServer.StartAsync();
+        llm.ResponseDelay = ModelLatency;
+        var messages = Enumerable.Range(0, Batch).Select(Question).ToList();
+
+        string folderVault = Directory.CreateTempSubdirectory("replydrafter-bench-folder").FullName;
+        var inbox = Directory.CreateDirectory(Path.Combine(folderVault, "Inbox"));
+        for (int i = 0; i < Batch; i++)
+        {
+            await messages[i].WriteToAsync(Path.Combine(inbox.FullName, string.Create(CultureInfo.InvariantCulture, $"mail-{i:D3}.eml")));
+        }
+
+        var (folderCode, folderTime) = await RunOnceAsync(folderVault, llm, []);
+
+        var user = dovecot.NewUser();
+        await dovecot.CreateFolderAsync(user, "Drafts");
+        using (var client = await dovecot.ConnectAsync(user))
+        {
+            var folder = await client.GetFolderAsync("INBOX");
+            await folder.AppendAsync(messages.Select(m => (IAppendRequest)new AppendRequest(m, MessageFlags.None, DateTimeOffset.UtcNow.AddHours(-1))).ToList());
+            await client.DisconnectAsync(true);
+        }
+
+        string imapVault = Directory.CreateTempSubdirectory("replydrafter-bench-imap40").FullName;
+        var (imapCode, imapTime) = await RunOnceAsync(imapVault, llm,
+        [
+            "--ReplyDrafter:Imap:Host=127.0.0.1",
+            "--ReplyDrafter:Imap:Port=" + dovecot.Port.ToString(CultureInfo.InvariantCulture),
+            "--ReplyDrafter:Imap:Security=None",
+            "--ReplyDrafter:Imap:Username=" + user.Name,
+            "--ReplyDrafter:Imap:Password=" + user.Password,
+        ]);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{Batch} messages, model {ModelLatency.TotalMilliseconds:F0} ms per call, run --once: Inbox/ {folderTime.TotalSeconds:F1} s (exit {folderCode}), IMAP {imapTime.TotalSeconds:F1} s (exit {imapCode}); IMAP/folder {imapTime / folderTime:F2}x"));
+        Directory.Delete(folderVault, recursive: true);
+        Directory.Delete(imapVault, recursive: true);
+    }
+
+    private static async Task<(int Code, TimeSpan Elapsed)> RunOnceAsync(string vault, FakeLlmServer llm, IReadOnlyList<string> extra)
+    {
+        var clock = Stopwatch.StartNew();
+        int code = await ReplyDrafterCommandLine.InvokeAsync(
+            [
+                "run", "--once", "--vault", vault,
+                "--ReplyDrafter:Llm:Provider=OpenAI",
+                "--ReplyDrafter:Llm:Endpoint=" + llm.OpenAIEndpoint,
+                "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+                "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+                "--ReplyDrafter:Me:Name=Ada Lovelace",
+                "--ReplyDrafter:Me:Email=ada@example.com",
+                "--ReplyDrafter:Inbox:StableFor=00:00:00",
+                "--Serilog:MinimumLevel:Default=Warning",
+                .. extra,
+            ],
+            static settings =>
+            {
+                var builder = Host.CreateApplicationBuilder(settings);
+                builder.AddReplyDrafter();
+                return builder;
+            },
+            CliConsole.Writers(TextWriter.Null, TextWriter.Null));
+        return (code, clock.Elapsed);
     }
 
     private static async Task LatencyAsync(DovecotServer dovecot, TextWriter output)
@@ -174,15 +257,20 @@ internal static class ImapReport
         var samples = new List<(int Count, long Bytes)>();
         int seen = 0;
         var clock = Stopwatch.StartNew();
-        await source.CatchUpOnceAsync((message, ct) =>
+        await source.CatchUpOnceAsync((batch, settled, ct) =>
         {
-            _ = MimeMessageConverter.Convert(message.Message, fromMbox: false, ct);
-            seen++;
-            long now = GC.GetTotalMemory(false);
-            peak = Math.Max(peak, now);
-            if (seen % 2_000 == 0)
+            foreach (var message in batch)
             {
-                samples.Add((seen, GC.GetTotalMemory(forceFullCollection: true)));
+                _ = MimeMessageConverter.Convert(message.Message, fromMbox: false, ct);
+                seen++;
+                long now = GC.GetTotalMemory(false);
+                peak = Math.Max(peak, now);
+                if (seen % 2_000 == 0)
+                {
+                    samples.Add((seen, GC.GetTotalMemory(forceFullCollection: true)));
+                }
+
+                settled(message);
             }
 
             return Task.CompletedTask;

@@ -35,7 +35,7 @@ internal static class PickupReport
         var sink = new Sink();
         try
         {
-            using var ledger = new Ledger.Ledger(layout.LedgerPath);
+            using var ledger = new Ledger.VaultLedger(layout.LedgerPath);
             var time = TimeProvider.System;
             var llm = new InstantLlm();
             var files = new OwnedFiles(ledger, layout, time);

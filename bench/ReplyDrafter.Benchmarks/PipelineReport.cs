@@ -46,17 +46,7 @@ internal static class PipelineReport
             var (gcPause, gcCount, allocated) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.GetTotalAllocatedBytes());
             var clock = Stopwatch.StartNew();
             int code = await ReplyDrafterCommandLine.InvokeAsync(
-                [
-                    "run", "--once", "--vault", root.FullName,
-                    "--ReplyDrafter:Llm:Provider=OpenAI",
-                    "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
-                    "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
-                    "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
-                    "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
-                    "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
-                    "--ReplyDrafter:Inbox:StableFor=00:00:00",
-                    "--Serilog:MinimumLevel:Default=Warning",
-                ],
+                ["run", "--once", "--vault", root.FullName, .. Settings(server)],
                 static settings =>
                 {
                     var builder = Host.CreateApplicationBuilder(settings);
@@ -90,11 +80,99 @@ internal static class PipelineReport
             {
                 output.WriteLine(log.ToString());
             }
+
+            await WholeProcessAsync(server, output);
         }
         finally
         {
             root.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// What a user's <c>run --once</c> costs, not only the pipeline: the same emails through the built program as its own
+    /// process (runtime start, JIT, settings, ledger, exit), and the same process on an empty inbox for the fixed part.
+    /// </summary>
+    private static async Task WholeProcessAsync(FakeLlmServer server, TextWriter output)
+    {
+        if (Program() is not { } program)
+        {
+            output.WriteLine("| whole process | skipped: build src/ReplyDrafter in this configuration first |");
+            return;
+        }
+
+        var empty = await TimeProcessAsync(program, server, emails: 0);
+        var full = await TimeProcessAsync(program, server, Emails);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| whole `run --once` process, {Emails} emails (start, JIT, work, exit) | {full.TotalSeconds:0.00} s, **{full.TotalMilliseconds / Emails:0.0} ms per email** |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| the same process on an empty inbox (the fixed part) | {empty.TotalSeconds:0.00} s |"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| whole process, per email beyond the fixed part | {(full - empty).TotalMilliseconds / Emails:0.0} ms |"));
+    }
+
+    private static async Task<TimeSpan> TimeProcessAsync(string program, FakeLlmServer server, int emails)
+    {
+        var root = Directory.CreateTempSubdirectory("replydrafter-bench-");
+        try
+        {
+            var inbox = Directory.CreateDirectory(Path.Combine(root.FullName, "Inbox"));
+            for (int i = 0; i < emails; i++)
+            {
+                File.WriteAllBytes(Path.Combine(inbox.FullName, $"mail-{i:D4}.eml"), SampleMail.ToBytes(Email(10_000 + i)));
+            }
+
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in (string[])[program, "run", "--once", "--vault", root.FullName, .. Settings(server)])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            // No per-user settings file of whoever runs the bench.
+            start.Environment["HOME"] = root.FullName;
+            start.Environment["XDG_CONFIG_HOME"] = Path.Combine(root.FullName, ".config");
+            var clock = Stopwatch.StartNew();
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            clock.Stop();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"run --once exited {process.ExitCode}: {await stderr}{await stdout}");
+            }
+
+            return clock.Elapsed;
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    private static string[] Settings(FakeLlmServer server) =>
+    [
+        "--ReplyDrafter:Llm:Provider=OpenAI",
+        "--ReplyDrafter:Llm:Endpoint=" + server.OpenAIEndpoint,
+        "--ReplyDrafter:Llm:Deployment=" + FakeLlmServer.Model,
+        "--ReplyDrafter:Llm:ApiKey=" + FakeLlmServer.ApiKey,
+        "--ReplyDrafter:Me:Name=" + SampleMail.Me.Name,
+        "--ReplyDrafter:Me:Email=" + SampleMail.Me.Address,
+        "--ReplyDrafter:Inbox:StableFor=00:00:00",
+        "--Serilog:MinimumLevel:Default=Warning",
+    ];
+
+    /// <summary>The built program of this configuration (its own output folder holds the complete runtimeconfig).</summary>
+    private static string? Program()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "src", "ReplyDrafter", "bin", configuration, "net10.0", "replydrafter.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ namespace ReplyDrafter.Benchmarks;
 /// <summary>
 /// <c>--cost</c> prints what each LLM call sends; <c>--throughput</c> measures how much of a provider's rate limit the
 /// client uses; <c>--pipeline</c> the program's own time per email with an instant LLM; <c>--pickup</c> how soon a file renamed
-/// into the inbox is drafted; <c>--imap</c> arrival-to-draft time and catch-up memory against a
-/// local Dovecot (<c>--imap-latency</c> the time alone); <c>--trim</c> quote stripping's milliseconds per MB on 5 MB replies; anything else goes to BenchmarkDotNet
+/// into the inbox is drafted; <c>--imap</c> 40 messages over IMAP versus the folder, arrival-to-draft time and
+/// catch-up memory against a local Dovecot (<c>--imap-vs-folder</c>: the first only; <c>--imap-latency</c>: the
+/// arrival-to-draft time only); <c>--trim</c> quote stripping's milliseconds per MB on 5 MB replies; anything else goes to BenchmarkDotNet
 /// (<c>--filter *</c>, <c>--list flat</c>, <c>--job short</c>...).
 /// </summary>
 public static class Program
@@ -28,6 +29,12 @@ public static class Program
         if (args.Contains("--pickup", StringComparer.Ordinal))
         {
             PickupReport.RunAsync(Console.Out).GetAwaiter().GetResult();
+            return 0;
+        }
+
+        if (args.Contains("--imap-vs-folder", StringComparer.Ordinal))
+        {
+            ImapReport.RunAsync(Console.Out, versusFolderOnly: true).GetAwaiter().GetResult();
             return 0;
         }
 

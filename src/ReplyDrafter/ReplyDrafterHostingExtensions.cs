@@ -6,7 +6,7 @@ using ReplyDrafter.Imap;
 using ReplyDrafter.Inbox;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Processing;
-using ReplyDrafter.Usage;
+using ReplyDrafter.Spending;
 using ReplyDrafter.Vault;
 using Serilog;
 
@@ -30,7 +30,7 @@ public static class ReplyDrafterHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IBatchProgress, Cli.TerminalProgress>();
         services.AddSingleton<VaultLayout>();
-        services.AddSingleton(sp => new Ledger.Ledger(sp.GetRequiredService<VaultLayout>().LedgerPath));
+        services.AddSingleton(sp => new Ledger.VaultLedger(sp.GetRequiredService<VaultLayout>().LedgerPath));
         services.AddSingleton<OwnedFiles>();
         services.AddSingleton<PeopleCache>();
 

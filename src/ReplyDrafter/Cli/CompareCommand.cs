@@ -255,7 +255,7 @@ internal static class CompareCommand
     /// <summary>The drafts in the window whose outcome is known, oldest first (the newest <paramref name="limit"/>), with the user's reply and the record.</summary>
     private static (List<CompareItem> Items, List<SkippedDraft> Skipped) Gather(IServiceProvider services, VaultLayout layout, DateTimeOffset since, int? limit)
     {
-        var ledger = services.GetRequiredService<Ledger.Ledger>();
+        var ledger = services.GetRequiredService<Ledger.VaultLedger>();
         var writer = services.GetRequiredService<StepWriter>();
         var known = ledger.Drafts(since)
             .Where(d => d.Similarity is not null && DraftOutcomes.Parse(d.Outcome) is DraftOutcome.Sent or DraftOutcome.Edited or DraftOutcome.Rewritten)

@@ -112,9 +112,27 @@ internal static class ReplyDrafterCommandLine
             CliHost.PrepareVault(layout);
 
             // Opening the ledger checks its schema version: a newer one stops here with one line, before any work.
-            _ = host.Services.GetRequiredService<Ledger.Ledger>();
-            await host.RunAsync();
-            return request.ExitCode;
+            _ = host.Services.GetRequiredService<Ledger.VaultLedger>();
+            var worker = host.Services.GetServices<IHostedService>().OfType<Inbox.InboxWorker>().Single();
+            if (request.Mode == RunMode.Daemon)
+            {
+                try
+                {
+                    await host.RunAsync();
+                }
+                catch (InvalidOperationException) when (worker.ExecuteTask is { IsFaulted: true })
+                {
+                    // .NET 11 rethrows a failed background service from RunAsync; it is logged already.
+                }
+
+                return worker.ExecuteTask is { IsFaulted: true } ? 1 : 0;
+            }
+
+            // run --once and process: the command runs the work and gets its exit code; the host only hosts the services.
+            await host.StartAsync();
+            int code = await worker.RunOnceAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            await host.StopAsync();
+            return code;
         }
         catch (Exception ex) when (CliHost.Describe(ex) is { } message)
         {

@@ -84,7 +84,7 @@ internal sealed record StatusReport(
         var usage = Status.UsageStatus.None(llm);
         if (File.Exists(layout.LedgerPath))
         {
-            using var ledger = new Ledger.Ledger(layout.LedgerPath);
+            using var ledger = new Ledger.VaultLedger(layout.LedgerPath);
             var done = ledger.Items(ItemStates.Done);
             processedTotal = done.Count;
             processedToday = done.Count(i => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(i.UpdatedAt, zone).DateTime) == today);

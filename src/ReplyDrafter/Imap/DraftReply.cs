@@ -35,6 +35,6 @@ internal enum DraftAppendOutcome
     NoDraftsFolder,
 }
 
-/// <param name="MessageId">Our Message-ID of the draft (record it in the ledger to supersede it later).</param>
+/// <param name="MessageId">Our Message-ID of the draft (kept in imap.db to supersede it later).</param>
 /// <param name="ReplacedPrevious">True when an older, untouched draft of ours for the thread was removed.</param>
 internal sealed record DraftAppendResult(DraftAppendOutcome Outcome, string MessageId, string? Folder, bool ReplacedPrevious);

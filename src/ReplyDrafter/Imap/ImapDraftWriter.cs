@@ -68,7 +68,7 @@ internal sealed class ImapDraftWriter(ImapConnector connector, ImapStateStore st
         }
     }
 
-    /// <param name="supersedes">Our Message-ID of the thread's previous draft, from the ledger; null for a first draft.</param>
+    /// <param name="supersedes">Our Message-ID of the thread's previous draft, from imap.db; null for a first draft.</param>
     public async Task<DraftAppendResult> WriteAsync(DraftReply draft, string? supersedes, CancellationToken cancellationToken)
     {
         await _oneAtATime.WaitAsync(cancellationToken);

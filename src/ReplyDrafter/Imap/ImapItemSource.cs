@@ -9,16 +9,17 @@ namespace ReplyDrafter.Imap;
 
 /// <summary>
 /// The IMAP mailbox as a pipeline source: each fetched message becomes one <see cref="IntakeItem"/> keyed
-/// <c>imap:ACCOUNT/FOLDER/UIDVALIDITY/UID</c> and goes through the same <see cref="BatchRunner"/> as inbox files. The
-/// consumer returns only once the item is settled (done or failed in the ledger), so the folder's UID state advances
-/// only after; while the LLM is unreachable it waits and retries, and the state stays where it was.
+/// <c>imap:ACCOUNT/FOLDER/UIDVALIDITY/UID</c>, and a fetched batch goes through the same <see cref="BatchRunner"/> as
+/// inbox files, in parallel. Each message is reported settled (done or failed in the ledger) as its threads finish, so
+/// the folder's UID state advances over it; while the LLM is unreachable the rest wait and are retried, and the state
+/// stays below them.
 /// </summary>
 internal sealed partial class ImapItemSource(
     BatchRunner runner,
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     IOptions<InboxOptions> inbox,
     TimeProvider time,
-    ILogger<ImapItemSource> logger) : IItemSource
+    ILogger<ImapItemSource> logger) : IItemSettlement
 {
     private static readonly TimeSpan s_firstRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan s_pausedRetry = TimeSpan.FromMinutes(5);
@@ -39,43 +40,55 @@ internal sealed partial class ImapItemSource(
     public void Fail(IntakeItem item, string reason) => LogFailed(logger, item.Name, reason);
 
     /// <summary>The daemon's consumer: waits as long as the LLM is unreachable.</summary>
-    public Task ConsumeAsync(ImapMessage message, CancellationToken cancellationToken) => SettleAsync(message, null, cancellationToken);
+    public Task ConsumeAsync(IReadOnlyList<ImapMessage> batch, Action<ImapMessage> settled, CancellationToken cancellationToken) =>
+        SettleAsync(batch, settled, null, cancellationToken);
 
     /// <summary><c>run --once</c>'s consumer: gives up (throws <see cref="ImapItemWaitingException"/>) at <paramref name="giveUpAt"/>.</summary>
-    public Func<ImapMessage, CancellationToken, Task> ConsumeUntil(DateTimeOffset giveUpAt) =>
-        (message, cancellationToken) => SettleAsync(message, giveUpAt, cancellationToken);
+    public ImapBatchConsumer ConsumeUntil(DateTimeOffset giveUpAt) =>
+        (batch, settled, cancellationToken) => SettleAsync(batch, settled, giveUpAt, cancellationToken);
 
-    private async Task SettleAsync(ImapMessage message, DateTimeOffset? giveUpAt, CancellationToken cancellationToken)
+    private async Task SettleAsync(IReadOnlyList<ImapMessage> batch, Action<ImapMessage> settled, DateTimeOffset? giveUpAt, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        string key = Key(message);
-        string name = Name(message);
-        if (ledger.FindItem(key) is { State: ItemStates.Done or ItemStates.Failed })
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(settled);
+        var settler = new BatchSettler(this, settled);
+        var pending = new List<IntakeItem>();
+        foreach (var message in batch)
         {
-            // Settled before a crash kept the folder state from advancing.
-            return;
+            string key = Key(message);
+            string name = Name(message);
+            if (ledger.FindItem(key) is { State: ItemStates.Done or ItemStates.Failed })
+            {
+                // Settled before a crash kept the folder state from advancing.
+                settled(message);
+                continue;
+            }
+
+            if (Read(message, key, name, cancellationToken) is not { } email)
+            {
+                settled(message);
+                continue;
+            }
+
+            pending.Add(settler.Add(new IntakeItem(key, name, "", new InboxItemContent([email], null), settler)
+            {
+                Origin = message.FromSent ? MailOrigin.Sent : MailOrigin.Received,
+            }, message));
         }
 
-        if (Read(message, key, name, cancellationToken) is not { } email)
-        {
-            return;
-        }
-
-        var item = new IntakeItem(key, name, "", new InboxItemContent([email], null), this)
-        {
-            Origin = message.FromSent ? MailOrigin.Sent : MailOrigin.Received,
-        };
         var retry = s_firstRetry < inbox.Value.RescanInterval ? s_firstRetry : inbox.Value.RescanInterval;
         bool told = false;
-        while (true)
+        while (pending.Count > 0)
         {
-            var outcome = await runner.ProcessAsync([item], null, cancellationToken, cancellationToken);
-            if (outcome.Waiting == 0)
+            var outcome = await runner.ProcessAsync(pending, null, cancellationToken, cancellationToken);
+            pending = pending.Where(i => !settler.IsSettled(i)).ToList();
+            if (outcome.Waiting == 0 || pending.Count == 0)
             {
                 return;
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            string name = pending[0].Name;
             string reason = outcome.WaitingReason ?? "the LLM did not answer";
             var wait = outcome.Paused ? s_pausedRetry : retry;
             if (giveUpAt is { } limit && time.GetUtcNow() + wait > limit)
@@ -125,6 +138,39 @@ internal sealed partial class ImapItemSource(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "IMAP message {Name} waits: {Reason}")]
     private static partial void LogWaiting(ILogger logger, string name, string reason);
+}
+
+/// <summary>Tells the mailbox source which messages of one batch are settled, as the runner settles them (from any thread).</summary>
+internal sealed class BatchSettler(ImapItemSource owner, Action<ImapMessage> settled) : IItemSettlement
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, ImapMessage> _messages = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, bool> _settled = new();
+
+    public IntakeItem Add(IntakeItem item, ImapMessage message)
+    {
+        _messages[item] = message;
+        return item;
+    }
+
+    public bool IsSettled(IntakeItem item) => _settled.ContainsKey(item);
+
+    public void Complete(IntakeItem item)
+    {
+        owner.Complete(item);
+        Settled(item);
+    }
+
+    public void Fail(IntakeItem item, string reason)
+    {
+        owner.Fail(item, reason);
+        Settled(item);
+    }
+
+    private void Settled(IntakeItem item)
+    {
+        _settled[item] = true;
+        settled(_messages[item]);
+    }
 }
 
 /// <summary><c>run --once</c> gave up waiting for the LLM on an IMAP message; its folder state did not advance.</summary>

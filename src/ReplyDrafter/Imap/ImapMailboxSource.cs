@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace ReplyDrafter.Imap;
 
 /// <summary>
-/// Reads the watched folders (read-only, BODY.PEEK: nothing is marked read or moved) and hands each new message to a
-/// consumer; the folder's state advances only after the consumer returned for that message, so a crash re-delivers it
-/// (the pipeline drops duplicates by Message-ID). Watches with IDLE where the server has it, polls otherwise, and
+/// Reads the watched folders (read-only, BODY.PEEK: nothing is marked read or moved) and hands new messages to a
+/// consumer in batches (bounded in count and bytes) that it processes in parallel; the folder's state advances only to
+/// the highest UID below which every message is settled, so a crash re-delivers only the unsettled ones (the pipeline
+/// drops settled duplicates by their ledger key). Watches with IDLE where the server has it, polls otherwise, and
 /// survives any drop of the connection with capped, jittered backoff.
 /// </summary>
 internal sealed class ImapMailboxSource(
@@ -22,6 +23,11 @@ internal sealed class ImapMailboxSource(
     /// <summary>RFC 2177: servers may drop an IDLE after 30 minutes, so it is re-issued well before 29.</summary>
     internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(25);
 
+    // A batch is what the model works on in parallel; bounded so a first catch-up of a busy week holds little in memory
+    // and its first drafts come early.
+    internal const int BatchMessages = 64;
+    internal const long BatchBytes = 32L * 1024 * 1024;
+
     private readonly ImapOptions _settings = connector.Options;
     private readonly HashSet<string> _missingFolders = new(StringComparer.Ordinal);
     private readonly Lock _wakeGate = new();
@@ -34,11 +40,11 @@ internal sealed class ImapMailboxSource(
     /// Watches until <paramref name="cancellationToken"/> ends it, or until a login failure only the user can fix
     /// (then <see cref="State"/> says why and this returns). Never throws for a network error.
     /// </summary>
-    public Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken) =>
+    public Task RunAsync(ImapBatchConsumer consumer, CancellationToken cancellationToken) =>
         RunAsync(consumer, null, cancellationToken);
 
     /// <param name="caughtUp">Runs after each catch-up on a live connection (e.g. appending drafts that waited for the server).</param>
-    public async Task RunAsync(Func<ImapMessage, CancellationToken, Task> consumer, Func<CancellationToken, Task>? caughtUp, CancellationToken cancellationToken)
+    public async Task RunAsync(ImapBatchConsumer consumer, Func<CancellationToken, Task>? caughtUp, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         int failures = 0;
@@ -95,7 +101,7 @@ internal sealed class ImapMailboxSource(
     /// One pass over every watched folder, then disconnect (<c>run --once</c>). Login failures throw
     /// <see cref="ImapLoginException"/>; network errors throw as they come. Returns how many messages were handed over.
     /// </summary>
-    public async Task<int> CatchUpOnceAsync(Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    public async Task<int> CatchUpOnceAsync(ImapBatchConsumer consumer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(consumer);
         state.Set(ImapConnectionStatus.Connecting);
@@ -123,7 +129,7 @@ internal sealed class ImapMailboxSource(
     private string Server => $"{_settings.Host.Trim()}:{_settings.EffectivePort}";
 
     private async Task WatchAsync(
-        ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp, Func<CancellationToken, Task>? afterCatchUp, CancellationToken cancellationToken)
+        ImapClient client, ImapBatchConsumer consumer, Action caughtUp, Func<CancellationToken, Task>? afterCatchUp, CancellationToken cancellationToken)
     {
         var folders = _settings.WatchedFolders;
         bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
@@ -161,7 +167,7 @@ internal sealed class ImapMailboxSource(
     }
 
     private async Task WatchFoldersAsync(
-        ImapClient client, IReadOnlyList<string> folders, bool idle, Func<ImapMessage, CancellationToken, Task> consumer, Action caughtUp,
+        ImapClient client, IReadOnlyList<string> folders, bool idle, ImapBatchConsumer consumer, Action caughtUp,
         Func<CancellationToken, Task>? afterCatchUp, Task? sentWatcher, CancellationToken cancellationToken)
     {
         while (true)
@@ -283,7 +289,7 @@ internal sealed class ImapMailboxSource(
         }
     }
 
-    private async Task<int> CatchUpAsync(ImapClient client, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    private async Task<int> CatchUpAsync(ImapClient client, ImapBatchConsumer consumer, CancellationToken cancellationToken)
     {
         int count = 0;
         var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
@@ -333,7 +339,7 @@ internal sealed class ImapMailboxSource(
         return count;
     }
 
-    private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, bool sent, Func<ImapMessage, CancellationToken, Task> consumer, CancellationToken cancellationToken)
+    private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, bool sent, ImapBatchConsumer consumer, CancellationToken cancellationToken)
     {
         await folder.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
         uint validity = folder.UidValidity;
@@ -368,12 +374,22 @@ internal sealed class ImapMailboxSource(
         summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= windowStart).ToList();
         var todo = summaries.Where(s => s.UniqueId.Id > last).OrderBy(s => s.UniqueId.Id).ToList();
         ImapLog.CatchingUp(logger, name, todo.Count, last);
+        var settled = new SettledUids(last);
+        void Settled(uint uid)
+        {
+            if (settled.Settle(uid))
+            {
+                store.Set(_settings.Account, name, new ImapFolderState(validity, settled.Last, windowStart));
+            }
+        }
+
+        var batch = new List<ImapMessage>();
+        long batchBytes = 0;
         foreach (var summary in todo)
         {
             if (sizeLimit?.Skip(_settings.Account, name, validity, summary) == true)
             {
-                last = summary.UniqueId.Id;
-                store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
+                Settled(summary.UniqueId.Id);
                 continue;
             }
 
@@ -382,10 +398,18 @@ internal sealed class ImapMailboxSource(
             var internalDate = summary.InternalDate ?? time.GetUtcNow();
             // A \Draft message in Sent is someone's unsent draft (or ours), not what the user sent.
             bool fromSent = sent && summary.Flags?.HasFlag(MessageFlags.Draft) != true;
-            await consumer(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message) { FromSent = fromSent }, cancellationToken);
-            last = summary.UniqueId.Id;
-            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
+            settled.Open(summary.UniqueId.Id);
+            batch.Add(new ImapMessage(_settings.Account, name, validity, summary.UniqueId.Id, internalDate, message) { FromSent = fromSent });
+            batchBytes += summary.Size ?? 0;
+            if (batch.Count >= BatchMessages || batchBytes >= BatchBytes)
+            {
+                await HandOverAsync(batch, consumer, Settled, cancellationToken);
+                (batch, batchBytes) = ([], 0);
+            }
         }
+
+        await HandOverAsync(batch, consumer, Settled, cancellationToken);
+        last = settled.Last;
 
         // Everything below UIDNEXT was either read now or lies outside the window: start after it next time.
         if (folder.UidNext is { } next && next.Id - 1 > last)
@@ -399,6 +423,21 @@ internal sealed class ImapMailboxSource(
         }
 
         return todo.Count;
+    }
+
+    /// <summary>Returning means the whole batch is settled (the consumer's contract); throwing leaves the unsettled ones open.</summary>
+    private static async Task HandOverAsync(List<ImapMessage> batch, ImapBatchConsumer consumer, Action<uint> settled, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await consumer(batch, message => settled(message.Uid), cancellationToken);
+        foreach (var message in batch)
+        {
+            settled(message.Uid);
+        }
     }
 
     private TimeSpan Backoff(int failures)

@@ -11,7 +11,7 @@ namespace ReplyDrafter.Imap;
 /// the limit is never fetched. It is recorded failed in the ledger under its item key, so <c>status</c> shows the
 /// reason and the folder's UID state moves past it instead of trying again on every catch-up.
 /// </summary>
-internal sealed partial class ImapSizeLimit(IOptions<InboxOptions> inbox, Ledger.Ledger ledger, TimeProvider time, ILogger<ImapSizeLimit> logger)
+internal sealed partial class ImapSizeLimit(IOptions<InboxOptions> inbox, Ledger.VaultLedger ledger, TimeProvider time, ILogger<ImapSizeLimit> logger)
 {
     public long MaxBytes => inbox.Value.MaxItemBytes;
 

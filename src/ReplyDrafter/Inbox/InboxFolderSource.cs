@@ -14,7 +14,7 @@ namespace ReplyDrafter.Inbox;
 /// (or stay in place for <c>process FILE...</c>). Each file is handled on its own: one that breaks fails alone.
 /// </summary>
 internal sealed partial class InboxFolderSource(
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     VaultLayout layout,
     IOptions<InboxOptions> options,
     TimeProvider time,
@@ -234,7 +234,7 @@ internal sealed partial class InboxFolderSource(
     private DateOnly Today() => DateOnly.FromDateTime(time.GetLocalNow().DateTime);
 
     /// <summary>Puts items of one batch away: moving them (inbox) or leaving them in place (<c>process FILE...</c>).</summary>
-    private sealed class Settler(InboxFolderSource source, bool move) : IItemSource
+    private sealed class Settler(InboxFolderSource source, bool move) : IItemSettlement
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<IntakeItem, (string Path, ReadStamp Stamp)> _paths = new();
 

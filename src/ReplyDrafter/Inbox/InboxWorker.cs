@@ -35,7 +35,22 @@ internal sealed partial class InboxWorker(
 
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
+    /// <summary><c>run</c>: watches until stopped. A crash ends the worker (faulted) and the host stops with exit code 1.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (request.Mode == RunMode.Daemon && await RunAsync(stoppingToken) != 0)
+        {
+            throw new InvalidOperationException("The inbox worker stopped on an unexpected error (logged above).");
+        }
+    }
+
+    /// <summary>
+    /// <c>run --once</c> and <c>process FILE...</c>, invoked by the command once the host has started.
+    /// </summary>
+    /// <returns>0 all succeeded; 1 some items failed, the LLM stayed unreachable or the time limit was reached; 2 a source's login was refused.</returns>
+    public Task<int> RunOnceAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
+
+    private async Task<int> RunAsync(CancellationToken stoppingToken)
     {
         // In-flight work gets a grace period after Ctrl-C / SIGTERM; what is still running then is abandoned and redone next start.
         if (string.IsNullOrWhiteSpace(me.Value.Email))
@@ -57,6 +72,7 @@ internal sealed partial class InboxWorker(
         using var onceLimit = request.Mode == RunMode.Once ? new CancellationTokenSource(options.Value.OnceTimeLimit, time) : new CancellationTokenSource();
         using var once = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, onceLimit.Token);
         using var onceHard = CancellationTokenSource.CreateLinkedTokenSource(hardStop.Token, onceLimit.Token);
+        int code = 0;
         try
         {
             if (request.Mode == RunMode.Once)
@@ -64,7 +80,7 @@ internal sealed partial class InboxWorker(
                 outcomes?.MarkIgnored();
             }
 
-            request.ExitCode = request.Mode switch
+            code = request.Mode switch
             {
                 RunMode.Daemon => await WatchAsync(stoppingToken, hardStop.Token),
                 // The folder first, then the other sources (IMAP): a refused IMAP login (exit 2) does not keep the folder from running.
@@ -86,14 +102,14 @@ internal sealed partial class InboxWorker(
         {
             LogBatchCrashed(logger, ex.Message);
             LogBatchCrashedDetail(logger, ex);
-            request.ExitCode = 1;
+            code = 1;
         }
         finally
         {
             if (onceLimit.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {
                 LogOnceTimeLimit(logger, options.Value.OnceTimeLimit);
-                request.ExitCode = Math.Max(request.ExitCode, 1);
+                code = Math.Max(code, 1);
             }
 
             if (request.Mode != RunMode.Daemon)
@@ -101,6 +117,8 @@ internal sealed partial class InboxWorker(
                 lifetime.StopApplication();
             }
         }
+
+        return code;
     }
 
     private async Task<int> WatchAsync(CancellationToken stopTaking, CancellationToken hardStop)
@@ -118,59 +136,97 @@ internal sealed partial class InboxWorker(
         LogWatching(logger, layout.Inbox, options.Value.RescanInterval);
         var firstRetry = s_firstRetry < options.Value.RescanInterval ? s_firstRetry : options.Value.RescanInterval;
         var retryDelay = firstRetry;
+        var retryAt = DateTimeOffset.MinValue;
         var llmDown = false;
-        while (!stopTaking.IsCancellationRequested)
-        {
-            readiness?.Ping();
 
-            // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
-            outcomes?.MarkIgnored();
-            var (ready, settling) = stability.Check(InboxItems.List(layout.Inbox));
-            var wait = settling > 0 ? options.Value.StableFor : options.Value.RescanInterval;
-            if (ready.Count > 0 && await TryProcessAsync(ready, stopTaking, hardStop) is { } outcome)
+        // Batches run side by side: a file that arrives while a model call hangs starts its own batch at once. A file
+        // stays out of new batches while one holds it.
+        var running = new Dictionary<Task<BatchOutcome?>, IReadOnlyList<string>>();
+        try
+        {
+            while (!stopTaking.IsCancellationRequested)
             {
+                readiness?.Ping();
+
+                // Drafts left unanswered past Learning:IgnoredAfter become "ignored" (run --once checks once, at its start).
+                outcomes?.MarkIgnored();
+                var wait = options.Value.RescanInterval;
+                foreach (var finished in running.Keys.Where(t => t.IsCompleted).ToList())
+                {
+                    running.Remove(finished);
+                    if (await finished is not { } outcome)
+                    {
+                        continue;
+                    }
+
+                    LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
+                    readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
+                    if (outcome.Waiting > 0)
+                    {
+                        if (!llmDown || outcome.Paused)
+                        {
+                            LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
+                        }
+
+                        llmDown = true;
+                        retryAt = time.GetUtcNow() + (outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay);
+                        retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                    }
+                    else
+                    {
+                        if (llmDown)
+                        {
+                            LogLlmBack(logger);
+                        }
+
+                        (llmDown, retryDelay, retryAt) = (false, firstRetry, DateTimeOffset.MinValue);
+                    }
+                }
+
                 if (source.TakeGrown() > 0 && closeEvents is null)
                 {
                     // A file grew after it was read: look again once it has been quiet (with close events, its close wakes us).
                     wait = options.Value.StableFor;
                 }
 
-                LogBatch(logger, outcome.Done, outcome.Failed, outcome.Waiting);
-                readiness?.SetStatus($"Last batch: {outcome.Done} done, {outcome.Failed} failed, {outcome.Waiting} waiting");
-                if (stopTaking.IsCancellationRequested)
+                var busy = running.Values.SelectMany(paths => paths).ToHashSet(StringComparer.Ordinal);
+                var (found, settling) = stability.Check(InboxItems.List(layout.Inbox));
+                var ready = found.Where(p => !busy.Contains(p)).ToList();
+                if (settling > 0)
                 {
-                    // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
-                    if (outcome.Waiting > 0)
-                    {
-                        LogLeftForNextStart(logger, outcome.Waiting);
-                    }
-
-                    break;
+                    wait = options.Value.StableFor;
                 }
 
-                if (outcome.Waiting > 0)
+                var now = time.GetUtcNow();
+                if (ready.Count > 0 && now >= retryAt)
                 {
-                    if (!llmDown || outcome.Paused)
-                    {
-                        LogWaiting(logger, outcome.Waiting, outcome.WaitingReason ?? "the LLM did not answer");
-                    }
-
-                    llmDown = true;
-                    wait = outcome.Paused ? TimeSpan.FromMinutes(5) : retryDelay;
-                    retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, options.Value.RescanInterval.Ticks));
+                    running.Add(TryProcessAsync(ready, stopTaking, hardStop), ready);
                 }
-                else
+                else if (ready.Count > 0 && retryAt - now < wait)
                 {
-                    if (llmDown)
-                    {
-                        LogLlmBack(logger);
-                    }
-
-                    (llmDown, retryDelay) = (false, firstRetry);
+                    wait = retryAt - now;
                 }
+
+                await WaitForChangeAsync(wait, settleBurst: closeEvents is null, running.Keys, stopTaking);
             }
+        }
+        finally
+        {
+            // In-flight batches finish within the shutdown grace (or are abandoned by the hard stop).
+            await Task.WhenAll(running.Keys).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
 
-            await WaitForChangeAsync(wait, settleBurst: closeEvents is null, stopTaking);
+        hardStop.ThrowIfCancellationRequested();
+        var left = 0;
+        foreach (var batch in running.Keys)
+        {
+            left += (await batch)?.Waiting ?? 0;
+        }
+
+        if (left > 0)
+        {
+            // Items not started because of the stop are not waiting for the LLM: they are simply next start's work.
+            LogLeftForNextStart(logger, left);
         }
 
         return 0;
@@ -323,24 +379,33 @@ internal sealed partial class InboxWorker(
 
     /// <param name="timeout">When to rescan anyway.</param>
     /// <param name="settleBurst">True for FileSystemWatcher's events, which come in bursts; close events are exact.</param>
+    /// <param name="running">Batches under way: the end of one wakes the loop too.</param>
     /// <param name="cancellationToken">Stopping.</param>
-    private async Task WaitForChangeAsync(TimeSpan timeout, bool settleBurst, CancellationToken cancellationToken)
+    private async Task WaitForChangeAsync(TimeSpan timeout, bool settleBurst, IEnumerable<Task> running, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        try
+        var changed = _changed.Reader.WaitToReadAsync(timeoutSource.Token).AsTask();
+        var finished = await Task.WhenAny(running.Append(changed));
+        await timeoutSource.CancelAsync();
+        if (finished != changed || !_changed.Reader.TryRead(out _))
         {
-            await _changed.Reader.ReadAsync(timeoutSource.Token);
+            // Timed out (rescan now), a batch ended, or stopping (the loop ends): none is an error.
+            await changed.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
 
-            // A burst of events for one file arrives together; let it settle before rescanning.
-            if (settleBurst)
+        // A burst of events for one file arrives together; let it settle before rescanning.
+        if (settleBurst)
+        {
+            try
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken);
             }
-        }
-        catch (OperationCanceledException)
-        {
-            // Timed out (rescan now) or stopping (the loop ends): neither is an error.
+            catch (OperationCanceledException)
+            {
+                // Stopping: the loop ends.
+            }
         }
     }
 

@@ -12,13 +12,10 @@ internal enum RunMode
     Files,
 }
 
-/// <summary>What the command line asked the worker to do, and the exit code it leaves.</summary>
+/// <summary>What the command line asked the worker to do (the exit code is what <c>InboxWorker.RunOnceAsync</c> returns).</summary>
 internal sealed class RunRequest
 {
     public RunMode Mode { get; init; } = RunMode.Daemon;
 
     public IReadOnlyList<string> Files { get; init; } = [];
-
-    /// <summary>0 all succeeded; 1 some items failed or the LLM stayed unreachable.</summary>
-    public int ExitCode { get; set; }
 }

@@ -16,7 +16,7 @@ namespace ReplyDrafter.Learning;
 /// ReplyDrafter wrote it (a file the user edited is never rewritten).
 /// </summary>
 internal sealed partial class OutcomeTracker(
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     OwnedFiles files,
     VaultLayout layout,
     StepWriter writer,

@@ -18,7 +18,7 @@ internal sealed record BatchOutcome(int Done, int Failed, int Waiting, string? W
 /// into place before the ledger records them, the ledger records the item before its source moves it.
 /// </summary>
 internal sealed partial class BatchRunner(
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     MessageIngest ingest,
     ThreadProcessor threads,
     PeopleCache people,
@@ -27,11 +27,11 @@ internal sealed partial class BatchRunner(
     ILogger<BatchRunner> logger,
     ReplyDrafterTelemetry? telemetry = null) : IDisposable
 {
-    // The inbox folder and the IMAP mailbox feed batches from two workers: one batch at a time, so a message arriving
-    // both ways at once, or two items of one thread, are never ingested or drafted twice side by side.
-    private readonly SemaphoreSlim _oneBatch = new(1, 1);
+    // The inbox folder and the IMAP mailbox feed batches side by side, so a hung model call costs only its own thread;
+    // the gate keeps a message arriving both ways, or two items of one thread, from being ingested or drafted twice at once.
+    private readonly ThreadGate _gate = new(llmOptions.Value.MaxConcurrency);
 
-    public void Dispose() => _oneBatch.Dispose();
+    public void Dispose() => _gate.Dispose();
 
     /// <param name="progress">Fraction of the batch's threads done, 0 to 1.</param>
     /// <param name="stopTaking">Cancelled at shutdown: no new thread starts, running ones may finish.</param>
@@ -44,25 +44,10 @@ internal sealed partial class BatchRunner(
             return new BatchOutcome(0, 0, 0, null);
         }
 
-        await _oneBatch.WaitAsync(cancellationToken);
-        try
-        {
-            return await RunAsync(items, progress, stopTaking, cancellationToken);
-        }
-        finally
-        {
-            _oneBatch.Release();
-        }
-    }
-
-    private async Task<BatchOutcome> RunAsync(
-        IReadOnlyList<IntakeItem> items, IProgress<double>? progress, CancellationToken stopTaking, CancellationToken cancellationToken)
-    {
-
         var batchStarted = time.GetUtcNow();
         var failedIngest = new Dictionary<IntakeItem, string>();
         var threadsOf = new Dictionary<IntakeItem, List<string>>();
-        var work = ingest.Ingest(items, failedIngest, threadsOf);
+        var work = _gate.Ingest(() => ingest.Ingest(items, failedIngest, threadsOf));
         var settled = new Dictionary<IntakeItem, ThreadStatus>();
         foreach (var (item, reason) in failedIngest)
         {
@@ -179,7 +164,7 @@ internal sealed partial class BatchRunner(
                     return;
                 }
 
-                var result = await threads.ProcessAsync(thread, people, ct);
+                var result = await _gate.RunThreadAsync(thread.ThreadId, () => threads.ProcessAsync(thread, people, ct), ct);
                 results[thread.ThreadId] = result;
                 threadDone(thread.ThreadId, results);
                 progress?.Report((double)Interlocked.Increment(ref finished) / work.Count);

@@ -16,7 +16,7 @@ namespace ReplyDrafter.Processing;
 /// recorded as the user's own only when <see cref="OwnMail.Proof"/> says what proves it.
 /// </remarks>
 internal sealed partial class MessageIngest(
-    Ledger.Ledger ledger, OwnedFiles files, VaultLayout layout, IOptions<MeOptions> me, TimeProvider time, ILogger<MessageIngest> logger)
+    Ledger.VaultLedger ledger, OwnedFiles files, VaultLayout layout, IOptions<MeOptions> me, TimeProvider time, ILogger<MessageIngest> logger)
 {
     /// <summary>The thread work for <paramref name="items"/>; <paramref name="failed"/> holds the items that could not be ingested, with why.</summary>
     public List<ThreadWork> Ingest(IReadOnlyList<IntakeItem> items, Dictionary<IntakeItem, string> failed, Dictionary<IntakeItem, List<string>> threadsOf)

@@ -14,7 +14,7 @@ namespace ReplyDrafter.Processing;
 /// draft reply), unless it is done at its current version, and keeps what they wrote in the ledger.
 /// </summary>
 internal sealed partial class ThreadProcessor(
-    Ledger.Ledger ledger,
+    Ledger.VaultLedger ledger,
     IEnumerable<IThreadStep> steps,
     OutcomeTracker outcomes,
     TimeProvider time,

@@ -6,7 +6,7 @@ namespace ReplyDrafter.Vault;
 /// rerun after a crash writes the same file again instead of a second one; a file whose text differs from what was
 /// recorded has been edited by the user and is never overwritten or deleted.
 /// </summary>
-internal sealed class OwnedFiles(Ledger.Ledger ledger, VaultLayout layout, TimeProvider time)
+internal sealed class OwnedFiles(Ledger.VaultLedger ledger, VaultLayout layout, TimeProvider time)
 {
     /// <summary>Prompt records hold the full text of mail: readable by the user alone on Unix, however they are (re)written.</summary>
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -15,7 +15,7 @@ using Spectre.Console.Testing;
 namespace ReplyDrafter.Tests.Cli;
 
 /// <summary><c>init</c>'s IMAP questions and login check against the real Dovecot (plain port and its self-signed TLS port).</summary>
-[Collection(DovecotGroup.Name)]
+[Collection(DovecotDaemonGroup.Name)]
 public sealed class InitImapTests(DovecotServer server) : IAsyncLifetime, IDisposable
 {
     private static readonly string[] s_program = ["/opt/replydrafter/replydrafter"];

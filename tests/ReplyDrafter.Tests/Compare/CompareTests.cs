@@ -308,7 +308,7 @@ public sealed class CompareTests(CompareVault fixture) : IClassFixture<CompareVa
 
     private static long UsedCalls(TempVault vault, DateOnly day)
     {
-        using var ledger = new ReplyDrafter.Ledger.Ledger(vault.Path(".replydrafter/ledger.db"));
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(vault.Path(".replydrafter/ledger.db"));
         return ledger.LlmUsage(day).Calls;
     }
 

@@ -1,3 +1,6 @@
+using ReplyDrafter.Telemetry;
+using ReplyDrafter.Cli;
+using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Tests.Cli;
 using ReplyDrafter.Tests.TestData;
 using ReplyDrafter.Tests.TestServer;
@@ -43,6 +46,24 @@ internal sealed class DaemonHarness : IAsyncDisposable
     ];
 
     public Task<(int ExitCode, string Output, string Error)> RunOnceAsync() => CommandLineTests.InvokeAsync(Arguments("run", "--once"));
+
+    /// <summary><c>run --once</c> composed as Program.cs composes it, telemetry included (its chat client layer sees every fault).</summary>
+    public async Task<(int ExitCode, string Output, string Error)> RunOnceAsProgramAsync()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = await ReplyDrafterCommandLine.InvokeAsync(
+            Arguments("run", "--once"),
+            static settings =>
+            {
+                var builder = Host.CreateApplicationBuilder(settings);
+                builder.AddReplyDrafter();
+                builder.AddReplyDrafterTelemetry();
+                return builder;
+            },
+            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
+        return (code, output.ToString(), error.ToString());
+    }
 
     /// <summary>Drops a message into the inbox as an .eml file.</summary>
     public string Drop(MimeMessageBuilder message, string fileName)

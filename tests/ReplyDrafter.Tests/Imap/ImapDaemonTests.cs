@@ -8,7 +8,7 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.Imap;
 
 /// <summary><c>run</c> as a child process with IMAP on: outages and refused logins, against a real Dovecot.</summary>
-[Collection(DovecotGroup.Name)]
+[Collection(DovecotDaemonGroup.Name)]
 public sealed class ImapDaemonTests(DovecotServer server)
 {
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(45);

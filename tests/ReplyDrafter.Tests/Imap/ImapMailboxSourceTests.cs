@@ -5,7 +5,7 @@ using ReplyDrafter.Imap;
 
 namespace ReplyDrafter.Tests.Imap;
 
-[Collection(DovecotGroup.Name)]
+[Collection(DovecotDaemonGroup.Name)]
 public sealed class ImapMailboxSourceTests(DovecotServer server)
 {
     private static readonly DateTimeOffset Recent = DateTimeOffset.UtcNow.AddHours(-2);
@@ -63,6 +63,53 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
         Assert.Equal(["one@x", "two@x"], harness.Delivered.Select(m => m.Message.MessageId));
         Assert.Equal(2u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_OneFetchOfFour_HandedOverAsOneBatch()
+    {
+        var user = server.NewUser();
+        foreach (var id in new[] { "b1@x", "b2@x", "b3@x", "b4@x" })
+        {
+            await server.AppendAsync(user, "INBOX", SourceHarness.Mail(id), Recent);
+        }
+
+        using var harness = new SourceHarness(server.Options(user));
+
+        Assert.Equal(4, await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default));
+
+        Assert.Equal([4], harness.Batches);
+        Assert.Equal(4u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_CrashAfterUids124SettledNot3_StateAtTwoAndRerunRedeliversThreeAndFour()
+    {
+        var user = server.NewUser();
+        foreach (var id in new[] { "u1@x", "u2@x", "u3@x", "u4@x" })
+        {
+            await server.AppendAsync(user, "INBOX", SourceHarness.Mail(id), Recent);
+        }
+
+        using var harness = new SourceHarness(server.Options(user));
+
+        // The batch's messages settle out of order (parallel threads), then the process dies with 3 still open.
+        await Assert.ThrowsAsync<OperationCanceledException>(() => harness.Source.CatchUpOnceAsync(
+            (batch, settled, _) =>
+            {
+                foreach (var uid in new uint[] { 2, 4, 1 })
+                {
+                    settled(batch.Single(m => m.Uid == uid));
+                }
+
+                throw new OperationCanceledException("killed mid-batch");
+            },
+            default));
+        Assert.Equal(2u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
+
+        await harness.NewSource().CatchUpOnceAsync(harness.ConsumeAsync, default);
+        Assert.Equal([3u, 4u], harness.Delivered.Select(m => m.Uid));
+        Assert.Equal(4u, harness.Store.Get(harness.Options.Account, "INBOX")!.LastUid);
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed partial class ImapPipelineTests
         var (third, _, thirdError) = await harness.RunOnceAsync();
 
         Assert.True(third == 0, thirdError);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Empty(ledger.UserReplies());
         Assert.All(ledger.Drafts(), d => Assert.Equal("pending", d.Outcome));
         Assert.DoesNotContain("SYSTEM OVERRIDE", harness.Server.ChatRequests.Last(r => r.SchemaName == "draft-reply").Body, StringComparison.Ordinal);
@@ -90,7 +90,7 @@ public sealed partial class ImapPipelineTests
         Assert.True(third == 0, thirdError);
         var later = Assert.Single(harness.Drafts(), d => d != earlier);
         Assert.Equal("pending", harness.FrontmatterOf(later)["status"]);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Equal(("h1@example.com", "h3@example.com"), ledger.FindDraft(earlier) is { } d ? (d.AnsweredId, d.SentMessageId) : default);
         Assert.Equal("pending", ledger.FindDraft(later)!.Outcome);
     }

@@ -123,6 +123,24 @@ public sealed partial class ImapPipelineTests(DovecotServer server)
     }
 
     [Fact]
+    public async Task RunOnce_SixWaitingMessages_ModelCalledInParallel()
+    {
+        await using var harness = await DaemonHarness.StartAsync();
+        harness.Server.ResponseDelay = TimeSpan.FromMilliseconds(200);
+        var user = await ConfigureAsync(harness, server.NewUser());
+        for (int i = 0; i < 6; i++)
+        {
+            await server.AppendAsync(user, "INBOX", Question(string.Create(CultureInfo.InvariantCulture, $"p{i}@example.com"), "Topic " + i, "Can we talk about topic " + i + "?").Build(), Arrived);
+        }
+
+        var (code, _, error) = await harness.RunOnceAsync();
+
+        Assert.True(code == 0, error);
+        Assert.Equal(6, harness.Notes().Count);
+        Assert.True(harness.Server.MaxConcurrentRequests > 1, $"at most {harness.Server.MaxConcurrentRequests} model call(s) at a time");
+    }
+
+    [Fact]
     public async Task RunOnce_FullRun_SourceMessagesNeverMarkedSeen()
     {
         await using var harness = await DaemonHarness.StartAsync();

@@ -52,24 +52,33 @@ internal sealed class SourceHarness : IDisposable
     public ImapMailboxSource NewSource() =>
         Source = new ImapMailboxSource(new ImapConnector(Microsoft.Extensions.Options.Options.Create(Options), Time, Http), Store, State, Time, Log);
 
-    public Task ConsumeAsync(ImapMessage message, CancellationToken cancellationToken)
+    /// <summary>Settles the batch's messages in order; one that <see cref="Fail"/> fails for ends the batch there.</summary>
+    public Task ConsumeAsync(IReadOnlyList<ImapMessage> batch, Action<ImapMessage> settled, CancellationToken cancellationToken)
     {
-        if (Fail(message) is { } failure)
+        Batches.Enqueue(batch.Count);
+        foreach (var message in batch)
         {
-            throw failure;
-        }
-
-        _delivered.Enqueue(message);
-        lock (_gate)
-        {
-            foreach (var waiter in _waiters.Where(w => _delivered.Count >= w.Count))
+            if (Fail(message) is { } failure)
             {
-                waiter.Done.TrySetResult();
+                throw failure;
+            }
+
+            _delivered.Enqueue(message);
+            settled(message);
+            lock (_gate)
+            {
+                foreach (var waiter in _waiters.Where(w => _delivered.Count >= w.Count))
+                {
+                    waiter.Done.TrySetResult();
+                }
             }
         }
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The size of each batch handed over.</summary>
+    public ConcurrentQueue<int> Batches { get; } = new();
 
     /// <summary>Completes once <paramref name="count"/> messages were handed over in total (10 s guard, not a sleep).</summary>
     public Task WaitForDeliveredAsync(int count)

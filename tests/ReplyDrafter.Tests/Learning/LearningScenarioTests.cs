@@ -124,7 +124,7 @@ public sealed class LearningScenarioTests
         Assert.Equal(lunchEdited, File.ReadAllText(harness.Vault.Path(lunch)));
         Assert.NotEqual(lunchRecordBefore, File.ReadAllText(harness.Vault.Path(RecordOf(harness, lunch))));
         Assert.Equal("sent", (string?)Json(harness, RecordOf(harness, lunch))["outcome"]!["status"]);
-        using (var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath))
+        using (var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath))
         {
             Assert.Equal(("sent", 1.0, "r-lunch@x"), ledger.FindDraft(lunch) is { } d ? (d.Outcome, d.Similarity!.Value, d.SentMessageId) : default);
             Assert.Equal("r-party@x", Assert.Single(ledger.UserReplies("missed")).MessageId);
@@ -196,7 +196,7 @@ public sealed class LearningScenarioTests
         var second = harness.Drafts().Single();
         Assert.Equal("<budget-2@x>", harness.FrontmatterOf(second)["in_reply_to"]);
         Assert.Equal("pending", harness.FrontmatterOf(second)["status"]);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         var row = Assert.Single(ledger.Drafts());
         Assert.Equal((second, "budget-2@x", "pending"), (row.DraftPath, row.AnsweredId, row.Outcome));
     }
@@ -264,7 +264,7 @@ public sealed class LearningScenarioTests
         var lastDraftRequest = harness.Server.ChatRequests.Last(r => r.SchemaName == "draft-reply");
         Assert.DoesNotContain("SYSTEM OVERRIDE", lastDraftRequest.Body, StringComparison.Ordinal);
         Assert.Equal("", (string?)Json(harness, RecordOf(harness, DraftOf(harness, "Venue")))["template"]!["variables"]!["style_example_ids"]);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Empty(ledger.UserReplies());
         Assert.Equal("pending", ledger.FindDraft(draft)!.Outcome);
     }
@@ -309,7 +309,7 @@ public sealed class LearningScenarioTests
 
         Assert.Equal("pending", harness.FrontmatterOf(DraftOf(harness, "Budget"))["status"]);
         Assert.Equal("sent", harness.FrontmatterOf(DraftOf(harness, "Venue"))["status"]);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Equal("real@x", Assert.Single(ledger.UserReplies()).MessageId);
     }
 
@@ -331,7 +331,7 @@ public sealed class LearningScenarioTests
         harness.DropSent(FromMe("replydrafter.0123456789abcdef01234567@example.com", "Re: Budget", "alice@example.com", DraftBody, "budget@x"), "sent.eml");
         await RunOnceAsync(harness);
         Assert.Equal("sent", harness.FrontmatterOf(DraftOf(harness, "Budget"))["status"]);
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Equal("", Assert.Single(ledger.UserReplies()).OwnText);
     }
 
@@ -355,7 +355,7 @@ public sealed class LearningScenarioTests
         harness.DropSent(FromMe("r-2@x", "Re: Budget", "alice@example.com", "Good to know.", null).ReplyTo("budget-2@x", "budget@x"), "r.eml");
         await RunOnceAsync(harness);
 
-        using var ledger = new ReplyDrafter.Ledger.Ledger(harness.Vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(harness.Vault.Layout.LedgerPath);
         Assert.Equal("pending", ledger.FindDraft(draft)!.Outcome);
         Assert.Equal("missed", Assert.Single(ledger.UserReplies()).Outcome);
     }

@@ -65,7 +65,7 @@ public sealed class LedgerMigrationTests : IDisposable
             Run(old, "INSERT INTO files VALUES ('Notes/a.md', 'note:t1', 'abc', 'note', '2025-12-01T09:00:00.0000000+00:00')");
         }
 
-        using var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
 
         var stored = Assert.Single(ledger.ThreadMessages("t1"));
         Assert.Equal(JsonSerializer.Serialize(message, s_web), JsonSerializer.Serialize(stored.Message, s_web));
@@ -75,7 +75,7 @@ public sealed class LedgerMigrationTests : IDisposable
         Assert.Equal(new ThreadRecord("t1", "v1", "Notes/a.md", null, null), ledger.FindThread("t1"));
         Assert.Equal("abc", ledger.FileAt("Notes/a.md")?.Sha256);
         using var after = OpenRaw();
-        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.VaultLedger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
         Assert.Equal(0L, Scalar(after, "SELECT COUNT(*) FROM pragma_table_info('items') WHERE name = 'thread_ids'"));
         Assert.Equal(1L, Scalar(after, "SELECT json_extract(json, '$.version') FROM messages"));
     }
@@ -84,7 +84,7 @@ public sealed class LedgerMigrationTests : IDisposable
     public void Open_Version1Ledger_AddsTheLearningTablesAndKeepsEveryRow()
     {
         var now = new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero);
-        using (var v1 = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        using (var v1 = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath))
         {
             v1.SetItem("h1", "a.eml", ItemStates.Done, null, now);
             v1.SaveThread(new ThreadRecord("t1", "v1", "Notes/a.md", "Outbox/a.md", "m1@example.com"), now);
@@ -97,7 +97,7 @@ public sealed class LedgerMigrationTests : IDisposable
             Run(raw, "DROP TABLE draft_outcomes; DROP TABLE user_replies; PRAGMA user_version = 1;");
         }
 
-        using var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
         ledger.SaveDraft(new DraftOutcomeRecord("Outbox/a.md", "t1", "m1@example.com", "gpt", "abc", now, "Hi", "pending", null, null, null));
         ledger.SetDraftOutcome("Outbox/a.md", "edited", 0.75, now.AddDays(1), "r1@example.com");
         ledger.AddUserReply(new UserReplyRecord("r1@example.com", "t1", now.AddDays(1), ["bob@example.com", "cc@example.com"], "Hi there", "edited", "Outbox/a.md", now.AddDays(2)));
@@ -112,18 +112,18 @@ public sealed class LedgerMigrationTests : IDisposable
         Assert.Equal((now.AddDays(1), now.AddDays(2), "Hi there"), (reply.SentAt, reply.SeenAt, reply.OwnText));
         Assert.True(ledger.HasUserReply("r1@example.com"));
         using var after = OpenRaw();
-        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.VaultLedger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]
     public void Open_NewLedger_IsCreatedAtTheCurrentVersion()
     {
-        using (new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        using (new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath))
         {
         }
 
         using var raw = OpenRaw();
-        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(raw, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.VaultLedger.SchemaVersion, Scalar(raw, "PRAGMA user_version"));
     }
 
     [Fact]
@@ -134,10 +134,10 @@ public sealed class LedgerMigrationTests : IDisposable
             Run(raw, "CREATE TABLE items (content_hash TEXT PRIMARY KEY); PRAGMA user_version = 99;");
         }
 
-        var error = Assert.Throws<LedgerVersionException>(() => new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath));
+        var error = Assert.Throws<LedgerVersionException>(() => new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath));
 
         Assert.Equal(
-            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to {ReplyDrafter.Ledger.Ledger.SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.",
+            $"The ledger {_vault.Layout.LedgerPath} has schema version 99, newer than this ReplyDrafter understands (up to {ReplyDrafter.Ledger.VaultLedger.SchemaVersion}): run the newer ReplyDrafter that wrote it, or restore a backup.",
             error.Message);
         Assert.Equal(error.Message, ReplyDrafter.Cli.CliHost.Describe(new InvalidOperationException("host", error)));
     }
@@ -146,7 +146,7 @@ public sealed class LedgerMigrationTests : IDisposable
     public void Open_Version1LedgerWithData_GainsTheUsageTableAndKeepsEveryRow()
     {
         var now = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
-        using (var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        using (var ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath))
         {
             ledger.SetItem("h1", "a.eml", ItemStates.Done, null, now);
         }
@@ -157,7 +157,7 @@ public sealed class LedgerMigrationTests : IDisposable
             Run(raw, "DROP TABLE llm_calls; PRAGMA user_version = 1;");
         }
 
-        using (var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath))
+        using (var ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath))
         {
             Assert.Equal(ItemStates.Done, ledger.FindItem("h1")?.State);
             ledger.AddLlmCall(new LlmCallRecord(now, new DateOnly(2026, 1, 5), "thread-note", "m", 100, 40, 20, 1, TimeSpan.FromSeconds(1)));
@@ -165,13 +165,13 @@ public sealed class LedgerMigrationTests : IDisposable
         }
 
         using var after = OpenRaw();
-        Assert.Equal((long)ReplyDrafter.Ledger.Ledger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
+        Assert.Equal((long)ReplyDrafter.Ledger.VaultLedger.SchemaVersion, Scalar(after, "PRAGMA user_version"));
     }
 
     [Fact]
     public void InTransaction_WritesInside_ReadBackOnTheSameThreadAndCommitTogether()
     {
-        using var ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
         var now = new DateTimeOffset(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
         ledger.InTransaction(() =>

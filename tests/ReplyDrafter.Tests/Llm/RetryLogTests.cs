@@ -1,6 +1,3 @@
-using Microsoft.Extensions.Hosting;
-using ReplyDrafter.Cli;
-using ReplyDrafter.Telemetry;
 using ReplyDrafter.Tests.EndToEnd;
 using ReplyDrafter.Tests.TestData;
 using ReplyDrafter.Tests.TestServer;
@@ -17,7 +14,7 @@ public sealed class RetryLogTests
         harness.Server.Enqueue(FakeLlmReply.ServerError(500));
         harness.Drop(MimeMessageBuilder.ToMe("alice@example.com", "Budget for Q3"), "retry-budget.eml");
 
-        var (code, error) = await RunOnceAsProgramAsync(harness);
+        var (code, _, error) = await harness.RunOnceAsProgramAsync();
 
         Assert.True(code == 0, error);
         Assert.Single(harness.Drafts());
@@ -26,23 +23,5 @@ public sealed class RetryLogTests
         Assert.Contains("attempt 1 failed (HTTP 500); retrying in", retry, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", log, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", log, StringComparison.Ordinal);
-    }
-
-    /// <summary><c>run --once</c> composed as Program.cs composes it, telemetry included (its chat client layer sees every fault).</summary>
-    private static async Task<(int ExitCode, string Error)> RunOnceAsProgramAsync(DaemonHarness harness)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int code = await ReplyDrafterCommandLine.InvokeAsync(
-            harness.Arguments("run", "--once"),
-            static settings =>
-            {
-                var builder = Host.CreateApplicationBuilder(settings);
-                builder.AddReplyDrafter();
-                builder.AddReplyDrafterTelemetry();
-                return builder;
-            },
-            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
-        return (code, error.ToString());
     }
 }

@@ -14,7 +14,7 @@ public sealed class InboxWorkerTests : IDisposable
     public void Dispose() => _pipeline.Dispose();
 
     [Fact]
-    public async Task ExecuteAsync_Once_ProcessesTheInboxShowsProgressAndStopsTheHostWithExitCode0()
+    public async Task RunOnceAsync_Once_ProcessesTheInboxShowsProgressAndReturns0()
     {
         for (var i = 0; i < 6; i++)
         {
@@ -24,9 +24,9 @@ public sealed class InboxWorkerTests : IDisposable
         var progress = new RecordingProgress();
         var request = new RunRequest { Mode = RunMode.Once };
 
-        await RunAsync(request, progress);
+        int code = await RunAsync(request, progress);
 
-        Assert.Equal(0, request.ExitCode);
+        Assert.Equal(0, code);
         Assert.True(_lifetime.Stopped);
         Assert.Equal(6, _pipeline.Vault.Files("Inbox/_archive").Count);
         Assert.Equal(6, progress.Items);
@@ -36,21 +36,21 @@ public sealed class InboxWorkerTests : IDisposable
     }
 
     [Fact]
-    public async Task ExecuteAsync_Files_FailedItemLeftInPlaceAndExitCode1()
+    public async Task RunOnceAsync_Files_FailedItemLeftInPlaceAndReturns1()
     {
         _pipeline.Llm.Answer = _ => throw new LlmException(LlmFailureKind.Rejected, "The model refused.");
         var path = _pipeline.WriteToInbox("a.eml", BatchRunnerTests.Eml("a@example.com", "Refused"));
         var request = new RunRequest { Mode = RunMode.Files, Files = [path] };
 
-        await RunAsync(request, new RecordingProgress());
+        int code = await RunAsync(request, new RecordingProgress());
 
-        Assert.Equal(1, request.ExitCode);
+        Assert.Equal(1, code);
         Assert.Equal(["Inbox/a.eml"], _pipeline.Vault.Files("Inbox"));
         Assert.Equal("The model refused.", Assert.Single(_pipeline.Ledger.Items(ReplyDrafter.Ledger.ItemStates.Failed)).Detail);
     }
 
     [Fact]
-    public async Task ExecuteAsync_OnceSourceThatNeverFinishes_StopsAtOnceTimeLimitWithExitCode1()
+    public async Task RunOnceAsync_OnceSourceThatNeverFinishes_StopsAtOnceTimeLimitAndReturns1()
     {
         _pipeline.InboxOptions.OnceTimeLimit = TimeSpan.FromMinutes(5);
         var hanging = new HangingOnceSource();
@@ -59,22 +59,21 @@ public sealed class InboxWorkerTests : IDisposable
         var run = RunAsync(request, new RecordingProgress(), hanging);
         await hanging.Started.Task;
         _pipeline.Time.Advance(TimeSpan.FromMinutes(5));
-        await run;
+        int code = await run;
 
-        Assert.Equal(1, request.ExitCode);
+        Assert.Equal(1, code);
         Assert.True(hanging.Cancelled);
         Assert.True(_lifetime.Stopped);
     }
 
-    private async Task RunAsync(RunRequest request, IBatchProgress progress, IOnceSource? once = null)
+    private async Task<int> RunAsync(RunRequest request, IBatchProgress progress, IOnceSource? once = null)
     {
         _pipeline.InboxOptions.StableFor = TimeSpan.Zero;
         using var worker = new InboxWorker(
             _pipeline.Source, _pipeline.Runner, progress, _pipeline.Vault.Layout, _pipeline.Llm, request, Options.Create(_pipeline.InboxOptions),
             Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), _pipeline.Time, _lifetime, NullLogger<InboxWorker>.Instance,
             onceSources: once is null ? null : [once]);
-        await worker.StartAsync(CancellationToken.None);
-        await worker.ExecuteTask!;
+        return await worker.RunOnceAsync(CancellationToken.None);
     }
 
     private sealed class RecordingProgress : IBatchProgress

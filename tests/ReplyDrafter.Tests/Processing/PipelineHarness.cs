@@ -20,7 +20,7 @@ internal sealed class PipelineHarness : IDisposable
     /// <param name="llm">What the pipeline calls instead of <see cref="Llm"/> directly (e.g. a decorator around it).</param>
     public PipelineHarness(Func<PipelineHarness, ILlmClient>? llm = null)
     {
-        Ledger = new ReplyDrafter.Ledger.Ledger(Vault.Layout.LedgerPath);
+        Ledger = new ReplyDrafter.Ledger.VaultLedger(Vault.Layout.LedgerPath);
         var client = llm?.Invoke(this) ?? Llm;
         var files = new OwnedFiles(Ledger, Vault.Layout, Time);
         var prompts = new PromptLibrary(Options.Create(new ReplyDrafterOptions { Vault = Vault.Root, Prompts = Path.Combine(AppContext.BaseDirectory, "prompts") }));
@@ -56,7 +56,7 @@ internal sealed class PipelineHarness : IDisposable
 
     public List<IDraftSink> Sinks { get; } = [];
 
-    public ReplyDrafter.Ledger.Ledger Ledger { get; }
+    public ReplyDrafter.Ledger.VaultLedger Ledger { get; }
 
     public ThreadProcessor Threads { get; }
 

@@ -3,8 +3,8 @@ using System.Text;
 
 namespace ReplyDrafter.Tests.Resilience;
 
-/// <summary>Tests that start the real program as a child process: they run one at a time, so kill timings mean something.</summary>
-[CollectionDefinition(nameof(ChildProcessTests), DisableParallelization = true)]
+/// <summary>Tests that start the real program as a child process: one after another (each is a few processes at once), beside the other collections.</summary>
+[CollectionDefinition(nameof(ChildProcessTests))]
 public sealed class ChildProcessTests;
 
 /// <summary>

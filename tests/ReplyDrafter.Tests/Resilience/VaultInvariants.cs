@@ -73,7 +73,7 @@ internal static class VaultInvariants
 
     private static void AssertLedgerAgrees(TempVault vault, MailCorpus corpus)
     {
-        using var ledger = new ReplyDrafter.Ledger.Ledger(vault.Layout.LedgerPath);
+        using var ledger = new ReplyDrafter.Ledger.VaultLedger(vault.Layout.LedgerPath);
         Assert.Equal(corpus.Files.Count, ledger.Items(ItemStates.Done).Count);
         Assert.Empty(ledger.Items(ItemStates.Failed));
         Assert.Equal(corpus.Threads.Count, ledger.CountThreads());

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Hosting;
 using ReplyDrafter.Cli;
-using ReplyDrafter.Telemetry;
 using ReplyDrafter.Tests.EndToEnd;
 
 namespace ReplyDrafter.Tests.Telemetry;
@@ -15,23 +13,11 @@ public sealed class TelemetryOptionsTests
     {
         await using var harness = await DaemonHarness.StartAsync();
         harness.Settings.Add($"--ReplyDrafter:Telemetry:{key}={value}");
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        int code = await ReplyDrafterCommandLine.InvokeAsync(
-            harness.Arguments("run", "--once"),
-            static settings =>
-            {
-                var builder = Host.CreateApplicationBuilder(settings);
-                builder.AddReplyDrafter();
-                builder.AddReplyDrafterTelemetry();
-                return builder;
-            },
-            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
+        var (code, _, error) = await harness.RunOnceAsProgramAsync();
 
         Assert.Equal(CliHost.ConfigurationError, code);
-        Assert.Contains("ReplyDrafter:Telemetry:" + key, error.ToString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ReplyDrafter:Telemetry:" + key, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
         Assert.Equal(0, harness.Server.ChatRequestCount);
     }
 }

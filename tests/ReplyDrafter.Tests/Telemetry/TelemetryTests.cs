@@ -175,22 +175,10 @@ public sealed class TelemetryTests
         using var tracer = Sdk.CreateTracerProviderBuilder()
             .AddSource(ReplyDrafterTelemetry.SourceName, ReplyDrafterTelemetry.LlmSourceName).AddInMemoryExporter(spans).Build()!;
         using var meter = Sdk.CreateMeterProviderBuilder().AddMeter(ReplyDrafterTelemetry.SourceName).AddInMemoryExporter(metrics).Build()!;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-
-        int code = await ReplyDrafterCommandLine.InvokeAsync(
-            harness.Arguments("run", "--once"),
-            static settings =>
-            {
-                var builder = Host.CreateApplicationBuilder(settings);
-                builder.AddReplyDrafter();
-                builder.AddReplyDrafterTelemetry();
-                return builder;
-            },
-            CliConsole.Writers(TextWriter.Synchronized(output), TextWriter.Synchronized(error)));
+        var (code, _, error) = await harness.RunOnceAsProgramAsync();
         meter.ForceFlush();
 
-        Assert.True(code == 0, error.ToString());
+        Assert.True(code == 0, error);
         var item = spans.Single(s => s.OperationName == "replydrafter.item" && (string?)s.GetTagItem("replydrafter.item.name") == "telemetry-budget.eml");
         Assert.Equal(ActivityStatusCode.Unset, item.Status);
         var thread = Assert.Single(spans, s => s.OperationName == "replydrafter.thread");

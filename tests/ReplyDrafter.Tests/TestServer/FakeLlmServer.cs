@@ -36,6 +36,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
     private readonly Lock _bucketLock = new();
     private readonly List<(int Count, TaskCompletionSource Seen)> _waiters = [];
+    private readonly TaskCompletionSource<FakeLlmRequest> _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _holding;
     private int _chatRequestCount;
     private int _inFlight;
     private int _maxInFlight;
@@ -74,6 +77,18 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     /// <summary>Reported as <c>usage.prompt_tokens_details.cached_tokens</c> in every answer (0: not reported).</summary>
     public int CachedTokens { get; set; }
+
+    /// <summary>
+    /// When set, the first chat request it matches is held unanswered (a hung model call) until <see cref="ReleaseHeld"/>;
+    /// <see cref="Held"/> completes once that request has arrived.
+    /// </summary>
+    public Func<FakeLlmRequest, bool>? HoldWhen { get; set; }
+
+    /// <summary>Completes when the request <see cref="HoldWhen"/> picked is being held.</summary>
+    public Task<FakeLlmRequest> Held => _held.Task;
+
+    /// <summary>Lets the held request be answered.</summary>
+    public void ReleaseHeld() => _release.TrySetResult();
 
     /// <summary>Chat requests answered 429 by <see cref="RateLimit"/>.</summary>
     public int RateLimitedCount => Volatile.Read(ref _rateLimited);
@@ -151,6 +166,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseHeld();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -208,6 +224,19 @@ public sealed class FakeLlmServer : IAsyncDisposable
         try
         {
             var request = await RecordAsync(context, deployment);
+            if (HoldWhen is { } hold && hold(request) && Interlocked.Exchange(ref _holding, 1) == 0)
+            {
+                _held.TrySetResult(request);
+                try
+                {
+                    await _release.Task.WaitAsync(context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
             var (limited, limitHeaders) = TakeToken();
             var reply = limited ?? (_faults.TryDequeue(out var fault) ? fault : Responder(request));
             var delay = ResponseDelay + reply.Delay;

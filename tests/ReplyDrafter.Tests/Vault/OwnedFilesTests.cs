@@ -6,12 +6,12 @@ namespace ReplyDrafter.Tests.Vault;
 public sealed class OwnedFilesTests : IDisposable
 {
     private readonly TempVault _vault = new();
-    private readonly ReplyDrafter.Ledger.Ledger _ledger;
+    private readonly ReplyDrafter.Ledger.VaultLedger _ledger;
     private readonly OwnedFiles _files;
 
     public OwnedFilesTests()
     {
-        _ledger = new ReplyDrafter.Ledger.Ledger(_vault.Layout.LedgerPath);
+        _ledger = new ReplyDrafter.Ledger.VaultLedger(_vault.Layout.LedgerPath);
         _files = new OwnedFiles(_ledger, _vault.Layout, new FakeTimeProvider());
     }
 

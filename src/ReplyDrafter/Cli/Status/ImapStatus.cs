@@ -32,7 +32,7 @@ internal sealed record ImapStatus(bool Configured, string? Account, string State
         var failed = new List<ImapFailedMessage>();
         if (File.Exists(layout.LedgerPath))
         {
-            using var ledger = new Ledger.Ledger(layout.LedgerPath);
+            using var ledger = new Ledger.VaultLedger(layout.LedgerPath);
             failed.AddRange(ledger.Items(ItemStates.Failed)
                 .Where(i => i.ContentHash.StartsWith("imap:", StringComparison.Ordinal))
                 .Select(i => new ImapFailedMessage(i.FileName, i.Detail ?? "no reason recorded")));

@@ -11,7 +11,7 @@ internal static class LearningStatus
     /// Reads the ledger only: a draft still pending past <paramref name="ignoredAfter"/> counts as ignored here even
     /// before the worker has marked it, so <c>status</c> never has to write.
     /// </summary>
-    public static OutcomeReport Gather(Ledger.Ledger ledger, TimeSpan ignoredAfter, DateTimeOffset now)
+    public static OutcomeReport Gather(Ledger.VaultLedger ledger, TimeSpan ignoredAfter, DateTimeOffset now)
     {
         var since = now - OutcomeReports.Window;
         var drafts = ledger.Drafts(since).Select(d =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ReplyDrafter.Ledger;
 using ReplyDrafter.Llm;
-using ReplyDrafter.Usage;
+using ReplyDrafter.Spending;
 
 namespace ReplyDrafter.Cli.Status;
 
@@ -33,7 +33,7 @@ internal sealed record UsageStatus(UsagePeriod Today, UsagePeriod Total, string?
         return new UsageStatus(empty, empty, null);
     }
 
-    public static UsageStatus Gather(Ledger.Ledger ledger, DateOnly today, LlmOptions options)
+    public static UsageStatus Gather(Ledger.VaultLedger ledger, DateOnly today, LlmOptions options)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(options);

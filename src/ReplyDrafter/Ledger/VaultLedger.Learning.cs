@@ -26,7 +26,7 @@ internal sealed record DraftOutcomeRecord(
 internal sealed record UserReplyRecord(
     string MessageId, string ThreadId, DateTimeOffset SentAt, IReadOnlyList<string> Recipients, string OwnText, string? Outcome, string? DraftPath, DateTimeOffset SeenAt);
 
-internal sealed partial class Ledger
+internal sealed partial class VaultLedger
 {
     /// <summary>Schema version 4: the messages proven to be the user's own, with what proved it.</summary>
     private const string OwnMessagesSchema = """

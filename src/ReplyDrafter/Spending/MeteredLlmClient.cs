@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using ReplyDrafter.Ledger;
 using ReplyDrafter.Llm;
 
-namespace ReplyDrafter.Usage;
+namespace ReplyDrafter.Spending;
 
 /// <summary>
 /// The LLM client as the pipeline and the commands see it: refuses a call once a daily limit is reached (the item
@@ -14,7 +14,7 @@ namespace ReplyDrafter.Usage;
 /// <param name="ledger">Opened on the first call only, so <c>status</c> on a vault that never ran creates no ledger.</param>
 internal sealed partial class MeteredLlmClient(
     ILlmClient inner,
-    Lazy<Ledger.Ledger> ledger,
+    Lazy<Ledger.VaultLedger> ledger,
     IOptions<LlmOptions> options,
     TimeProvider time,
     ILogger<MeteredLlmClient> logger) : ILlmClient
@@ -24,7 +24,7 @@ internal sealed partial class MeteredLlmClient(
     /// <summary>The layer for <see cref="LlmClientBuilder.UseForPipeline"/>.</summary>
     public static ILlmClient Wrap(ILlmClient inner, IServiceProvider services) => new MeteredLlmClient(
         inner,
-        new Lazy<Ledger.Ledger>(services.GetRequiredService<Ledger.Ledger>),
+        new Lazy<Ledger.VaultLedger>(services.GetRequiredService<Ledger.VaultLedger>),
         services.GetRequiredService<IOptions<LlmOptions>>(),
         services.GetRequiredService<TimeProvider>(),
         services.GetRequiredService<ILogger<MeteredLlmClient>>());

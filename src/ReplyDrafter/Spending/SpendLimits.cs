@@ -2,7 +2,7 @@ using System.Globalization;
 using ReplyDrafter.Ledger;
 using ReplyDrafter.Llm;
 
-namespace ReplyDrafter.Usage;
+namespace ReplyDrafter.Spending;
 
 /// <summary><c>Llm:DailyCallLimit</c> and <c>Llm:DailyTokenLimit</c> against what a day used so far. Pure.</summary>
 internal static class SpendLimits

@@ -23,7 +23,7 @@ internal sealed record LlmUsageTotals(long Calls, long InputTokens, long CachedI
     public long Tokens => InputTokens + OutputTokens;
 }
 
-internal sealed partial class Ledger
+internal sealed partial class VaultLedger
 {
     /// <summary>Schema version 3: one row per answered LLM call (additive; nothing else reads or changes it).</summary>
     private const string UsageSchema = """

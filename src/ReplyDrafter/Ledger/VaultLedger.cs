@@ -11,7 +11,7 @@ namespace ReplyDrafter.Ledger;
 /// describes has been renamed into place. The schema's version is <c>PRAGMA user_version</c>; an older ledger is
 /// migrated on open, a newer one is refused (<see cref="LedgerVersionException"/>).
 /// </summary>
-internal sealed partial class Ledger : IDisposable
+internal sealed partial class VaultLedger : IDisposable
 {
     /// <summary>The schema this build writes. 0 is the unversioned ledger of earlier builds.</summary>
     public const int SchemaVersion = 4;
@@ -39,7 +39,7 @@ internal sealed partial class Ledger : IDisposable
     private SqliteTransaction? _batchTransaction;
     private int _batchThread;
 
-    public Ledger(string databasePath)
+    public VaultLedger(string databasePath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
         DatabasePath = databasePath;

@@ -4,7 +4,7 @@ using ReplyDrafter.Ledger;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Tests.Llm;
 using ReplyDrafter.Tests.Processing;
-using ReplyDrafter.Usage;
+using ReplyDrafter.Spending;
 
 namespace ReplyDrafter.Tests.Usage;
 
@@ -21,7 +21,7 @@ public sealed class SpendLimitTests : IDisposable
     public SpendLimitTests()
     {
         _pipeline = new PipelineHarness(h => new MeteredLlmClient(
-            h.Llm, new Lazy<ReplyDrafter.Ledger.Ledger>(() => h.Ledger), Options.Create(_options), h.Time, _log));
+            h.Llm, new Lazy<ReplyDrafter.Ledger.VaultLedger>(() => h.Ledger), Options.Create(_options), h.Time, _log));
         _pipeline.Time.SetLocalTimeZone(s_zone);
         _pipeline.Time.SetUtcNow(new DateTimeOffset(2026, 1, 5, 21, 0, 0, TimeSpan.Zero));
     }

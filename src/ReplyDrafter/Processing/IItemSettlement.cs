@@ -3,8 +3,8 @@ using ReplyDrafter.Mail;
 namespace ReplyDrafter.Processing;
 
 /// <summary>
-/// Where items come from, as far as the pipeline needs to know: a source reads its items itself (the inbox folder:
-/// files, checked, hashed and parsed; next, an IMAP folder: already-fetched MimeKit messages converted with
+/// A source's side of settling its items: what the pipeline tells the source an item came to. A source reads its items itself (the inbox folder:
+/// files, checked, hashed and parsed; an IMAP folder: already-fetched MimeKit messages converted with
 /// <see cref="MimeMessageConverter"/>) and hands them to the <see cref="BatchRunner"/> as <see cref="IntakeItem"/>s.
 /// The runner tells the source what became of each item; it never moves, deletes or opens anything of the source's.
 /// </summary>
@@ -14,7 +14,7 @@ namespace ReplyDrafter.Processing;
 /// Calls may come from several threads at once (items settle as their threads finish). An exception is logged and the
 /// item is left as it is; it must not be thrown for a condition the source can tell apart by itself.
 /// </remarks>
-internal interface IItemSource
+internal interface IItemSettlement
 {
     /// <summary>All the item's threads are written: e.g. move the file to the archive, or mark the IMAP UID as seen by ReplyDrafter (never <c>\Seen</c>).</summary>
     void Complete(IntakeItem item);
@@ -32,7 +32,7 @@ internal interface IItemSource
 /// <param name="sourceRef">Vault-relative path where the original is kept (a transcript note links it); empty when there is none.</param>
 /// <param name="content">The parsed messages (or transcript).</param>
 /// <param name="source">The source that is told what became of the item.</param>
-internal sealed class IntakeItem(string key, string name, string sourceRef, InboxItemContent content, IItemSource source)
+internal sealed class IntakeItem(string key, string name, string sourceRef, InboxItemContent content, IItemSettlement source)
 {
     public string Key { get; } = key;
 
@@ -42,7 +42,7 @@ internal sealed class IntakeItem(string key, string name, string sourceRef, Inbo
 
     public InboxItemContent Content { get; } = content;
 
-    public IItemSource Source { get; } = source;
+    public IItemSettlement Source { get; } = source;
 
     /// <summary>Whether the item came from the user's own sent mail: the only origin that proves a message is the user's.</summary>
     public MailOrigin Origin { get; init; } = MailOrigin.Received;
