@@ -16,7 +16,7 @@ namespace ReplyDrafter.Hosting;
 /// is processed at once (it only shares the compiling). Nothing is written and no model is called.
 /// </summary>
 internal sealed partial class StartupWarmup(
-    RunRequest request, Ledger.Ledger ledger, PromptLibrary prompts, AnswerValidator answers, IEnumerable<IThreadStep> steps, ILogger<StartupWarmup> logger) : BackgroundService
+    RunRequest request, Ledger.VaultLedger ledger, PromptLibrary prompts, AnswerValidator answers, IEnumerable<IThreadStep> steps, ILogger<StartupWarmup> logger) : BackgroundService
 {
     private static readonly string[] s_tags = ["warm-up"];
 
