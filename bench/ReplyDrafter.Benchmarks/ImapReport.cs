@@ -183,7 +183,7 @@ internal static class ImapReport
 
         // The daemon warms up in the background after start; a mailbox rarely gets mail in that first second, so the
         // first message is measured after it (the time it took is printed).
-        await host.Services.GetRequiredService<Hosting.StartupWarmup>().Completed.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.Services.GetRequiredService<Inbox.StartupWarmup>().Completed.WaitAsync(TimeSpan.FromSeconds(30));
         var warmAfter = sinceStart.Elapsed;
 
         // The watching side polls Drafts with NOOP every 5 ms: an IDLE watcher would add Dovecot's own notify delay (about 0.5 s).

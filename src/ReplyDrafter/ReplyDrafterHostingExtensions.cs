@@ -49,8 +49,8 @@ public static class ReplyDrafterHostingExtensions
             .UseForPipeline(MeteredLlmClient.Wrap));
 
         // Last, so the workers' start is not behind it; it runs in the background anyway.
-        services.AddSingleton<Hosting.StartupWarmup>();
-        services.AddHostedService(sp => sp.GetRequiredService<Hosting.StartupWarmup>());
+        services.AddSingleton<Inbox.StartupWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Inbox.StartupWarmup>());
         return builder;
     }
 

@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ReplyDrafter.Inbox;
 using ReplyDrafter.Llm;
 using ReplyDrafter.Mail;
 using ReplyDrafter.Steps;
 using ReplyDrafter.Vault;
 
-namespace ReplyDrafter.Hosting;
+namespace ReplyDrafter.Inbox;
 
 /// <summary>
 /// The daemon's first message used to take seconds, most of it the first run of code every message needs (reading
