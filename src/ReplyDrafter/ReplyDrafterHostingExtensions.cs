@@ -47,6 +47,10 @@ public static class ReplyDrafterHostingExtensions
         // once a daily limit is reached, and every answer is counted in the ledger; a command a person waits on skips that.
         services.AddLlm(llm => llm
             .UseForPipeline(MeteredLlmClient.Wrap));
+
+        // Last, so the workers' start is not behind it; it runs in the background anyway.
+        services.AddSingleton<Inbox.StartupWarmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Inbox.StartupWarmup>());
         return builder;
     }
 

@@ -26,6 +26,9 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1520, Level = LogLevel.Error, Message = "IMAP folder {Folder} in ReplyDrafter:Imap:Folders is the server's Drafts folder: it is not read (ReplyDrafter's own drafts are never input); remove it from ReplyDrafter:Imap:Folders")]
     public static partial void DraftsFolderWatched(ILogger logger, string folder);
 
+    [LoggerMessage(EventId = 1521, Level = LogLevel.Warning, Message = "IMAP folder {Folder} was deleted on the server while it was watched; it is opened again (a new folder of that name is read from its Since window)")]
+    public static partial void WatchedFolderDeleted(ILogger logger, string folder);
+
     [LoggerMessage(EventId = 1505, Level = LogLevel.Debug, Message = "IMAP {Folder}: {Count} message(s) to read after UID {LastUid}")]
     public static partial void CatchingUp(ILogger logger, string folder, int count, uint lastUid);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -159,14 +160,16 @@ internal sealed class ImapMailboxSource(
     {
         var folders = _settings.WatchedFolders;
         bool idle = client.Capabilities.HasFlag(ImapCapabilities.Idle);
+        bool notify = idle && client.Capabilities.HasFlag(ImapCapabilities.Notify);
         string watching = string.Join(", ", folders);
-        ImapLog.Connected(logger, Server, watching, idle ? "IDLE" : "polling");
+        ImapLog.Connected(logger, Server, watching, notify ? "IDLE with NOTIFY" : idle ? "IDLE" : "polling");
 
-        // One IDLE watches one folder: the user's replies filed into Sent get a second connection, so they are learned
-        // within seconds rather than at the next INBOX wake-up (up to 25 minutes later).
+        // One IDLE watches one folder: without NOTIFY (RFC 5465, which tells one connection about every folder) the
+        // user's replies filed into Sent get a second connection, so they are learned within seconds rather than at
+        // the next INBOX wake-up (up to 25 minutes later).
         using var sentWatch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task? sentWatcher = null;
-        if (idle)
+        if (idle && !notify)
         {
             var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
             if (sent is not null && !folders.Contains(sent.FullName, StringComparer.Ordinal))
@@ -180,7 +183,7 @@ internal sealed class ImapMailboxSource(
 
         try
         {
-            await WatchFoldersAsync(client, folders, idle, consumer, caughtUp, afterCatchUp, sentWatcher, cancellationToken);
+            await WatchFoldersAsync(client, folders, idle, notify, consumer, caughtUp, afterCatchUp, sentWatcher, cancellationToken);
         }
         finally
         {
@@ -193,9 +196,23 @@ internal sealed class ImapMailboxSource(
     }
 
     private async Task WatchFoldersAsync(
-        ImapClient client, IReadOnlyList<string> folders, bool idle, ImapBatchConsumer consumer, Action caughtUp,
+        ImapClient client, IReadOnlyList<string> folders, bool idle, bool notify, ImapBatchConsumer consumer, Action caughtUp,
         Func<CancellationToken, Task>? afterCatchUp, Task? sentWatcher, CancellationToken cancellationToken)
     {
+        var deleted = new ConcurrentQueue<string>();
+        var followed = new HashSet<IMailFolder>();
+        if (notify)
+        {
+            // A watched folder created again (after a deletion) is caught up at once, and followed from then on.
+            client.FolderCreated += (_, e) =>
+            {
+                if (folders.Contains(e.Folder.FullName, StringComparer.Ordinal))
+                {
+                    Wake();
+                }
+            };
+        }
+
         while (true)
         {
             if (sentWatcher is { IsCompleted: true })
@@ -207,6 +224,13 @@ internal sealed class ImapMailboxSource(
             lock (_wakeGate)
             {
                 _wakeRequested = false;
+            }
+
+            while (deleted.TryDequeue(out var name))
+            {
+                // The old position means nothing in a new folder of that name (even one given the same UIDVALIDITY).
+                ImapLog.WatchedFolderDeleted(logger, name);
+                store.Remove(_settings.Account, name);
             }
 
             state.Set(ImapConnectionStatus.CatchingUp);
@@ -224,22 +248,30 @@ internal sealed class ImapMailboxSource(
                 continue;
             }
 
-            var watched = await client.GetFolderAsync(folders[0], cancellationToken);
+            if (notify)
+            {
+                await NotifyAsync(client, folders, followed, deleted, cancellationToken);
+            }
+
+            // With NOTIFY the session idles on INBOX, which cannot be deleted, and the other folders are reported by
+            // STATUS: Dovecot fails its sync of a selected folder deleted under the session before it reports the deletion.
+            string idleKey = notify ? folders.FirstOrDefault(f => string.Equals(f, "INBOX", StringComparison.OrdinalIgnoreCase)) ?? "INBOX" : folders[0];
+            var watched = notify ? client.Inbox : await client.GetFolderAsync(folders[0], cancellationToken);
             await watched.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-            var saved = store.Get(_settings.Account, folders[0]);
-            if (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > Seen(folders[0], saved)))
+            if ((!notify || folders.Contains(idleKey, StringComparer.Ordinal)) && store.Get(_settings.Account, idleKey) is var saved
+                && (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > Seen(idleKey, saved))))
             {
                 continue; // arrived between the catch-up and this SELECT
             }
 
-            // Several folders: the others are checked at least every PollInterval.
-            var limit = folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
+            // Several folders without NOTIFY: the others are checked at least every PollInterval.
+            var limit = !notify && folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
             using var done = new CancellationTokenSource(limit, time);
             lock (_wakeGate)
             {
                 if (_wakeRequested)
                 {
-                    continue; // Sent changed during the catch-up
+                    continue; // Sent (or, with NOTIFY, any watched folder) changed during the catch-up
                 }
 
                 _idling = done;
@@ -247,6 +279,7 @@ internal sealed class ImapMailboxSource(
 
             void OnArrival(object? sender, EventArgs e) => done.Cancel();
             watched.CountChanged += OnArrival;
+
             try
             {
                 state.Set(ImapConnectionStatus.Idle);
@@ -255,12 +288,76 @@ internal sealed class ImapMailboxSource(
             finally
             {
                 watched.CountChanged -= OnArrival;
+
                 lock (_wakeGate)
                 {
                     _idling = null;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// NOTIFY SET for this connection (RFC 5465): new and expunged messages in every folder read (the watched ones and
+    /// Sent) and folders created, deleted or renamed, each of which wakes the loop; a watched folder deleted is queued in
+    /// <paramref name="deleted"/>.
+    /// </summary>
+    /// <remarks>Set again before every IDLE: a folder created since is then included (<paramref name="followed"/> are hooked once).</remarks>
+    private async Task NotifyAsync(
+        ImapClient client, IReadOnlyList<string> folders, HashSet<IMailFolder> followed, ConcurrentQueue<string> deleted, CancellationToken cancellationToken)
+    {
+        var read = new List<(IMailFolder Folder, string Key)>();
+        foreach (var name in folders)
+        {
+            try
+            {
+                var folder = await client.GetFolderAsync(name, cancellationToken);
+                if (!followed.Contains(folder))
+                {
+                    folder.Deleted += (_, _) =>
+                    {
+                        deleted.Enqueue(name);
+                        Wake();
+                    };
+                }
+
+                read.Add((folder, name));
+            }
+            catch (FolderNotFoundException)
+            {
+                // Logged by the catch-up; its creation is announced (MailboxName) and the next connection follows it.
+            }
+        }
+
+        var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        if (sent is not null && !read.Any(f => string.Equals(f.Folder.FullName, sent.FullName, StringComparison.Ordinal)))
+        {
+            read.Add((sent, sent.FullName));
+        }
+
+        foreach (var (folder, key) in read.Where(f => followed.Add(f.Folder)))
+        {
+            // A STATUS for a folder not open (NOTIFY) with mail past our position. Opening and closing a folder in the
+            // catch-up changes its UIDNEXT too, to what is already read: that wakes nothing.
+            void OnChange(object? sender, EventArgs e)
+            {
+                if (!folder.IsOpen && folder.UidNext is { } next && (store.Get(_settings.Account, key) is not { } saved || next.Id - 1 > Seen(key, saved)))
+                {
+                    Wake();
+                }
+            }
+
+            folder.UidNextChanged += OnChange;
+        }
+
+        List<ImapEventGroup> groups = [new(ImapMailboxFilter.Selected, [new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge])];
+        if (read.Count > 0)
+        {
+            groups.Add(new(new ImapMailboxFilter.Mailboxes(read.Select(f => f.Folder).ToList()), [new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge]));
+        }
+
+        groups.Add(new(ImapMailboxFilter.Personal, [ImapEvent.MailboxName]));
+        await client.NotifyAsync(status: false, groups, cancellationToken);
     }
 
     /// <summary>Ends the main connection's IDLE (or the next one before it starts) so every folder is caught up.</summary>

@@ -87,6 +87,17 @@ internal sealed class ImapStateStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Forgets a folder's position: the folder was deleted, and a new one of the same name starts from its Since window.</summary>
+    public void Remove(string account, string folder)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM imap_folder_state WHERE account = $a AND folder = $f";
+        command.Parameters.AddWithValue("$a", account);
+        command.Parameters.AddWithValue("$f", folder);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>Our Message-ID of the thread's draft in the Drafts folder (the one a newer draft supersedes), or null.</summary>
     public string? GetDraft(string threadId)
     {

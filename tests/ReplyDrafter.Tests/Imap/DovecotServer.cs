@@ -28,6 +28,9 @@ public sealed partial class DovecotServer
     private Process? _process;
     private const int PlainUserPool = 4;
     private const int QuotaUserPool = 4;
+    private const int NoNotifyUserPool = 2;
+    private readonly List<DovecotUser> _noNotifyUsers = [];
+    private int _noNotifyUserCount;
     private readonly List<DovecotUser> _plainUsers = [];
     private readonly List<DovecotUser> _quotaUsers = [];
     private int _userCount;
@@ -156,6 +159,15 @@ public sealed partial class DovecotServer
             : throw new InvalidOperationException($"The Dovecot fixture made {_plainUsers.Count} plain users; raise PlainUserPool.");
     }
 
+    /// <summary>A fresh user whose session offers IDLE but not NOTIFY (Dovecot offers NOTIFY only with mailbox list indexes).</summary>
+    public DovecotUser NewNoNotifyUser()
+    {
+        int index = Interlocked.Increment(ref _noNotifyUserCount) - 1;
+        return index < _noNotifyUsers.Count
+            ? _noNotifyUsers[index]
+            : throw new InvalidOperationException($"The Dovecot fixture made {_noNotifyUsers.Count} users without NOTIFY; raise NoNotifyUserPool.");
+    }
+
     /// <summary>A fresh user whose mailbox holds at most <see cref="QuotaBytes"/> (an APPEND over it is refused with OVERQUOTA).</summary>
     public DovecotUser NewQuotaUser()
     {
@@ -264,6 +276,15 @@ public sealed partial class DovecotServer
             string home = Path.Combine(MailRoot, name);
             lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}:: userdb_quota_rule=*:storage={QuotaBytes / 1024}K\n");
             _quotaUsers.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
+        }
+
+        for (int i = 1; i <= NoNotifyUserPool; i++)
+        {
+            string name = $"nonotify{i}";
+            string password = $"pw-{Guid.NewGuid():N}";
+            string home = Path.Combine(MailRoot, name);
+            lines.Append(CultureInfo.InvariantCulture, $"{name}:{{PLAIN}}{password}:{uid}:{gid}::{home}:: userdb_mailbox_list_index=no\n");
+            _noNotifyUsers.Add(new DovecotUser(name, password, Path.Combine(home, "Maildir")));
         }
 
         File.WriteAllText(UsersPath, lines.ToString());
