@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -12,6 +13,7 @@ namespace ReplyDrafter.Imap;
 internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider? time = null, OAuthHttp? http = null) : IDisposable
 {
     private readonly ImapOptions _settings = options.Value;
+    private readonly ConditionalWeakTable<ImapClient, ResponseBoundStream> _lines = new();
     private readonly Lazy<IMailboxTokens> _tokens = new(() => MailboxTokens.Create(
         options.Value.OAuth, options.Value.Username, options.Value.OAuth.EffectiveTokenCacheFolder, http ?? OAuthHttp.Default, time ?? TimeProvider.System));
 
@@ -24,6 +26,13 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
     }
 
     public ImapOptions Options => _settings;
+
+    /// <summary>
+    /// For an IDLE on <paramref name="client"/>: the server may say nothing until <paramref name="until"/> ends the IDLE;
+    /// from then on its answer to DONE is due within ImapClient.Timeout like any other, or the connection is dropped.
+    /// </summary>
+    public IDisposable Idling(ImapClient client, CancellationToken until) =>
+        _lines.TryGetValue(client, out var line) ? line.BeQuiet(until) : throw new ArgumentException("Not a connection this connector made.", nameof(client));
 
     /// <summary>Connected and logged in. Throws <see cref="ImapLoginException"/> for what only the user can fix; network errors as they come.</summary>
     public Task<ImapClient> ConnectAsync(CancellationToken cancellationToken) => ConnectAsync(greeted: null, cancellationToken);
@@ -103,7 +112,10 @@ internal sealed class ImapConnector(IOptions<ImapOptions> options, TimeProvider?
                 }
             }
 
-            var stream = new ResponseBoundStream(new NetworkStream(socket, ownsSocket: true), _settings.MaxResponseBytes);
+            // MailKit's own bound on an answer (ImapClient.Timeout, 2 minutes), which it cannot apply to asynchronous reads.
+            var stream = new ResponseBoundStream(
+                new NetworkStream(socket, ownsSocket: true), _settings.MaxResponseBytes, time ?? TimeProvider.System, TimeSpan.FromMilliseconds(client.Timeout));
+            _lines.AddOrUpdate(client, stream);
             await client.ConnectAsync(stream, _settings.Host.Trim(), _settings.EffectivePort, _settings.Security, cancellationToken);
         }
         catch

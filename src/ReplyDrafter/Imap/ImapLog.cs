@@ -20,7 +20,7 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "IMAP folder {Folder} changed UIDVALIDITY ({Old} -> {New}); rescanning the Since window, duplicates are dropped by Message-ID")]
     public static partial void UidValidityChanged(ILogger logger, string folder, uint old, uint @new);
 
-    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:Folders) does not exist on the server; it is skipped")]
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:Folders) does not exist on the server; it is skipped until it does")]
     public static partial void FolderMissing(ILogger logger, string folder);
 
     [LoggerMessage(EventId = 1520, Level = LogLevel.Error, Message = "IMAP folder {Folder} in ReplyDrafter:Imap:Folders is the server's Drafts folder: it is not read (ReplyDrafter's own drafts are never input); remove it from ReplyDrafter:Imap:Folders")]

@@ -22,8 +22,12 @@ internal sealed class ImapMailboxSource(
     ILogger<ImapMailboxSource> logger,
     ImapSizeLimit? sizeLimit = null)
 {
-    /// <summary>RFC 2177: servers may drop an IDLE after 30 minutes, so it is re-issued well before 29.</summary>
-    internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(25);
+    /// <summary>
+    /// How long one IDLE lasts before it is ended and issued again. RFC 2177 asks for less than 29 minutes; ending it
+    /// every few minutes also shows whether the server still answers: one that went silent (stopped, not closed, or a NAT
+    /// that forgot the connection) is noticed within this plus ImapClient.Timeout, and the watch reconnects.
+    /// </summary>
+    internal static readonly TimeSpan IdleRefresh = TimeSpan.FromMinutes(5);
 
     // A batch is what the model works on in parallel; bounded so a first catch-up of a busy week holds little in memory
     // and its first drafts come early.
@@ -70,7 +74,6 @@ internal sealed class ImapMailboxSource(
             {
                 failures++;
                 string reason = Reason(outcome.Exception!);
-                state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
                 if (connected)
                 {
                     ImapLog.Reconnecting(logger, Server, reason, (long)delay.TotalMilliseconds);
@@ -80,6 +83,8 @@ internal sealed class ImapMailboxSource(
                     // Nothing was lost: the server was not reachable (still down, or not up yet).
                     ImapLog.Unreachable(logger, Server, reason, (long)delay.TotalMilliseconds);
                 }
+
+                state.Set(ImapConnectionStatus.Reconnecting, reason, time.GetUtcNow() + delay);
             });
         try
         {
@@ -253,19 +258,33 @@ internal sealed class ImapMailboxSource(
                 await NotifyAsync(client, folders, followed, deleted, cancellationToken);
             }
 
-            // With NOTIFY the session idles on INBOX, which cannot be deleted, and the other folders are reported by
-            // STATUS: Dovecot fails its sync of a selected folder deleted under the session before it reports the deletion.
-            string idleKey = notify ? folders.FirstOrDefault(f => string.Equals(f, "INBOX", StringComparison.OrdinalIgnoreCase)) ?? "INBOX" : folders[0];
-            var watched = notify ? client.Inbox : await client.GetFolderAsync(folders[0], cancellationToken);
+            // One IDLE follows one folder: INBOX where it can (it cannot be deleted or renamed). With NOTIFY the other
+            // folders are reported by STATUS (Dovecot fails its sync of a selected folder deleted under the session before
+            // it reports the deletion). Without NOTIFY the other watched folders, and a watched folder idled on that is not
+            // INBOX (deleted and created again under the session, it is never heard of again), are looked at again every
+            // PollInterval: opened by name, a folder created again shows a new UIDVALIDITY and is read from its window.
+            string? inbox = folders.FirstOrDefault(IsInbox);
+            string idleKey = notify ? inbox ?? "INBOX" : inbox ?? folders[0];
+            IMailFolder watched;
+            try
+            {
+                watched = IsInbox(idleKey) ? client.Inbox : await client.GetFolderAsync(idleKey, cancellationToken);
+            }
+            catch (FolderNotFoundException)
+            {
+                // Deleted (and said so in the catch-up): wait on INBOX, looking for it every PollInterval.
+                (idleKey, watched) = ("INBOX", client.Inbox);
+            }
+
             await watched.OpenAsync(FolderAccess.ReadOnly, cancellationToken);
-            if ((!notify || folders.Contains(idleKey, StringComparer.Ordinal)) && store.Get(_settings.Account, idleKey) is var saved
+            if (folders.Contains(idleKey, StringComparer.Ordinal) && store.Get(_settings.Account, idleKey) is var saved
                 && (saved is null || saved.UidValidity != watched.UidValidity || (watched.UidNext is { } next && next.Id - 1 > Seen(idleKey, saved))))
             {
                 continue; // arrived between the catch-up and this SELECT
             }
 
-            // Several folders without NOTIFY: the others are checked at least every PollInterval.
-            var limit = !notify && folders.Count > 1 && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
+            bool idleSeesAll = notify || (folders.Count == 1 && folders[0] == idleKey && IsInbox(idleKey));
+            var limit = !idleSeesAll && _settings.PollInterval < IdleRefresh ? _settings.PollInterval : IdleRefresh;
             using var done = new CancellationTokenSource(limit, time);
             lock (_wakeGate)
             {
@@ -283,7 +302,10 @@ internal sealed class ImapMailboxSource(
             try
             {
                 state.Set(ImapConnectionStatus.Idle);
-                await client.IdleAsync(done.Token, cancellationToken);
+                using (connector.Idling(client, done.Token))
+                {
+                    await client.IdleAsync(done.Token, cancellationToken);
+                }
             }
             finally
             {
@@ -398,7 +420,10 @@ internal sealed class ImapMailboxSource(
             sent.CountChanged += OnChange;
             try
             {
-                await client.IdleAsync(done.Token, cancellationToken);
+                using (connector.Idling(client, done.Token))
+                {
+                    await client.IdleAsync(done.Token, cancellationToken);
+                }
             }
             finally
             {
@@ -446,6 +471,7 @@ internal sealed class ImapMailboxSource(
                 continue;
             }
 
+            _missingFolders.Remove(name); // back: a later deletion is reported again
             bool isSent = sent is not null && string.Equals(folder.FullName, sent.FullName, StringComparison.Ordinal);
             count += await CatchUpFolderAsync(folder, name, isSent, consumer, cancellationToken);
         }
@@ -617,6 +643,8 @@ internal sealed class ImapMailboxSource(
     /// <summary>The highest UID of the folder already read (or handed over and still out): mail above it is new.</summary>
     private uint Seen(string name, ImapFolderState saved) =>
         _settling.TryGetValue(FolderKey(name, saved.UidValidity), out var uids) ? Math.Max(saved.LastUid, uids.Handed) : saved.LastUid;
+
+    private static bool IsInbox(string name) => string.Equals(name, "INBOX", StringComparison.OrdinalIgnoreCase);
 
     private static string FolderKey(string name, uint validity) => FormattableString.Invariant($"{validity}/{name}");
 

@@ -5,9 +5,32 @@ namespace ReplyDrafter.Imap;
 /// fails the read past the bound. A server that floods untagged responses or sends a literal far larger than the
 /// RFC822.SIZE it announced is dropped here instead of being read into memory for as long as it likes.
 /// </summary>
-internal sealed class ResponseBoundStream(Stream inner, long maxBytes) : Stream
+/// <remarks>
+/// It also fails a read that has waited <paramref name="answerTimeout"/> for the server, except while the connection
+/// idles (<see cref="BeQuiet"/>): MailKit's asynchronous reads have no timeout of their own, so a server that stopped
+/// answering (stopped, not closed; or a NAT that forgot the connection) would otherwise hold the watch forever.
+/// </remarks>
+internal sealed class ResponseBoundStream(Stream inner, long maxBytes, TimeProvider time, TimeSpan answerTimeout) : Stream
 {
+    private readonly Lock _gate = new();
     private long _received;
+    private bool _quiet;
+    private CancellationTokenSource? _reading;
+
+    /// <summary>
+    /// The server may say nothing (IDLE) until <paramref name="until"/> is cancelled (the IDLE is ended) or the scope is
+    /// disposed; from then on the read waiting for its answer has <c>answerTimeout</c> again.
+    /// </summary>
+    public IDisposable BeQuiet(CancellationToken until)
+    {
+        lock (_gate)
+        {
+            _quiet = true;
+            _reading?.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+
+        return new QuietScope(this, until.Register(static s => ((ResponseBoundStream)s!).Speak(), this));
+    }
 
     public override bool CanRead => true;
 
@@ -32,8 +55,37 @@ internal sealed class ResponseBoundStream(Stream inner, long maxBytes) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken));
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        using var deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        using var read = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        lock (_gate)
+        {
+            _reading = deadline;
+            if (!_quiet)
+            {
+                deadline.CancelAfter(answerTimeout);
+            }
+        }
+
+        try
+        {
+            return Count(await inner.ReadAsync(buffer, read.Token));
+        }
+        catch (OperationCanceledException e) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException(
+                FormattableString.Invariant($"the server has not answered for {answerTimeout.TotalSeconds:0} s; the connection was dropped"),
+                new TimeoutException(e.Message, e));
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _reading = null;
+            }
+        }
+    }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
@@ -70,6 +122,15 @@ internal sealed class ResponseBoundStream(Stream inner, long maxBytes) : Stream
         base.Dispose(disposing);
     }
 
+    private void Speak()
+    {
+        lock (_gate)
+        {
+            _quiet = false;
+            _reading?.CancelAfter(answerTimeout);
+        }
+    }
+
     private int Count(int read)
     {
         _received += read;
@@ -77,5 +138,14 @@ internal sealed class ResponseBoundStream(Stream inner, long maxBytes) : Stream
             ? read
             : throw new IOException(
                 $"the server sent more than {maxBytes} bytes in answer to one command ({ImapOptions.Section}:MaxResponseBytes); the connection was dropped");
+    }
+
+    private sealed class QuietScope(ResponseBoundStream stream, CancellationTokenRegistration registration) : IDisposable
+    {
+        public void Dispose()
+        {
+            registration.Dispose();
+            stream.Speak();
+        }
     }
 }

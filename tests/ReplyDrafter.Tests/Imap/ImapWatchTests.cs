@@ -45,6 +45,71 @@ public sealed class ImapWatchTests(DovecotServer server)
         }
     }
 
+    [Fact]
+    public async Task RunAsync_IdledFolderDeletedAndCreatedAgainWithNotify_NewMailInItRead()
+    {
+        var user = server.NewUser();
+        var (harness, run, stop) = await WatchWorkAsync(user);
+        using (harness)
+        using (stop)
+        {
+            await RecreateWorkWithMailAsync(user);
+            await harness.WaitForDeliveredAsync(2);
+
+            Assert.Equal("new@x", harness.Delivered[^1].Message.MessageId);
+            Assert.Contains(harness.Log.Entries, e => e.Message.Contains("Work was deleted on the server", StringComparison.Ordinal));
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_IdledFolderDeletedAndCreatedAgainWithoutNotify_NewMailInItReadWithinThePollInterval()
+    {
+        var user = server.NewNoNotifyUser();
+        var (harness, run, stop) = await WatchWorkAsync(user);
+        using (harness)
+        using (stop)
+        {
+            await RecreateWorkWithMailAsync(user);
+            var delivered = harness.WaitForDeliveredAsync(2);
+            var time = (FakeTimeProvider)harness.Time;
+            time.Advance(harness.Options.PollInterval);
+            await delivered;
+
+            Assert.Equal("new@x", harness.Delivered[^1].Message.MessageId);
+            Assert.Contains(harness.Log.Entries, e => e.Message.StartsWith("IMAP folder Work changed UIDVALIDITY", StringComparison.Ordinal));
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    /// <summary>Only Work is watched (so the source idles on it), with one message read.</summary>
+    private async Task<(SourceHarness Harness, Task Run, CancellationTokenSource Stop)> WatchWorkAsync(DovecotUser user)
+    {
+        await server.CreateFolderAsync(user, "Work");
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("old@x"), DateTimeOffset.UtcNow);
+        var harness = new SourceHarness(server.Options(user, "Work"), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var stop = new CancellationTokenSource();
+        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
+        await idle;
+        await harness.WaitForDeliveredAsync(1);
+        return (harness, run, stop);
+    }
+
+    private async Task RecreateWorkWithMailAsync(DovecotUser user)
+    {
+        using (var client = await server.ConnectAsync(user))
+        {
+            await (await client.GetFolderAsync("Work")).DeleteAsync();
+            await client.GetFolder(client.PersonalNamespaces[0]).CreateAsync("Work", isMessageFolder: true);
+            await client.DisconnectAsync(true);
+        }
+
+        await server.AppendAsync(user, "Work", SourceHarness.Mail("new@x"), DateTimeOffset.UtcNow);
+    }
+
     /// <summary>The source idles on INBOX; the user's reply is filed into Sent; the clock never moves (no refresh, no poll).</summary>
     private async Task<(SourceHarness Harness, (string Folder, string MessageId) Delivered)> ReplyFiledIntoSentAsync(DovecotUser user)
     {
