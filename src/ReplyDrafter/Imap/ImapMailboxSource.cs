@@ -532,11 +532,12 @@ internal sealed class ImapMailboxSource(
         // A message still out with the consumer (its model call may hang) is not handed over again.
         var todo = summaries.Where(s => s.UniqueId.Id > last && settled.IsDue(s.UniqueId.Id)).OrderBy(s => s.UniqueId.Id).ToList();
         ImapLog.CatchingUp(logger, name, todo.Count, last);
+        void Save(uint mark) => store.Set(_settings.Account, name, new ImapFolderState(validity, mark, windowStart));
         void Settled(uint uid)
         {
             if (settled.Settle(uid))
             {
-                store.Set(_settings.Account, name, new ImapFolderState(validity, settled.Last, windowStart));
+                settled.Save(Save);
             }
         }
 
@@ -574,12 +575,7 @@ internal sealed class ImapMailboxSource(
             settled.LookedUpTo(next.Id - 1);
         }
 
-        last = settled.Last;
-
-        if (saved is null || saved.UidValidity != validity || saved.LastUid != last || saved.WindowStart != windowStart)
-        {
-            store.Set(_settings.Account, name, new ImapFolderState(validity, last, windowStart));
-        }
+        settled.Save(Save, force: saved is null || saved.UidValidity != validity || saved.WindowStart != windowStart);
 
         return todo.Count;
     }

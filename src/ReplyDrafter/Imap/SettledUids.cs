@@ -9,6 +9,8 @@ namespace ReplyDrafter.Imap;
 internal sealed class SettledUids(uint last)
 {
     private readonly Lock _gate = new();
+    private readonly Lock _saveGate = new();
+    private long _saved = last; // what the state already says
     private readonly SortedSet<uint> _open = [];
     private readonly HashSet<uint> _out = [];
     private uint _handed = last;
@@ -106,6 +108,30 @@ internal sealed class SettledUids(uint last)
 
             Last = mark;
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Writes <see cref="Last"/> through <paramref name="write"/> when it moved past what was written (or when
+    /// <paramref name="force"/>), one writer at a time: batches settle on their own threads, and a writer that read an
+    /// older mark must never overwrite a newer one.
+    /// </summary>
+    public void Save(Action<uint> write, bool force = false)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        lock (_saveGate)
+        {
+            uint last;
+            lock (_gate)
+            {
+                last = Last;
+            }
+
+            if (force || last > _saved)
+            {
+                write(last);
+                _saved = last;
+            }
         }
     }
 }

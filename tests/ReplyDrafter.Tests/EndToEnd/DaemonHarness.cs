@@ -94,6 +94,37 @@ internal sealed class DaemonHarness : IAsyncDisposable
 
     public IReadOnlyList<string> Notes() => Vault.Files("Notes");
 
+    /// <summary>
+    /// Waits, on the file system's events, until <paramref name="folder"/> of the vault holds <paramref name="count"/>
+    /// files: for what the daemon writes without a log line to wake <see cref="ChildDaemon.WaitUntilAsync"/>.
+    /// </summary>
+    public async Task WaitForFilesAsync(string folder, int count, TimeSpan timeout, string what)
+    {
+        using var changed = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(Vault.Root) { IncludeSubdirectories = true };
+        void OnEvent(object sender, FileSystemEventArgs e) => changed.Release();
+        watcher.Created += OnEvent;
+        watcher.Renamed += OnEvent;
+        watcher.Changed += OnEvent;
+        watcher.EnableRaisingEvents = true;
+        using var cancel = new CancellationTokenSource(timeout);
+        while (Vault.Files(folder).Count < count)
+        {
+            try
+            {
+                await changed.WaitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException) when (Vault.Files(folder).Count < count)
+            {
+                throw new TimeoutException($"{what} within {timeout}: {Vault.Files(folder).Count} of {count} files in {folder}.");
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
     public IReadOnlyList<string> InboxLeft() =>
         Directory.EnumerateFiles(Vault.Layout.Inbox)
             .Concat(Directory.Exists(Path.Combine(Vault.Layout.Inbox, "Sent")) ? Directory.EnumerateFiles(Path.Combine(Vault.Layout.Inbox, "Sent")) : [])

@@ -42,7 +42,7 @@ public sealed class IntakeStallTests(DovecotServer server)
                 .PlainBody("Hi Alice,\n\nThanks for the reminder. I will send the revised Q3 budget by Thursday evening.")
                 .ReplyTo("hung@x"),
             "r-hung.eml");
-        await daemon.WaitUntilAsync(() => harness.Vault.Files("Sources").Count == 6, s_timeout, "the reply was not filed during the hung call");
+        await harness.WaitForFilesAsync("Sources", 6, s_timeout, "the reply was not filed during the hung call");
 
         Assert.Contains(harness.Drafts(), d => d.Contains("i1", StringComparison.Ordinal));
         Assert.Contains(harness.Drafts(), d => d.Contains("i2", StringComparison.Ordinal));

@@ -35,4 +35,44 @@ public sealed class SettledUidsTests
         Assert.Equal(5u, uids.Last);
         Assert.False(uids.HasOpen);
     }
+
+    [Fact]
+    public async Task Save_BatchesSettlingOnManyThreads_WritesOnlyRisingMarksEndingAtTheLast()
+    {
+        var uids = new SettledUids(0);
+        for (uint uid = 1; uid <= 2000; uid++)
+        {
+            uids.Open(uid);
+        }
+
+        var written = new List<uint>();
+        void Write(uint mark) => written.Add(mark); // called one writer at a time
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(() =>
+        {
+            for (uint uid = (uint)worker + 1; uid <= 2000; uid += 8)
+            {
+                if (uids.Settle(uid))
+                {
+                    uids.Save(Write);
+                }
+            }
+        })));
+
+        Assert.Equal(2000u, written[^1]);
+        Assert.Equal(written.Order(), written);
+        Assert.Equal(written.Distinct().Count(), written.Count);
+    }
+
+    [Fact]
+    public void Save_NothingMovedSinceTheStateWasRead_WritesNothingUnlessForced()
+    {
+        var uids = new SettledUids(7);
+        var written = new List<uint>();
+
+        uids.Save(written.Add);
+        Assert.Empty(written);
+
+        uids.Save(written.Add, force: true);
+        Assert.Equal([7u], written);
+    }
 }
