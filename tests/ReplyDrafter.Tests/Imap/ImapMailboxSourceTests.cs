@@ -190,9 +190,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         options.PollInterval = TimeSpan.FromHours(1);
         using var harness = new SourceHarness(options, new FakeTimeProvider(DateTimeOffset.UtcNow));
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         await server.AppendAsync(user, "INBOX", SourceHarness.Mail("live@x"), DateTimeOffset.UtcNow);
         await harness.WaitForDeliveredAsync(1);
@@ -210,9 +208,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(server.Options(user), time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         var reissued = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
         time.Advance(ImapMailboxSource.IdleRefresh);
@@ -234,9 +230,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(options, time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
         server.Kick(user);
@@ -318,9 +312,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(options, time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         await server.AppendAsync(user, "Work", SourceHarness.Mail("work@x"), DateTimeOffset.UtcNow);
         var delivered = harness.WaitForDeliveredAsync(1);
@@ -439,9 +431,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // never advanced: no IDLE refresh, no poll
         using var harness = new SourceHarness(server.Options(user), time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), DateTimeOffset.UtcNow);
         await harness.WaitForDeliveredAsync(1);

@@ -20,9 +20,7 @@ public sealed class ImapSilentServerTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(options, time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         proxy.Freeze();
         var reconnecting = harness.WaitForStateAsync(ImapConnectionStatus.Reconnecting, next: true);
@@ -67,9 +65,7 @@ public sealed class ImapSilentServerTests(DovecotServer server)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var harness = new SourceHarness(server.Options(user), time);
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         // Within one IDLE the server says nothing for longer than the answer timeout; then the IDLE is re-issued.
         var reissued = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);

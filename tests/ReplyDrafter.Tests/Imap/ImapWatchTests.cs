@@ -91,9 +91,7 @@ public sealed class ImapWatchTests(DovecotServer server)
         await server.AppendAsync(user, "Work", SourceHarness.Mail("old@x"), DateTimeOffset.UtcNow);
         var harness = new SourceHarness(server.Options(user, "Work"), new FakeTimeProvider(DateTimeOffset.UtcNow));
         var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
         await harness.WaitForDeliveredAsync(1);
         return (harness, run, stop);
     }
@@ -115,9 +113,7 @@ public sealed class ImapWatchTests(DovecotServer server)
     {
         var harness = new SourceHarness(server.Options(user), new FakeTimeProvider(DateTimeOffset.UtcNow));
         using var stop = new CancellationTokenSource();
-        var idle = harness.WaitForStateAsync(ImapConnectionStatus.Idle);
-        var run = harness.Source.RunAsync(harness.ConsumeAsync, stop.Token);
-        await idle;
+        var run = await harness.RunUntilIdleAsync(stop.Token);
 
         await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), DateTimeOffset.UtcNow);
         await harness.WaitForDeliveredAsync(1);

@@ -113,6 +113,15 @@ internal sealed class SourceHarness : IDisposable
         return done.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>Starts the source's watch and returns it (to await after stopping) once the source idles.</summary>
+    public async Task<Task> RunUntilIdleAsync(CancellationToken stop)
+    {
+        var idle = WaitForStateAsync(ImapConnectionStatus.Idle);
+        var run = Source.RunAsync(ConsumeAsync, stop);
+        await idle;
+        return run;
+    }
+
     public static MimeMessage Mail(string messageId, string subject = "Question") =>
         MimeMessageBuilder.Create().MessageId(messageId).Subject(subject).PlainBody("Could you answer this?").Build();
 
