@@ -30,7 +30,6 @@ internal sealed class TempVault : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -218,7 +218,13 @@ internal sealed partial class VaultLedger : IDisposable
         }
     }
 
-    public void Dispose() => SqliteConnection.ClearAllPools();
+    // Only this database's pool: clearing all of them would close connections that another vault's ledger in the same
+    // process (a test host, a compare run) is using at that moment.
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 
     // ---- schema versions -------------------------------------------------------------------------------------------
 

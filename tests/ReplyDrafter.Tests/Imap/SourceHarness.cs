@@ -127,7 +127,6 @@ internal sealed class SourceHarness : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
             Directory.Delete(_folder, recursive: true);

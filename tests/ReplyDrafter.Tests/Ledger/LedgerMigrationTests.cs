@@ -90,7 +90,6 @@ public sealed class LedgerMigrationTests : IDisposable
             v1.SaveThread(new ThreadRecord("t1", "v1", "Notes/a.md", "Outbox/a.md", "m1@example.com"), now);
         }
 
-        SqliteConnection.ClearAllPools();
         using (var raw = OpenRaw())
         {
             // What a version-1 build left: no learning tables.
