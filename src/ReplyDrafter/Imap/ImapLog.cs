@@ -26,6 +26,12 @@ internal static partial class ImapLog
     [LoggerMessage(EventId = 1520, Level = LogLevel.Error, Message = "IMAP folder {Folder} in ReplyDrafter:Imap:Folders is the server's Drafts folder: it is not read (ReplyDrafter's own drafts are never input); remove it from ReplyDrafter:Imap:Folders")]
     public static partial void DraftsFolderWatched(ILogger logger, string folder);
 
+    [LoggerMessage(EventId = 1522, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:SentFolder) does not exist; your sent mail is read from {Used}, the folder the server marks as Sent (SPECIAL-USE)")]
+    public static partial void SentFolderFallback(ILogger logger, string folder, string used);
+
+    [LoggerMessage(EventId = 1523, Level = LogLevel.Warning, Message = "IMAP folder {Folder} (ReplyDrafter:Imap:SentFolder) does not exist and the server marks no folder as Sent (SPECIAL-USE); the replies you send are not seen (to learn from them, and to leave threads you answered without a draft) until it does")]
+    public static partial void SentFolderNotFound(ILogger logger, string folder);
+
     [LoggerMessage(EventId = 1521, Level = LogLevel.Warning, Message = "IMAP folder {Folder} was deleted on the server while it was watched; it is opened again (a new folder of that name is read from its Since window)")]
     public static partial void WatchedFolderDeleted(ILogger logger, string folder);
 

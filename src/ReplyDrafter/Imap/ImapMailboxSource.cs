@@ -441,7 +441,13 @@ internal sealed class ImapMailboxSource(
     {
         ThrowIfABatchFailed();
         int count = 0;
-        var sent = await ImapConnector.FindFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        var sentLookup = await ImapConnector.LocateFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        var sent = sentLookup.Folder;
+        if (sentLookup.MissingName is { } missingSent && sent is not null && _missingFolders.Add(missingSent))
+        {
+            ImapLog.SentFolderFallback(logger, missingSent, sent.FullName);
+        }
+
         var drafts = await ImapConnector.FindFolderAsync(client, _settings.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
         foreach (var name in _settings.WatchedFolders)
         {
@@ -481,9 +487,14 @@ internal sealed class ImapMailboxSource(
         {
             count += await CatchUpFolderAsync(sent, sent.FullName, sent: true, consumer, cancellationToken);
         }
-        else if (sent is null && !string.IsNullOrWhiteSpace(_settings.SentFolder) && _missingFolders.Add(_settings.SentFolder))
+        else if (sent is null && !string.IsNullOrWhiteSpace(_settings.SentFolder) && _missingFolders.Add(_settings.SentFolder.Trim()))
         {
-            ImapLog.FolderMissing(logger, _settings.SentFolder);
+            ImapLog.SentFolderNotFound(logger, _settings.SentFolder.Trim());
+        }
+
+        if (sentLookup.MissingName is null && !string.IsNullOrWhiteSpace(_settings.SentFolder))
+        {
+            _missingFolders.Remove(_settings.SentFolder.Trim()); // back: a later deletion is reported again
         }
 
         return count;

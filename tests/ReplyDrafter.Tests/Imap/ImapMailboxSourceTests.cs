@@ -442,6 +442,42 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task CatchUpOnceAsync_ConfiguredSentFolderMissing_ReadsTheSpecialUseSentAndSaysSoOnce()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Sent"); // marked \Sent by the server
+        await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), Recent);
+        var options = server.Options(user);
+        options.SentFolder = "Sent Items"; // another provider's name
+        using var harness = new SourceHarness(options);
+
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        var reply = Assert.Single(harness.Delivered);
+        Assert.True(reply.FromSent);
+        var warning = Assert.Single(harness.Log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Equal(
+            "IMAP folder Sent Items (ReplyDrafter:Imap:SentFolder) does not exist; your sent mail is read from Sent, the folder the server marks as Sent (SPECIAL-USE)",
+            warning.Message);
+    }
+
+    [Fact]
+    public async Task CatchUpOnceAsync_ConfiguredSentFolderMissingAndNoneMarked_NamesTheSentFolderKeyOnce()
+    {
+        var user = server.NewUser();
+        var options = server.Options(user);
+        options.SentFolder = "Sent Items";
+        using var harness = new SourceHarness(options);
+
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+        await harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default);
+
+        var warning = Assert.Single(harness.Log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.StartsWith("IMAP folder Sent Items (ReplyDrafter:Imap:SentFolder) does not exist and the server marks no folder as Sent", warning.Message, StringComparison.Ordinal);
+    }
+
     private static int ClosedPort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
