@@ -331,7 +331,7 @@ internal sealed partial class InboxWorker(
         return failed > 0 ? 1 : 0;
     }
 
-    /// <summary>Linux: close-write and moved-to events, so a complete file is taken at once and an open one never.</summary>
+    /// <summary>Linux: close-write and moved-to events (the inbox and its Sent/ drop folder), so a complete file is taken at once and an open one never.</summary>
     private InotifyWatcher? CreateCloseWatcher(StabilityTracker stability)
     {
         Directory.CreateDirectory(layout.Inbox);
@@ -342,7 +342,7 @@ internal sealed partial class InboxWorker(
             {
                 _changed.Writer.TryWrite(true);
             }
-        }, out var error);
+        }, out var error, InboxItems.SentFolder);
         if (error is not null)
         {
             LogWatcherError(logger, error);

@@ -127,6 +127,88 @@ public sealed class CloseEventTests : IDisposable
     }
 
     [Fact]
+    public async Task TryStart_SentFolderThere_ReportsAFileRenamedIntoIt()
+    {
+        using var inbox = new TempFolder();
+        var sent = Directory.CreateDirectory(Path.Combine(inbox.Path, "Sent")).FullName;
+        var target = Path.Combine(sent, "r.eml");
+        var renamedIn = new TaskCompletionSource<InboxEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var watcher = InotifyWatcher.TryStart(inbox.Path, (path, kind) => _ = path == target && renamedIn.TrySetResult(kind), out var error, "Sent");
+        Assert.True(watcher is not null, error);
+
+        File.Move(_folder.Write("r.eml", "my reply"), target);
+
+        Assert.Equal(InboxEvent.Complete, await renamedIn.Task.WaitAsync(s_safety));
+    }
+
+    [Fact]
+    public async Task TryStart_SentFolderMadeLaterThenRemovedAndMadeAgain_WatchedEachTimeAndTheInboxStillIs()
+    {
+        using var inbox = new TempFolder();
+        var sent = Path.Combine(inbox.Path, "Sent");
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(string Path, InboxEvent Kind)>();
+        using var watcher = InotifyWatcher.TryStart(inbox.Path, (path, kind) => events.Writer.TryWrite((path, kind)), out var error, "Sent");
+        Assert.True(watcher is not null, error);
+
+        async Task Expect(string path, InboxEvent kind)
+        {
+            using var cancel = new CancellationTokenSource(s_safety);
+            while (await events.Reader.ReadAsync(cancel.Token) is var e && (e.Path, e.Kind) != (path, kind))
+            {
+            }
+        }
+
+        for (int round = 0; round < 2; round++)
+        {
+            Directory.CreateDirectory(sent);
+            await Expect(sent, InboxEvent.Complete); // made: watched, and a rescan asked for
+            File.Move(_folder.Write("r.eml", "my reply"), Path.Combine(sent, $"r{round}.eml"));
+            await Expect(Path.Combine(sent, $"r{round}.eml"), InboxEvent.Complete);
+            Directory.Delete(sent, recursive: true);
+        }
+
+        File.Move(_folder.Write("m.eml", "a message"), Path.Combine(inbox.Path, "m.eml"));
+        await Expect(Path.Combine(inbox.Path, "m.eml"), InboxEvent.Complete);
+    }
+
+    [Fact]
+    public async Task Watch_ReplyRenamedIntoTheSentDropFolder_ReadFromItsEventWithoutARescan()
+    {
+        using var pipeline = new PipelineHarness();
+        var sent = Directory.CreateDirectory(Path.Combine(pipeline.Vault.Layout.Inbox, InboxItems.SentFolder)).FullName;
+        var probed = new ProbeSignal(pipeline.Llm);
+        using var worker = new InboxWorker(
+            pipeline.Source, pipeline.Runner, new NoProgress(), pipeline.Vault.Layout, probed, new RunRequest { Mode = RunMode.Daemon },
+            Options.Create(pipeline.InboxOptions), Options.Create(new MeOptions { Email = PipelineHarness.MyEmail }), pipeline.Time, new NoLifetime(),
+            NullLogger<InboxWorker>.Instance);
+        using var archived = new SemaphoreSlim(0);
+        Directory.CreateDirectory(pipeline.Vault.Layout.Archive);
+        using var archive = new FileSystemWatcher(pipeline.Vault.Layout.Archive) { IncludeSubdirectories = true, EnableRaisingEvents = true };
+        archive.Created += (_, _) => archived.Release();
+        archive.Renamed += (_, _) => archived.Release();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var reply = ReplyDrafter.Tests.TestData.MimeMessageBuilder.Create().MessageId("my-reply@example.com").From("Me Myself", PipelineHarness.MyEmail)
+                .To("Alice", "alice@example.com").Subject("Re: Lunch").PlainBody("Yes, Friday works.");
+            var outside = _folder.WriteBytes("reply.eml", reply.ToBytes());
+            File.SetLastWriteTimeUtc(outside, pipeline.Time.GetUtcNow().UtcDateTime);
+            await probed.Probed.Task.WaitAsync(s_safety); // the watches are set before the LLM is probed
+
+            // The fake clock never moves: no rescan and no quiet period, only the Sent folder's own event.
+            File.Move(outside, Path.Combine(sent, "reply.eml"));
+            await archived.WaitAsync(s_safety);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(sent));
+        Assert.All(pipeline.Llm.Requests, r => Assert.Equal("thread-note", r.Step)); // the user's own reply: a note, no draft
+    }
+
+    [Fact]
     public async Task Watch_FileRenamedIntoTheInbox_ProcessedFromItsMovedToEvent()
     {
         using var pipeline = new PipelineHarness();
