@@ -50,6 +50,29 @@ internal static partial class InitCommand
             : null;
     }
 
+    /// <summary>
+    /// On a terminal, for an address at Microsoft or Google and no provider named: OAuth2 or an app password. Microsoft
+    /// 365 has turned password logins to IMAP off, and many Google accounts cannot make app passwords, so a first run
+    /// that only asked for a password would end at a refused login.
+    /// </summary>
+    private static OAuthProvider? AskSignIn(Questions ask, InitFlags flags, ImapPreset? preset)
+    {
+        OAuthProvider? provider = preset?.Name switch
+        {
+            "outlook" => OAuthProvider.Microsoft,
+            "gmail" => OAuthProvider.Google,
+            _ => null,
+        };
+        if (provider is null || !ask.Interactive || flags.ImapProvider is not null || flags.ImapPassword is not null)
+        {
+            return null;
+        }
+
+        const string SignIn = "sign in with OAuth2 (your own registered app; needed where passwords are turned off)";
+        const string Password = "an app password";
+        return ask.Select($"How should ReplyDrafter log in to {preset!.Name}?", [SignIn, Password], SignIn) == SignIn ? provider : null;
+    }
+
     /// <summary>Server and folders, filled in only when the flag names the provider (a rerun keeps the current ones).</summary>
     private static ImapPreset? OAuthPreset(OAuthProvider provider, InitFlags flags) => flags.ImapProvider is null ? null : provider switch
     {

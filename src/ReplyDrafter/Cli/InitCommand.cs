@@ -309,6 +309,7 @@ internal static partial class InitCommand
         }
 
         var preset = oauth is { } signIn ? OAuthPreset(signIn, flags) : Preset(ask, flags, email, currentHost);
+        oauth ??= AskSignIn(ask, flags, preset);
         if (oauth is { } provider)
         {
             ask.Console.MarkupLine($"[blue]{provider} (OAuth2):[/] {Markup.Escape(OAuthAdvice(provider))}");
@@ -340,6 +341,9 @@ internal static partial class InitCommand
                 Host = host, Port = port, Security = security, Username = username,
                 DraftsFolder = preset?.DraftsFolder ?? ask.Current("ReplyDrafter:Imap:DraftsFolder"),
                 SentFolder = preset?.SentFolder ?? ask.Current("ReplyDrafter:Imap:SentFolder"),
+
+                // Known from the address (Outlook.com, Hotmail, Live): a personal account, the consumers tenant.
+                OAuth = { Tenant = flags.ImapProvider is null && preset?.Name == "outlook" ? "consumers" : new Auth.OAuthOptions().Tenant },
             });
         }
 

@@ -120,31 +120,14 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
     {
         var (account, user) = fixture.NewAccount(OAuthProvider.Google, _folder.Path("unused-tokens"));
         const string secret = "typed-client-secret";
-
-        // The test authority stands in for Google's discovery document (a setting init keeps for the provider).
-        var seeded = ReplyDrafter.Hosting.UserSettingsFile.Load(UserFile);
-        seeded.Set("ReplyDrafter:Imap:OAuth:Provider", "Google");
-        seeded.Set("ReplyDrafter:Imap:OAuth:DiscoveryUrl", fixture.Identity.DiscoveryUrl);
-        seeded.Save();
-        using var test = new TestConsole();
-        test.Profile.Width = 1000;
-        test.Profile.Capabilities.Interactive = true;
-        test.Input.PushTextWithEnter(account.OAuth.ClientId);
-        test.Input.PushTextWithEnter(secret);
-        var console = new WatchingConsole(test, @"open this address in a browser on this computer: (\S+)");
-        using var error = new StringWriter();
         var flags = Flags(user.Name, "") with { ImapProvider = "google", ImapClientId = null, ImapOAuthDiscoveryUrl = null };
 
-        var init = InitCommand.RunAsync(console, error, interactive: true, flags, UserFile, s_program, fixture.Identity.Http, CancellationToken.None);
-        var printed = await Task.WhenAny(console.Match, init).WaitAsync(s_timeout);
-        Assert.True(printed == console.Match, $"init ended without printing the address: {test.Output}{error}");
-        using var browser = fixture.Identity.CreateBrowser();
-        using var consent = await browser.GetAsync(new Uri(await console.Match)).WaitAsync(s_timeout);
-        using var loopback = new HttpClient(new SocketsHttpHandler { UseProxy = false });
-        using var back = await loopback.GetAsync(consent.Headers.Location!).WaitAsync(s_timeout);
-        int code = await init.WaitAsync(s_timeout);
+        var (code, output) = await GoogleInteractiveAsync(flags, test =>
+        {
+            test.Input.PushTextWithEnter(account.OAuth.ClientId);
+            test.Input.PushTextWithEnter(secret);
+        });
 
-        string output = test.Output + error;
         Assert.True(code == 0, output);
         Assert.Contains("google (OAuth2)", output, StringComparison.OrdinalIgnoreCase);
         Assert.Contains($"IMAP login works: {user.Name} at 127.0.0.1:{fixture.Mail.Port}", output, StringComparison.Ordinal);
@@ -159,6 +142,102 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
         Assert.Equal(ReplyDrafter.Security.PrivateFiles.PrivateFileMode, File.GetUnixFileMode(secretFile));
         Assert.DoesNotContain(secret, File.ReadAllText(UserFile), StringComparison.Ordinal);
         OAuthLoginTests.AssertNoToken(output + File.ReadAllText(UserFile), fixture.Identity);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Init_InteractiveWithAGmailAddressAndNoProviderNamed_OffersOAuth2FirstAndSignsInWithIt()
+    {
+        var (account, user) = fixture.NewAccount(OAuthProvider.Google, _folder.Path("unused-tokens"));
+        var flags = Flags(user.Name, "") with
+        {
+            Email = "ada@gmail.com", ImapProvider = null, ImapHost = null, ImapPort = null, ImapSecurity = null, ImapUsername = null,
+            ImapClientId = null, ImapOAuthDiscoveryUrl = null,
+        };
+
+        var (code, output) = await GoogleInteractiveAsync(flags, test =>
+        {
+            test.Input.PushTextWithEnter("y"); // read mail from an IMAP mailbox
+            test.Input.PushKey(ConsoleKey.Enter); // the first way offered: OAuth2
+            test.Input.PushTextWithEnter("127.0.0.1"); // instead of imap.gmail.com
+            test.Input.PushTextWithEnter("None");
+            test.Input.PushTextWithEnter(fixture.Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            test.Input.PushTextWithEnter(user.Name);
+            test.Input.PushTextWithEnter(account.OAuth.ClientId);
+            test.Input.PushTextWithEnter("typed-client-secret");
+        });
+
+        Assert.True(code == 0, output);
+        Assert.Contains("How should ReplyDrafter log in to gmail?", output, StringComparison.Ordinal);
+        Assert.Contains($"IMAP login works: {user.Name} at 127.0.0.1:{fixture.Mail.Port}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Password", output, StringComparison.Ordinal);
+        var imap = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!.AsObject();
+        Assert.Equal("OAuth2", (string?)imap["Auth"]);
+        Assert.Equal("[Gmail]/Drafts", (string?)imap["DraftsFolder"]); // the address's provider still names the folders
+        Assert.Equal("Google", (string?)imap["OAuth"]!["Provider"]);
+    }
+
+    [Fact]
+    public async Task Init_InteractiveWithAnOutlookAddress_OffersOAuth2AndTakesThePersonalAccountsTenant()
+    {
+        var (account, user) = fixture.NewAccount(OAuthProvider.Microsoft, _folder.Path("unused-tokens"));
+        var seeded = ReplyDrafter.Hosting.UserSettingsFile.Load(UserFile);
+        seeded.Set("ReplyDrafter:Imap:OAuth:Authority", fixture.Identity.Authority); // as a national cloud's is set by hand
+        seeded.Save();
+        using var test = new TestConsole();
+        test.Profile.Width = 1000;
+        test.Profile.Capabilities.Interactive = true;
+        test.Input.PushTextWithEnter("y");
+        test.Input.PushKey(ConsoleKey.Enter); // OAuth2
+        test.Input.PushTextWithEnter("127.0.0.1"); // instead of outlook.office365.com
+        test.Input.PushTextWithEnter("None");
+        test.Input.PushTextWithEnter(fixture.Mail.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        test.Input.PushTextWithEnter(user.Name);
+        test.Input.PushTextWithEnter(account.OAuth.ClientId);
+        test.Input.PushKey(ConsoleKey.Enter); // the tenant offered
+        using var error = new StringWriter();
+        var flags = Flags(user.Name, "") with
+        {
+            Email = "ada@outlook.com", ImapProvider = null, ImapHost = null, ImapPort = null, ImapSecurity = null, ImapUsername = null,
+            ImapClientId = null, ImapOAuthDiscoveryUrl = null,
+        };
+
+        int code = await InitCommand.RunAsync(test, error, interactive: true, flags, UserFile, s_program, fixture.Identity.Http, CancellationToken.None).WaitAsync(s_timeout);
+
+        string output = test.Output + error;
+        Assert.True(code == 0, output);
+        Assert.Contains("How should ReplyDrafter log in to outlook?", output, StringComparison.Ordinal);
+        Assert.Matches(@"enter the code [A-Z]{8}", output);
+        var oauth = JsonNode.Parse(File.ReadAllText(UserFile))!["ReplyDrafter"]!["Imap"]!["OAuth"]!.AsObject();
+        Assert.Equal(("Microsoft", "consumers"), ((string?)oauth["Provider"], (string?)oauth["Tenant"]));
+    }
+
+    /// <summary>
+    /// init on a terminal that signs in to "Google" (the test authority, named by the settings file) with the test
+    /// playing the browser: <paramref name="type"/> answers the questions.
+    /// </summary>
+    private async Task<(int Code, string Output)> GoogleInteractiveAsync(InitFlags flags, Action<TestConsole> type)
+    {
+        var seeded = ReplyDrafter.Hosting.UserSettingsFile.Load(UserFile);
+        seeded.Set("ReplyDrafter:Imap:OAuth:Provider", "Google");
+        seeded.Set("ReplyDrafter:Imap:OAuth:DiscoveryUrl", fixture.Identity.DiscoveryUrl);
+        seeded.Save();
+        using var test = new TestConsole();
+        test.Profile.Width = 1000;
+        test.Profile.Capabilities.Interactive = true;
+        type(test);
+        var console = new WatchingConsole(test, @"open this address in a browser on this computer: (\S+)");
+        using var error = new StringWriter();
+
+        var init = InitCommand.RunAsync(console, error, interactive: true, flags, UserFile, s_program, fixture.Identity.Http, CancellationToken.None);
+        var printed = await Task.WhenAny(console.Match, init).WaitAsync(s_timeout);
+        Assert.True(printed == console.Match, $"init ended without printing the address: {test.Output}{error}");
+        using var browser = fixture.Identity.CreateBrowser();
+        using var consent = await browser.GetAsync(new Uri(await console.Match)).WaitAsync(s_timeout);
+        using var loopback = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var back = await loopback.GetAsync(consent.Headers.Location!).WaitAsync(s_timeout);
+        int code = await init.WaitAsync(s_timeout);
+        return (code, test.Output + error);
     }
 
     private InitFlags Flags(string username, string clientId) => new()
