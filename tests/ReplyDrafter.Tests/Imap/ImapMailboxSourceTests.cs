@@ -242,15 +242,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         // Mail that arrives while the source is away is caught up after the (fake-time) backoff.
         await server.AppendAsync(user, "INBOX", SourceHarness.Mail("while-away@x"), DateTimeOffset.UtcNow);
         var back = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
-        var delivered = harness.WaitForDeliveredAsync(1);
-        while (!delivered.IsCompleted)
-        {
-            // The backoff timer may not be registered yet when the state changes: advance until it fires.
-            time.Advance(TimeSpan.FromMinutes(1));
-            await Task.WhenAny(delivered, Task.Delay(20));
-        }
-
-        await delivered;
+        await harness.AdvanceThroughBackOffsAsync(harness.WaitForDeliveredAsync(1), TimeSpan.FromMinutes(1));
         await back;
         Assert.Equal("while-away@x", Assert.Single(harness.Delivered).Message.MessageId);
         await stop.CancelAsync();
@@ -279,14 +271,7 @@ public sealed class ImapMailboxSourceTests(DovecotServer server)
         // What the sink records when the writer fails while the connection is down.
         pending.Add("thread-1", "Outbox/reply.md", ImapDraftWriterTests.Draft("Tuesday works."));
         Assert.Equal(1, harness.Store.PendingDraftCount());
-        var back = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
-        while (!back.IsCompleted)
-        {
-            time.Advance(TimeSpan.FromMinutes(1)); // the backoff timer may not be registered yet
-            await Task.WhenAny(back, Task.Delay(20));
-        }
-
-        await back;
+        await harness.AdvanceThroughBackOffsAsync(harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true), TimeSpan.FromMinutes(1));
         Assert.Equal(0, harness.Store.PendingDraftCount());
         Assert.NotNull(harness.Store.GetDraft("thread-1"));
         using (var client = await server.ConnectAsync(user))

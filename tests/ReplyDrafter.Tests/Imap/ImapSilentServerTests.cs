@@ -44,15 +44,7 @@ public sealed class ImapSilentServerTests(DovecotServer server)
         // The server answers again: the watch reconnects and reads what arrived meanwhile.
         proxy.Thaw();
         await server.AppendAsync(user, "INBOX", SourceHarness.Mail("while-silent@x"), DateTimeOffset.UtcNow);
-        var delivered = harness.WaitForDeliveredAsync(1);
-        while (!delivered.IsCompleted)
-        {
-            // The backoff timer may not be registered yet when the state changes: advance until it fires.
-            time.Advance(options.ReconnectDelay);
-            await Task.WhenAny(delivered, Task.Delay(20));
-        }
-
-        await delivered;
+        await harness.AdvanceThroughBackOffsAsync(harness.WaitForDeliveredAsync(1), options.ReconnectDelay);
         Assert.Equal("while-silent@x", Assert.Single(harness.Delivered).Message.MessageId);
         await stop.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(10));

@@ -122,6 +122,28 @@ internal sealed class SourceHarness : IDisposable
         return run;
     }
 
+    /// <summary>
+    /// Moves the fake clock on by <paramref name="step"/> while the source waits out a back-off, until
+    /// <paramref name="done"/>; never while it talks to the server, whose answer deadline runs on the same clock (a
+    /// slow login on a busy machine would otherwise count as a silent server and start the back-off again).
+    /// </summary>
+    public async Task AdvanceThroughBackOffsAsync(Task done, TimeSpan step)
+    {
+        var clock = (Microsoft.Extensions.Time.Testing.FakeTimeProvider)Time;
+        while (!done.IsCompleted)
+        {
+            // The back-off's timer may not be registered yet when the state changes: keep moving while it is shown.
+            if (State.Current.Status == ImapConnectionStatus.Reconnecting)
+            {
+                clock.Advance(step);
+            }
+
+            await Task.WhenAny(done, Task.Delay(20));
+        }
+
+        await done;
+    }
+
     public static MimeMessage Mail(string messageId, string subject = "Question") =>
         MimeMessageBuilder.Create().MessageId(messageId).Subject(subject).PlainBody("Could you answer this?").Build();
 
