@@ -90,9 +90,15 @@ internal sealed class DaemonHarness : IAsyncDisposable
         return path;
     }
 
-    public IReadOnlyList<string> Drafts() => Vault.Files("Outbox").Where(f => !f.Contains("/_prompts/", StringComparison.Ordinal)).ToList();
+    public IReadOnlyList<string> Drafts() => Written("Outbox").Where(f => !f.Contains("/_prompts/", StringComparison.Ordinal)).ToList();
 
-    public IReadOnlyList<string> Notes() => Vault.Files("Notes");
+    public IReadOnlyList<string> Notes() => Written("Notes");
+
+    /// <summary>
+    /// The files of a vault folder the daemon has finished writing: not its temp files, which a running daemon holds
+    /// open (locked) until they are renamed into place.
+    /// </summary>
+    public IReadOnlyList<string> Written(string folder) => Vault.Files(folder).Where(f => !AtomicFile.IsTempFile(f)).ToList();
 
     /// <summary>
     /// Waits, on the file system's events, until <paramref name="folder"/> of the vault holds <paramref name="count"/>
@@ -108,15 +114,15 @@ internal sealed class DaemonHarness : IAsyncDisposable
         watcher.Changed += OnEvent;
         watcher.EnableRaisingEvents = true;
         using var cancel = new CancellationTokenSource(timeout);
-        while (Vault.Files(folder).Count < count)
+        while (Written(folder).Count < count)
         {
             try
             {
                 await changed.WaitAsync(cancel.Token);
             }
-            catch (OperationCanceledException) when (Vault.Files(folder).Count < count)
+            catch (OperationCanceledException) when (Written(folder).Count < count)
             {
-                throw new TimeoutException($"{what} within {timeout}: {Vault.Files(folder).Count} of {count} files in {folder}.");
+                throw new TimeoutException($"{what} within {timeout}: {Written(folder).Count} of {count} files in {folder}.");
             }
             catch (OperationCanceledException)
             {
