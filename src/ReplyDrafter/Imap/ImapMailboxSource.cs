@@ -441,13 +441,7 @@ internal sealed class ImapMailboxSource(
     {
         ThrowIfABatchFailed();
         int count = 0;
-        var sentLookup = await ImapConnector.LocateFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
-        var sent = sentLookup.Folder;
-        if (sentLookup.MissingName is { } missingSent && sent is not null && _missingFolders.Add(missingSent))
-        {
-            ImapLog.SentFolderFallback(logger, missingSent, sent.FullName);
-        }
-
+        var sent = await SentFolderAsync(client, cancellationToken);
         var drafts = await ImapConnector.FindFolderAsync(client, _settings.DraftsFolder, SpecialFolder.Drafts, cancellationToken);
         foreach (var name in _settings.WatchedFolders)
         {
@@ -487,17 +481,34 @@ internal sealed class ImapMailboxSource(
         {
             count += await CatchUpFolderAsync(sent, sent.FullName, sent: true, consumer, cancellationToken);
         }
-        else if (sent is null && !string.IsNullOrWhiteSpace(_settings.SentFolder) && _missingFolders.Add(_settings.SentFolder.Trim()))
-        {
-            ImapLog.SentFolderNotFound(logger, _settings.SentFolder.Trim());
-        }
-
-        if (sentLookup.MissingName is null && !string.IsNullOrWhiteSpace(_settings.SentFolder))
-        {
-            _missingFolders.Remove(_settings.SentFolder.Trim()); // back: a later deletion is reported again
-        }
 
         return count;
+    }
+
+    /// <summary>
+    /// The configured Sent folder, else the one the server marks <c>\Sent</c>. A configured name the server lacks is
+    /// reported once (again after it has been back and gone again), with the folder used instead if there is one.
+    /// </summary>
+    private async Task<IMailFolder?> SentFolderAsync(ImapClient client, CancellationToken cancellationToken)
+    {
+        var (sent, missing) = await ImapConnector.LocateFolderAsync(client, _settings.SentFolder, SpecialFolder.Sent, cancellationToken);
+        if (missing is null)
+        {
+            _missingFolders.Remove(_settings.SentFolder?.Trim() ?? "");
+        }
+        else if (_missingFolders.Add(missing))
+        {
+            if (sent is null)
+            {
+                ImapLog.SentFolderNotFound(logger, missing);
+            }
+            else
+            {
+                ImapLog.SentFolderFallback(logger, missing, sent.FullName);
+            }
+        }
+
+        return sent;
     }
 
     private async Task<int> CatchUpFolderAsync(IMailFolder folder, string name, bool sent, ImapBatchConsumer consumer, CancellationToken cancellationToken)
