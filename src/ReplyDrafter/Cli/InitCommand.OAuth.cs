@@ -12,6 +12,9 @@ internal static partial class InitCommand
     private const string OAuthPrefix = "ReplyDrafter:Imap:OAuth:";
     private static readonly string[] s_oauthProviders = ["microsoft", "google", "oauth2"];
 
+    // The IMAP preset (server, folders) of each provider OAuth2 signs in to by name.
+    private static readonly (OAuthProvider Provider, string Preset)[] s_oauthPresets = [(OAuthProvider.Microsoft, "outlook"), (OAuthProvider.Google, "gmail")];
+
     private static OAuthFlags OAuthOptionsFor() => new(
         new Option<string?>("--imap-client-id") { Description = "OAuth2: the client (application) ID you registered with Microsoft, Google or your server.", HelpName = "ID" },
         new Option<string?>("--imap-client-secret-file") { Description = "OAuth2 (Google): a file holding the client secret alone (0600), or - for standard input; never printed.", HelpName = "FILE" },
@@ -57,12 +60,7 @@ internal static partial class InitCommand
     /// </summary>
     private static OAuthProvider? AskSignIn(Questions ask, InitFlags flags, ImapPreset? preset)
     {
-        OAuthProvider? provider = preset?.Name switch
-        {
-            "outlook" => OAuthProvider.Microsoft,
-            "gmail" => OAuthProvider.Google,
-            _ => null,
-        };
+        var provider = s_oauthPresets.Where(p => p.Preset == preset?.Name).Select(p => (OAuthProvider?)p.Provider).FirstOrDefault();
         if (provider is null || !ask.Interactive || flags.ImapProvider is not null || flags.ImapPassword is not null)
         {
             return null;
@@ -74,12 +72,8 @@ internal static partial class InitCommand
     }
 
     /// <summary>Server and folders, filled in only when the flag names the provider (a rerun keeps the current ones).</summary>
-    private static ImapPreset? OAuthPreset(OAuthProvider provider, InitFlags flags) => flags.ImapProvider is null ? null : provider switch
-    {
-        OAuthProvider.Microsoft => ImapPresets.Find("outlook"),
-        OAuthProvider.Google => ImapPresets.Find("gmail"),
-        _ => null,
-    };
+    private static ImapPreset? OAuthPreset(OAuthProvider provider, InitFlags flags) =>
+        flags.ImapProvider is null ? null : s_oauthPresets.Where(p => p.Provider == provider).Select(p => ImapPresets.Find(p.Preset)).FirstOrDefault();
 
     private static string OAuthAdvice(OAuthProvider provider) => provider switch
     {

@@ -336,15 +336,19 @@ internal static partial class InitCommand
         var username = ask.Text("--imap-username", flags.ImapUsername, ask.Current("ReplyDrafter:Imap:Username") ?? (preset is not null ? email : null), "Login", required: true)!;
         if (oauth is { } oauthProvider)
         {
-            return AskOAuth(ask, flags, oauthProvider, new ImapOptions
+            var oauthImap = new ImapOptions
             {
                 Host = host, Port = port, Security = security, Username = username,
                 DraftsFolder = preset?.DraftsFolder ?? ask.Current("ReplyDrafter:Imap:DraftsFolder"),
                 SentFolder = preset?.SentFolder ?? ask.Current("ReplyDrafter:Imap:SentFolder"),
+            };
+            if (flags.ImapProvider is null && preset?.Name == "outlook")
+            {
+                // The preset came from an Outlook.com, Hotmail or Live address: a personal account.
+                oauthImap.OAuth.Tenant = "consumers";
+            }
 
-                // Known from the address (Outlook.com, Hotmail, Live): a personal account, the consumers tenant.
-                OAuth = { Tenant = flags.ImapProvider is null && preset?.Name == "outlook" ? "consumers" : new Auth.OAuthOptions().Tenant },
-            });
+            return AskOAuth(ask, flags, oauthProvider, oauthImap);
         }
 
         var password = ask.Secret("--imap-password-file", flags.ImapPassword, "ReplyDrafter:Imap:Password", "Password (an app password for Gmail / Outlook.com)") ?? ask.Current("ReplyDrafter:Imap:Password");

@@ -149,11 +149,7 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
     public async Task Init_InteractiveWithAGmailAddressAndNoProviderNamed_OffersOAuth2FirstAndSignsInWithIt()
     {
         var (account, user) = fixture.NewAccount(OAuthProvider.Google, _folder.Path("unused-tokens"));
-        var flags = Flags(user.Name, "") with
-        {
-            Email = "ada@gmail.com", ImapProvider = null, ImapHost = null, ImapPort = null, ImapSecurity = null, ImapUsername = null,
-            ImapClientId = null, ImapOAuthDiscoveryUrl = null,
-        };
+        var flags = AddressOnly("ada@gmail.com");
 
         var (code, output) = await GoogleInteractiveAsync(flags, test =>
         {
@@ -196,11 +192,7 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
         test.Input.PushTextWithEnter(account.OAuth.ClientId);
         test.Input.PushKey(ConsoleKey.Enter); // the tenant offered
         using var error = new StringWriter();
-        var flags = Flags(user.Name, "") with
-        {
-            Email = "ada@outlook.com", ImapProvider = null, ImapHost = null, ImapPort = null, ImapSecurity = null, ImapUsername = null,
-            ImapClientId = null, ImapOAuthDiscoveryUrl = null,
-        };
+        var flags = AddressOnly("ada@outlook.com");
 
         int code = await InitCommand.RunAsync(test, error, interactive: true, flags, UserFile, s_program, fixture.Identity.Http, CancellationToken.None).WaitAsync(s_timeout);
 
@@ -239,6 +231,13 @@ public sealed class OAuthInitTests(OAuthMailFixture fixture) : IAsyncLifetime, I
         int code = await init.WaitAsync(s_timeout);
         return (code, test.Output + error);
     }
+
+    /// <summary>No IMAP flags: init on a terminal goes by the address alone.</summary>
+    private InitFlags AddressOnly(string email) => Flags("", "") with
+    {
+        Email = email, ImapProvider = null, ImapHost = null, ImapPort = null, ImapSecurity = null, ImapUsername = null,
+        ImapClientId = null, ImapOAuthDiscoveryUrl = null,
+    };
 
     private InitFlags Flags(string username, string clientId) => new()
     {
