@@ -206,6 +206,7 @@ internal sealed class ImapMailboxSource(
     {
         var deleted = new ConcurrentQueue<string>();
         var followed = new HashSet<IMailFolder>();
+        string? notified = null;
         if (notify)
         {
             // A watched folder created again (after a deletion) is caught up at once, and followed from then on.
@@ -255,7 +256,7 @@ internal sealed class ImapMailboxSource(
 
             if (notify)
             {
-                await NotifyAsync(client, folders, followed, deleted, cancellationToken);
+                notified = await NotifyAsync(client, folders, followed, deleted, notified, cancellationToken);
             }
 
             // One IDLE follows one folder: INBOX where it can (it cannot be deleted or renamed). With NOTIFY the other
@@ -324,9 +325,16 @@ internal sealed class ImapMailboxSource(
     /// Sent) and folders created, deleted or renamed, each of which wakes the loop; a watched folder deleted is queued in
     /// <paramref name="deleted"/>.
     /// </summary>
-    /// <remarks>Set again before every IDLE: a folder created since is then included (<paramref name="followed"/> are hooked once).</remarks>
-    private async Task NotifyAsync(
-        ImapClient client, IReadOnlyList<string> folders, HashSet<IMailFolder> followed, ConcurrentQueue<string> deleted, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Set again only when the folders to read changed (one deleted, or created again): Dovecot, told the same NOTIFY SET
+    /// a second time in a session, reports new mail in the other folders only at its next 30-second check, so the
+    /// user's reply filed into Sent after the first message was learned half a minute late. <paramref name="followed"/>
+    /// are hooked once.
+    /// </remarks>
+    /// <returns>The folders this connection is now told about, for the next call's <paramref name="notified"/>.</returns>
+    private async Task<string> NotifyAsync(
+        ImapClient client, IReadOnlyList<string> folders, HashSet<IMailFolder> followed, ConcurrentQueue<string> deleted, string? notified,
+        CancellationToken cancellationToken)
     {
         var read = new List<(IMailFolder Folder, string Key)>();
         foreach (var name in folders)
@@ -372,6 +380,12 @@ internal sealed class ImapMailboxSource(
             folder.UidNextChanged += OnChange;
         }
 
+        string now = string.Join('\n', read.Select(f => f.Folder.FullName).Order(StringComparer.Ordinal));
+        if (now == notified)
+        {
+            return now;
+        }
+
         List<ImapEventGroup> groups = [new(ImapMailboxFilter.Selected, [new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge])];
         if (read.Count > 0)
         {
@@ -380,6 +394,7 @@ internal sealed class ImapMailboxSource(
 
         groups.Add(new(ImapMailboxFilter.Personal, [ImapEvent.MailboxName]));
         await client.NotifyAsync(status: false, groups, cancellationToken);
+        return now;
     }
 
     /// <summary>Ends the main connection's IDLE (or the next one before it starts) so every folder is caught up.</summary>

@@ -8,19 +8,43 @@ namespace ReplyDrafter.Tests.Imap;
 [Collection(DovecotGroup.Name)]
 public sealed class ImapWatchTests(DovecotServer server)
 {
-    [Fact]
-    public async Task RunAsync_ServerOffersNotify_ReplyInSentLearnedOverTheOneConnection()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Sent Items")] // configured, but the server has only its \Sent folder
+    public async Task RunAsync_ServerOffersNotify_ReplyInSentLearnedOverTheOneConnection(string? sentFolder)
     {
         var user = server.NewUser();
         await server.CreateFolderAsync(user, "Sent");
         int loginsBefore = server.LoginCount(user);
-        var (harness, delivered) = await ReplyFiledIntoSentAsync(user);
+        var (harness, delivered) = await ReplyFiledIntoSentAsync(user, sentFolder);
         using (harness)
         {
             Assert.Equal(("Sent", "my-reply@x"), delivered);
             Assert.Equal(1 + 1, server.LoginCount(user) - loginsBefore); // and the test's own APPEND
             Assert.Contains(harness.Log.Entries, e => e.Message.EndsWith("(IDLE with NOTIFY)", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task RunAsync_ServerOffersNotify_ReplyInSentAfterAnInboxMessageLearnedAtOnceToo()
+    {
+        var user = server.NewUser();
+        await server.CreateFolderAsync(user, "Sent");
+        using var harness = new SourceHarness(server.Options(user), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        using var stop = new CancellationTokenSource();
+        var run = await harness.RunUntilIdleAsync(stop.Token);
+
+        // A message read, and the watch back in IDLE: the Sent folder must still be heard of at once.
+        var idleAgain = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
+        await server.AppendAsync(user, "INBOX", SourceHarness.Mail("question@x", "Question"), DateTimeOffset.UtcNow);
+        await harness.WaitForDeliveredAsync(1);
+        await idleAgain;
+        await server.AppendAsync(user, "Sent", SourceHarness.Mail("my-reply@x", "Re: Question"), DateTimeOffset.UtcNow);
+        await harness.WaitForDeliveredAsync(2);
+
+        Assert.Equal(("Sent", "my-reply@x"), (harness.Delivered[^1].Folder, harness.Delivered[^1].Message.MessageId));
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -53,11 +77,17 @@ public sealed class ImapWatchTests(DovecotServer server)
         using (harness)
         using (stop)
         {
+            var idleAgain = harness.WaitForStateAsync(ImapConnectionStatus.Idle, next: true);
             await RecreateWorkWithMailAsync(user);
             await harness.WaitForDeliveredAsync(2);
-
             Assert.Equal("new@x", harness.Delivered[^1].Message.MessageId);
             Assert.Contains(harness.Log.Entries, e => e.Message.Contains("Work was deleted on the server", StringComparison.Ordinal));
+
+            // Followed again (its NOTIFY set anew): later mail in it is heard of at once too.
+            await idleAgain;
+            await server.AppendAsync(user, "Work", SourceHarness.Mail("later@x"), DateTimeOffset.UtcNow);
+            await harness.WaitForDeliveredAsync(3);
+            Assert.Equal("later@x", harness.Delivered[^1].Message.MessageId);
             await stop.CancelAsync();
             await run.WaitAsync(TimeSpan.FromSeconds(10));
         }
@@ -109,9 +139,11 @@ public sealed class ImapWatchTests(DovecotServer server)
     }
 
     /// <summary>The source idles on INBOX; the user's reply is filed into Sent; the clock never moves (no refresh, no poll).</summary>
-    private async Task<(SourceHarness Harness, (string Folder, string MessageId) Delivered)> ReplyFiledIntoSentAsync(DovecotUser user)
+    private async Task<(SourceHarness Harness, (string Folder, string MessageId) Delivered)> ReplyFiledIntoSentAsync(DovecotUser user, string? sentFolder = null)
     {
-        var harness = new SourceHarness(server.Options(user), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var options = server.Options(user);
+        options.SentFolder = sentFolder;
+        var harness = new SourceHarness(options, new FakeTimeProvider(DateTimeOffset.UtcNow));
         using var stop = new CancellationTokenSource();
         var run = await harness.RunUntilIdleAsync(stop.Token);
 
