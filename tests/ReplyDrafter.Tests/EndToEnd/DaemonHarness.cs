@@ -102,7 +102,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
 
     /// <summary>
     /// Waits, on the file system's events, until <paramref name="folder"/> of the vault holds <paramref name="count"/>
-    /// files: for what the daemon writes without a log line to wake <see cref="ChildDaemon.WaitUntilAsync"/>.
+    /// files: for what the daemon writes without a log line to wake <see cref="RunningDaemon.WaitUntilAsync"/>.
     /// </summary>
     public async Task WaitForFilesAsync(string folder, int count, TimeSpan timeout, string what)
     {

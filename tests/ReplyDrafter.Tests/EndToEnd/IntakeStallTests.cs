@@ -9,7 +9,7 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.EndToEnd;
 
 /// <summary>
-/// <c>run</c> as a child process, the inbox folder and a real Dovecot together, with one model call that does not
+/// <c>run</c> (in the test process; a child process where it is killed), the inbox folder and a real Dovecot together, with one model call that does not
 /// answer: it must cost only its own thread, and a crash in the middle of an IMAP batch must lose nothing.
 /// </summary>
 [Collection(DovecotGroup.Name)]
@@ -24,7 +24,7 @@ public sealed class IntakeStallTests(DovecotServer server)
         var user = await ConfigureAsync(harness, server.NewUser());
         harness.Server.HoldWhen = request => request.SchemaName == "draft-reply" && request.Body.Contains("Zanzibar", StringComparison.Ordinal);
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("IMAP connected", s_timeout);
         harness.Drop(MimeMessageBuilder.ToMe("hung@x", "Zanzibar budget", "Can you send the Q3 budget?", "Alice", "alice@example.com"), "hung.eml");
         await harness.Server.Held.WaitAsync(s_timeout);
@@ -107,7 +107,7 @@ public sealed class IntakeStallTests(DovecotServer server)
         harness.Server.HoldWhen = request => request.SchemaName == "draft-reply" && request.Body.Contains("held-a@x", StringComparison.Ordinal);
         harness.Settings.Add("--Serilog:MinimumLevel:Override:ReplyDrafter.Imap.ImapItemSource=Debug");
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("IMAP connected", s_timeout);
         await server.AppendAsync(user, "INBOX", Question("held-a@x").Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
         await harness.Server.Held.WaitAsync(s_timeout);

@@ -7,7 +7,7 @@ using ReplyDrafter.Tests.TestServer;
 
 namespace ReplyDrafter.Tests.Imap;
 
-/// <summary><c>run</c> as a child process with IMAP on: outages and refused logins, against a real Dovecot.</summary>
+/// <summary><c>run</c> with IMAP on (in the test process; as a child process where it is killed): outages and refused logins, against a real Dovecot.</summary>
 [Collection(DovecotDaemonGroup.Name)]
 public sealed class ImapDaemonTests(DovecotServer server)
 {
@@ -21,7 +21,7 @@ public sealed class ImapDaemonTests(DovecotServer server)
         var down = new System.Runtime.CompilerServices.StrongBox<bool>(true);
         harness.Server.Responder = request => Volatile.Read(ref down.Value) ? FakeLlmReply.Drop() : MailCorpus.Canned(request);
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("IMAP connected", s_timeout);
         await server.AppendAsync(user, "INBOX", Question("d1@example.com").Build(), DateTimeOffset.UtcNow.AddMinutes(-1));
         await daemon.WaitForLogAsync("IMAP message INBOX #1 waits", s_timeout);
@@ -47,7 +47,7 @@ public sealed class ImapDaemonTests(DovecotServer server)
         await server.CreateFolderAsync(user, "Drafts");
         await ConfigureAsync(harness, user with { Password = "not-the-password" }, createDrafts: false);
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("IMAP source is stopped", s_timeout);
         await daemon.WaitForLogAsync("Watching", s_timeout);
         harness.Drop(Question("f1@example.com"), "after.eml");

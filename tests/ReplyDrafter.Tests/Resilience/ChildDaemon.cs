@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace ReplyDrafter.Tests.Resilience;
 
@@ -11,18 +10,12 @@ public sealed class ChildProcessTests;
 /// The built <c>replydrafter.dll</c> running as a child process (<c>dotnet replydrafter.dll ARGS</c>): its output is
 /// captured, and it can be killed outright (SIGKILL, as <c>kill -9</c>) or asked to stop (SIGTERM, as systemd does).
 /// </summary>
-internal sealed class ChildDaemon : IAsyncDisposable
+internal sealed class ChildDaemon : RunningDaemon
 {
     private static readonly Lazy<string> s_program = new(Locate);
 
     private readonly Process _process;
-    private readonly StringBuilder _output = new();
-    private readonly StringBuilder _error = new();
-    private readonly Lock _gate = new();
     private long _peakWorkingSet;
-
-    // Completed (and replaced) whenever the child writes a line or exits: waits wake on events, never on a timer.
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildDaemon(Process process) => _process = process;
 
@@ -31,31 +24,7 @@ internal sealed class ChildDaemon : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public bool HasExited => _process.HasExited;
-
-    /// <summary>Standard output so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _output.ToString();
-            }
-        }
-    }
-
-    /// <summary>Standard error so far (the log lines go there).</summary>
-    public string Error
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _error.ToString();
-            }
-        }
-    }
+    public override bool HasExited => _process.HasExited;
 
     /// <summary>The largest working set seen by <see cref="SampleMemory"/>.</summary>
     public long PeakWorkingSet => Interlocked.Read(ref _peakWorkingSet);
@@ -91,8 +60,8 @@ internal sealed class ChildDaemon : IAsyncDisposable
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var child = new ChildDaemon(process);
-        process.OutputDataReceived += (_, e) => child.Append(child._output, e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(child._error, e.Data);
+        process.OutputDataReceived += (_, e) => child.AppendOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => child.AppendError(e.Data);
         process.Exited += (_, _) => child.Signal();
         process.Start();
         process.BeginOutputReadLine();
@@ -116,14 +85,14 @@ internal sealed class ChildDaemon : IAsyncDisposable
     }
 
     /// <summary>SIGTERM: the polite stop a service manager sends.</summary>
-    public void Terminate()
+    public override void Terminate()
     {
         using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
         kill.WaitForExit();
     }
 
     /// <summary>The exit code; fails the test (with the child's log) when it does not exit in time.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    public override async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         try
@@ -139,90 +108,6 @@ internal sealed class ChildDaemon : IAsyncDisposable
         // Let the redirected streams drain.
         _process.WaitForExit();
         return _process.ExitCode;
-    }
-
-    /// <summary>Waits until the child's log says <paramref name="text"/>; fails with the log when it does not in time.</summary>
-    public Task WaitForLogAsync(string text, TimeSpan timeout) => WaitForAnyLogAsync([text], timeout);
-
-    /// <summary>Waits until the child's log says one of <paramref name="texts"/>, and returns which.</summary>
-    public async Task<string> WaitForAnyLogAsync(IReadOnlyList<string> texts, TimeSpan timeout)
-    {
-        string? seen = null;
-        await WaitUntilAsync(
-            () =>
-            {
-                var log = Error + Output;
-                seen = texts.FirstOrDefault(t => log.Contains(t, StringComparison.Ordinal));
-                return seen is not null;
-            },
-            timeout,
-            $"replydrafter never said \"{string.Join("\" or \"", texts)}\"");
-        return seen!;
-    }
-
-    /// <summary>Waits until the child's log holds <paramref name="text"/> at least <paramref name="count"/> times.</summary>
-    public Task WaitForLogCountAsync(string text, int count, TimeSpan timeout) =>
-        WaitUntilAsync(() => Occurrences(Error + Output, text) >= count, timeout, $"replydrafter said \"{text}\" fewer than {count} times");
-
-    /// <summary>Checks <paramref name="condition"/> each time the child writes a line (or exits) until it holds.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        using var cancel = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            Task changed;
-            lock (_gate)
-            {
-                changed = _changed.Task;
-            }
-
-            if (condition())
-            {
-                return;
-            }
-
-            if (_process.HasExited && changed.IsCompleted)
-            {
-                throw new TimeoutException($"{what} (it exited).\n{Error}");
-            }
-
-            try
-            {
-                await changed.WaitAsync(cancel.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                if (condition())
-                {
-                    return;
-                }
-
-                throw new TimeoutException($"{what} within {timeout} (exited: {_process.HasExited}).\n{Error}");
-            }
-        }
-    }
-
-    private static int Occurrences(string text, string part)
-    {
-        var count = 0;
-        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
-    private void Signal()
-    {
-        TaskCompletionSource done;
-        lock (_gate)
-        {
-            done = _changed;
-            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        done.TrySetResult();
     }
 
     /// <summary>Records the current working set; call it while the child runs.</summary>
@@ -243,7 +128,7 @@ internal sealed class ChildDaemon : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
         {
@@ -251,21 +136,6 @@ internal sealed class ChildDaemon : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private void Append(StringBuilder target, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            target.Append(line).Append('\n');
-        }
-
-        Signal();
     }
 
     private static string DotnetHost() =>

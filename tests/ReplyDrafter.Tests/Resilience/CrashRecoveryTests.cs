@@ -52,7 +52,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
             output.WriteLine($"killed at the first archive move; {harness.InboxLeft().Count} item(s) left");
         }
 
-        await using var final = ChildDaemon.Start(harness.Arguments("run", "--once"));
+        await using var final = InProcessDaemon.Start(harness.Arguments("run", "--once"));
         var code = await final.WaitForExitAsync(s_runTimeout);
         output.WriteLine(final.Error);
 
@@ -79,7 +79,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
 
         // The OS released the lock with the killed process: a new instance works.
         harness.Drop(MailCorpusMessage("after-kill@example.com"), "after-kill.eml");
-        await using var third = ChildDaemon.Start(harness.Arguments("run", "--once"));
+        await using var third = InProcessDaemon.Start(harness.Arguments("run", "--once"));
         Assert.Equal(0, await third.WaitForExitAsync(s_runTimeout));
         Assert.Single(harness.Drafts());
         Assert.Empty(harness.InboxLeft());
@@ -107,7 +107,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"after SIGTERM: {harness.InboxLeft().Count} item(s) left, {harness.Notes().Count} note(s)");
-        await using var final = ChildDaemon.Start(harness.Arguments("run", "--once"));
+        await using var final = InProcessDaemon.Start(harness.Arguments("run", "--once"));
         Assert.True(await final.WaitForExitAsync(s_runTimeout) == 0, final.Error);
         VaultInvariants.AssertComplete(harness.Vault, corpus);
     }

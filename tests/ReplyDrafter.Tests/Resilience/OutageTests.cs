@@ -5,7 +5,6 @@ using Xunit.Abstractions;
 namespace ReplyDrafter.Tests.Resilience;
 
 /// <summary>The daemon while the LLM is gone or refuses: items wait in the inbox, nothing fails, and it catches up.</summary>
-[Collection(nameof(ChildProcessTests))]
 public sealed class OutageTests(ITestOutputHelper output)
 {
     /// <summary>How many rounds the items wait through while the LLM is away (each round is a batch that finds it down).</summary>
@@ -24,7 +23,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         harness.Settings.Add("--ReplyDrafter:Inbox:RescanInterval=00:00:01");
         harness.Settings.Add("--ReplyDrafter:Llm:BreakDuration=00:00:01");
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("Watching", TimeSpan.FromSeconds(30));
         await daemon.WaitForLogCountAsync($"0 done, 0 failed, {corpus.Files.Count} waiting", OutageRounds, s_catchUpTimeout);
 
@@ -59,7 +58,7 @@ public sealed class OutageTests(ITestOutputHelper output)
         corpus.WriteTo(harness.Vault.Layout.Inbox);
         harness.Server.Responder = _ => FakeLlmReply.Unauthorized();
 
-        await using var daemon = ChildDaemon.Start(harness.Arguments("run"));
+        await using var daemon = InProcessDaemon.Start(harness.Arguments("run"));
         await daemon.WaitForLogAsync("wait in the inbox", TimeSpan.FromSeconds(30));
         await Task.Delay(500);
 
