@@ -30,6 +30,7 @@ internal sealed class ProviderRateLimits : IDisposable
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _nextScoutAt = DateTimeOffset.MinValue;
     private bool _headersIgnored;
+    private long _onTheWire;
     private int _contradictions;
 
     public ProviderRateLimits(IOptions<LlmOptions> options, TimeProvider time, ILogger<ProviderRateLimits> logger)
@@ -237,6 +238,16 @@ internal sealed class ProviderRateLimits : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Requests sent whose answer has not been learnt from yet. A simulation on a fake clock moves time only while this
+    /// is zero, so a request's real trip over the network takes no simulated time.
+    /// </summary>
+    public long OnTheWire => Interlocked.Read(ref _onTheWire);
+
+    public void Departed() => Interlocked.Increment(ref _onTheWire);
+
+    public void Settled() => Interlocked.Decrement(ref _onTheWire);
 
     /// <summary>A request got no answer at all: nothing learnt, but nobody should keep waiting for the first answer.</summary>
     public void NoAnswer() => _firstAnswer.TrySetResult();

@@ -9,18 +9,26 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
         double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
         var ticket = await limits.PaceAsync(estimatedTokens, cancellationToken);
         long sequence = limits.Concurrency.Sending();
-        HttpResponseMessage response;
+        limits.Departed();
         try
         {
-            response = await base.SendAsync(request, cancellationToken);
-        }
-        catch
-        {
-            limits.NoAnswer();
-            throw;
-        }
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken);
+            }
+            catch
+            {
+                limits.NoAnswer();
+                throw;
+            }
 
-        limits.Observe(response, sequence, ticket);
-        return response;
+            limits.Observe(response, sequence, ticket);
+            return response;
+        }
+        finally
+        {
+            limits.Settled();
+        }
     }
 }

@@ -295,7 +295,7 @@ public sealed class ProviderRateLimitsTests
         var started = time.GetUtcNow();
 
         var calls = Task.WhenAll(Enumerable.Range(0, 12).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)));
-        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
+        var responses = await llm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
 
         Assert.Equal(12, responses.Length);
         // At most one early step on this test's coarse clock (see SendAsync_FixedWindowHeaders_UsesTheWholeWindow).
@@ -351,7 +351,7 @@ public sealed class ProviderRateLimitsTests
         var started = time.GetUtcNow();
 
         var calls = Task.WhenAll(Enumerable.Range(0, 20).Select(_ => llm.Client.SendAsync(LlmTestSupport.DraftRequest(options), CancellationToken.None)));
-        var responses = await TestLlm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
+        var responses = await llm.DriveAsync(time, calls, TimeSpan.FromMilliseconds(2));
 
         Assert.Equal(20, responses.Length);
         // On this test's clock a request's trip to the server takes several 2 ms steps, so the first step back at a
