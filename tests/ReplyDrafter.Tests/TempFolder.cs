@@ -2,12 +2,12 @@ using System.Text;
 
 namespace ReplyDrafter.Tests;
 
-/// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose. The one temp folder of the tests.</summary>
+/// <summary>A fresh folder under <see cref="TestScratch"/>, deleted with everything in it on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
     public TempFolder()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N"));
+        Path = TestScratch.NewPath();
         Directory.CreateDirectory(Path);
     }
 

@@ -7,7 +7,7 @@ internal sealed class TempVault : IDisposable
 {
     public TempVault()
     {
-        Root = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N"));
+        Root = TestScratch.NewPath();
         Directory.CreateDirectory(Root);
         Layout = new VaultLayout(Root, new FolderOptions());
         Directory.CreateDirectory(Layout.Inbox);

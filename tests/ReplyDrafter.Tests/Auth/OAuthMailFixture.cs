@@ -14,7 +14,7 @@ public sealed class OAuthMailGroup : ICollectionFixture<OAuthMailFixture>
 /// <summary>The test authority and a Dovecot whose oauth2 passdb asks it (RFC 7662 over HTTPS), shared by the collection.</summary>
 public sealed class OAuthMailFixture : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "replydrafter-oauth", Guid.NewGuid().ToString("N"));
+    private readonly string _folder = TestScratch.Combine("oauth", Guid.NewGuid().ToString("N"));
 
     public OAuthTestServer Identity { get; private set; } = null!;
 

@@ -8,7 +8,7 @@ namespace ReplyDrafter.Tests.Hosting;
 /// </summary>
 internal static class IsolatedUserSettings
 {
-    public static readonly string ConfigHome = Path.Combine(Path.GetTempPath(), "replydrafter-tests", "config-home-" + Environment.ProcessId);
+    public static readonly string ConfigHome = TestScratch.Combine("config-home-" + Environment.ProcessId);
 
 #pragma warning disable CA2255 // Module initializers are meant for exactly this: before any test, once.
     [ModuleInitializer]

@@ -40,7 +40,7 @@ public sealed partial class DovecotServer
     /// <summary>The storage quota of <see cref="NewQuotaUser"/>'s users.</summary>
     public const int QuotaBytes = 16 * 1024;
 
-    public string Root { get; } = Path.Combine(Path.GetTempPath(), "replydrafter-dovecot", Guid.NewGuid().ToString("N"));
+    public string Root { get; } = TestScratch.Combine("dovecot", Guid.NewGuid().ToString("N"));
 
     public int Port { get; private set; }
 

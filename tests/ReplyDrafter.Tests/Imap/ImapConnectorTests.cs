@@ -47,7 +47,7 @@ public sealed class ImapConnectorTests(DovecotServer server)
     {
         var user = server.NewUser();
         var options = server.Options(user);
-        string file = Path.Combine(Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N") + ".secret");
+        string file = TestScratch.NewPath(".secret");
         Security.TestSecrets.Write(file, user.Password + "\n");
         options.Password = null;
         options.PasswordFile = file;

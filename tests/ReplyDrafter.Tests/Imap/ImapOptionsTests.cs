@@ -135,7 +135,7 @@ public sealed class ImapOptionsTests
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         services.AddLogging();
-        string db = Path.Combine(Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N"), "imap.db");
+        string db = Path.Combine(TestScratch.NewPath(), "imap.db");
         services.AddImap(_ => db);
         return services.BuildServiceProvider();
     }

@@ -9,7 +9,7 @@ namespace ReplyDrafter.Tests.Imap;
 /// <summary>A mailbox source on one Dovecot user, with its own state file, recording what it hands over.</summary>
 internal sealed class SourceHarness : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "replydrafter-tests", Guid.NewGuid().ToString("N"));
+    private readonly string _folder = TestScratch.NewPath();
     private readonly ConcurrentQueue<ImapMessage> _delivered = new();
     private readonly Lock _gate = new();
     private readonly List<(int Count, TaskCompletionSource Done)> _waiters = [];
