@@ -65,7 +65,7 @@ public sealed class ImapResponseBoundTests
         await using var server = new HostileImapServer(bigLiteral: false);
         using var harness = new SourceHarness(For(server), new FakeTimeProvider(DateTimeOffset.UtcNow));
 
-        await Assert.ThrowsAnyAsync<Exception>(() => harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default).WaitAsync(TimeSpan.FromSeconds(10)));
+        await Assert.ThrowsAnyAsync<Exception>(() => harness.Source.CatchUpOnceAsync(harness.ConsumeAsync, default).WaitAsync(TimeSpan.FromSeconds(30)));
 
         Assert.Contains("MaxResponseBytes", harness.State.Current.Reason ?? "", StringComparison.Ordinal);
         Assert.Empty(harness.Delivered);
