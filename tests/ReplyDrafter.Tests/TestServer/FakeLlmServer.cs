@@ -31,6 +31,7 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     public const string Fingerprint = "fp_fake_0001";
 
+    private readonly ConcurrentQueue<DateTimeOffset> _acceptedAt = new();
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<FakeLlmReply> _faults = new();
     private readonly ConcurrentQueue<FakeLlmRequest> _requests = new();
@@ -92,6 +93,9 @@ public sealed class FakeLlmServer : IAsyncDisposable
 
     /// <summary>Chat requests answered 429 by <see cref="RateLimit"/>.</summary>
     public int RateLimitedCount => Volatile.Read(ref _rateLimited);
+
+    /// <summary>When each request the rate limit let through was taken (on <see cref="Clock"/>), in order.</summary>
+    public IReadOnlyList<DateTimeOffset> AcceptedAt => [.. _acceptedAt];
 
 
     public IReadOnlyList<FakeLlmRequest> Requests => [.. _requests];
@@ -319,6 +323,11 @@ public sealed class FakeLlmServer : IAsyncDisposable
         {
             var now = Clock.GetUtcNow();
             var (allowed, remaining, reset, retryAfter) = limit.Window is { } window ? TakeFromWindow(limit, window, now) : TakeFromBucket(limit, now);
+            if (allowed)
+            {
+                _acceptedAt.Enqueue(now);
+            }
+
             var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
             if (limit.SendHeaders)
             {
