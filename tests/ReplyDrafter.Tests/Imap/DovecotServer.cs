@@ -177,7 +177,35 @@ public sealed partial class DovecotServer
             : throw new InvalidOperationException($"The Dovecot fixture made {_quotaUsers.Count} quota users; raise QuotaUserPool.");
     }
 
-    /// <summary>How many times the user logged in so far, from Dovecot's log.</summary>
+    /// <summary>
+    /// How many times the user logged in, from Dovecot's log, once it shows at least <paramref name="atLeast"/>: Dovecot's
+    /// log process writes a login's line a moment after the login, so a count read at once can miss the latest one.
+    /// Waits on the log file's changes, up to 10 s; then returns what it shows.
+    /// </summary>
+    public async Task<int> LoginCountAsync(DovecotUser user, int atLeast)
+    {
+        using var changed = new SemaphoreSlim(0);
+        using var watcher = new FileSystemWatcher(Path.GetDirectoryName(LogPath)!, Path.GetFileName(LogPath));
+        watcher.Changed += (_, _) => changed.Release();
+        watcher.EnableRaisingEvents = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int count;
+        while ((count = LoginCount(user)) < atLeast)
+        {
+            try
+            {
+                await changed.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return LoginCount(user);
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>How many times the user logged in so far, from Dovecot's log (see <see cref="LoginCountAsync"/>).</summary>
     public int LoginCount(DovecotUser user)
     {
         string marker = $"Login: user=<{user.Name}>,";

@@ -15,12 +15,12 @@ public sealed class ImapWatchTests(DovecotServer server)
     {
         var user = server.NewUser();
         await server.CreateFolderAsync(user, "Sent");
-        int loginsBefore = server.LoginCount(user);
         var (harness, delivered) = await ReplyFiledIntoSentAsync(user, sentFolder);
         using (harness)
         {
             Assert.Equal(("Sent", "my-reply@x"), delivered);
-            Assert.Equal(1 + 1, server.LoginCount(user) - loginsBefore); // and the test's own APPEND
+            // The folder's creation, the watch's one connection, and the test's own APPEND.
+            Assert.Equal(1 + 1 + 1, await server.LoginCountAsync(user, 3));
             Assert.Contains(harness.Log.Entries, e => e.Message.EndsWith("(IDLE with NOTIFY)", StringComparison.Ordinal));
         }
     }
@@ -59,12 +59,12 @@ public sealed class ImapWatchTests(DovecotServer server)
             await client.DisconnectAsync(true);
         }
 
-        int loginsBefore = server.LoginCount(user);
         var (harness, delivered) = await ReplyFiledIntoSentAsync(user);
         using (harness)
         {
             Assert.Equal(("Sent", "my-reply@x"), delivered);
-            Assert.Equal(2 + 1, server.LoginCount(user) - loginsBefore); // and the test's own APPEND
+            // The folder's creation, the watch's two connections, and the test's own APPEND.
+            Assert.Equal(1 + 2 + 1, await server.LoginCountAsync(user, 4));
             Assert.Contains(harness.Log.Entries, e => e.Message.EndsWith("(IDLE)", StringComparison.Ordinal));
         }
     }
