@@ -9,8 +9,9 @@ using ReplyDrafter.Tests.TestServer;
 namespace ReplyDrafter.Tests.EndToEnd;
 
 /// <summary>
-/// <c>run</c> (in the test process; a child process where it is killed), the inbox folder and a real Dovecot together, with one model call that does not
-/// answer: it must cost only its own thread, and a crash in the middle of an IMAP batch must lose nothing.
+/// <c>run</c> (in the test process; a child process where it is killed), the inbox folder and a real Dovecot together,
+/// with one model call that does not answer: it must cost only its own thread, and a crash in the middle of an IMAP
+/// batch must lose nothing.
 /// </summary>
 [Collection(DovecotGroup.Name)]
 public sealed class IntakeStallTests(DovecotServer server)

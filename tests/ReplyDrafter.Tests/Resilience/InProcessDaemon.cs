@@ -7,8 +7,9 @@ namespace ReplyDrafter.Tests.Resilience;
 
 /// <summary>
 /// <c>replydrafter ARGS</c> run inside the test process through the same command line and <c>AddReplyDrafter()</c> as
-/// Program.cs (telemetry left out: the telemetry tests listen process-wide), its output and log lines captured: for a daemon test that needs no process of its own (no kill, no environment of its
-/// own). A child process costs a few seconds of start-up and compilation that the test process has already paid.
+/// Program.cs (telemetry left out: the telemetry tests listen process-wide), its output and log lines captured. For a
+/// daemon test that needs no process of its own (no kill, no signal, no environment of its own): a child process costs
+/// a few seconds of start-up and compilation that the test process has already paid.
 /// <see cref="Terminate"/> stops the host the way SIGTERM does (<see cref="IHostApplicationLifetime.StopApplication"/>).
 /// </summary>
 internal sealed class InProcessDaemon : RunningDaemon

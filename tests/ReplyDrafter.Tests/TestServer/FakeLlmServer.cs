@@ -97,7 +97,6 @@ public sealed class FakeLlmServer : IAsyncDisposable
     /// <summary>When each request the rate limit let through was taken (on <see cref="Clock"/>), in order.</summary>
     public IReadOnlyList<DateTimeOffset> AcceptedAt => [.. _acceptedAt];
 
-
     public IReadOnlyList<FakeLlmRequest> Requests => [.. _requests];
 
     public IReadOnlyList<FakeLlmRequest> ChatRequests => [.. _requests.Where(r => r.IsChat)];
