@@ -13,9 +13,13 @@ internal static class ConnectionChecks
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The models a local Ollama has pulled (<c>/api/tags</c>); empty when it does not answer.</summary>
+    /// <remarks>
+    /// The same patience as the other checks: a refused connection returns at once, and a busy machine or an Ollama on
+    /// another host may take seconds to answer (3 s proved too short while other work ran).
+    /// </remarks>
     public static async Task<IReadOnlyList<string>> OllamaModelsAsync(Uri ollama, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        using var http = new HttpClient { Timeout = Timeout };
         try
         {
             var tags = await http.GetFromJsonAsync<OllamaTags>(new Uri(ollama, "/api/tags"), cancellationToken);
