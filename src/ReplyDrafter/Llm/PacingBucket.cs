@@ -14,6 +14,9 @@ namespace ReplyDrafter.Llm;
 /// holds the limit minus what we sent since, which is what comes back, so nothing overflows. It is only burstier.
 /// A reading describes the server when it received the request, so it is anchored at the request's send time and our
 /// own count at that moment (<see cref="PacingTicket"/>), not at the answer's arrival (which may be much later).
+/// Requests sent together reach the server in a slightly different order, and their trips differ: within one step the
+/// readings are checked against each other (one counted after a later one is subtracted from that one's figure), and the
+/// step keeps the latest end its readings show (the shortest trip).
 /// System.Threading.RateLimiting's limiters have a fixed size and period and cannot be told what the server says is left.
 /// </remarks>
 internal sealed class PacingBucket
@@ -27,6 +30,10 @@ internal sealed class PacingBucket
     private double _taken;
     private DateTimeOffset _anchoredAt;
     private DateTimeOffset _resetAt;
+    private DateTimeOffset _anchorEndsAt;
+    private DateTimeOffset _anchorStepAt;
+    private double _anchorRemaining;
+    private readonly List<(DateTimeOffset SentAt, double Remaining, double Cost)> _stepReadings = [];
     private TimeSpan _longestReset;
     private TimeSpan _extraMargin;
 
@@ -69,13 +76,32 @@ internal sealed class PacingBucket
 
     /// <summary>
     /// Learns from the answer to a request sent at <paramref name="sentAt"/> when <see cref="Taken"/> was
-    /// <paramref name="takenAtSend"/> (its own cost included). An answer to a request older than the last reading's says
-    /// less than that one, and is ignored.
+    /// <paramref name="takenAtSend"/> (its own cost included), of <paramref name="cost"/>. The reading of the latest
+    /// request sent is the one held; an answer to an older request says less, and only corrects it when the server
+    /// counted the two in the other order.
     /// </summary>
-    public void Observe(RateLimitReading reading, DateTimeOffset sentAt, double takenAtSend, DateTimeOffset now)
+    public void Observe(RateLimitReading reading, DateTimeOffset sentAt, double takenAtSend, double cost, DateTimeOffset now)
     {
+        var reset = reading.Reset ?? AssumedReset;
+        var endsAt = sentAt + reset;
+
+        // Readings for the step not yet taken: a window's end, as far as the trips to the server blur it (on a bucket
+        // only readings the server counted within a trip's time of each other).
+        bool sameStep = Known && now < _anchorStepAt && (endsAt - _anchorEndsAt).Duration() <= Transit;
         if (Known && sentAt < _anchoredAt)
         {
+            // Counted after the reading held although sent before it: that reading took it for counted already.
+            if (sameStep)
+            {
+                if (reading.Remaining < _anchorRemaining)
+                {
+                    _available -= cost;
+                    _comesBack += cost;
+                }
+
+                Remember(sentAt, reading.Remaining, cost);
+            }
+
             return;
         }
 
@@ -85,16 +111,48 @@ internal sealed class PacingBucket
             return;
         }
 
-        var reset = reading.Reset ?? AssumedReset;
+        // A request's trip to the server makes its reset look earlier on our clock by as much as the trip took. Of the
+        // readings for a step not yet taken, the latest end is the nearest to the truth (the shortest trip): a later
+        // reading never brings the step forward. On a bucket a later reading's end is never earlier anyway.
+        bool pending = Known && now < _anchorStepAt && endsAt < _anchorEndsAt && _anchorEndsAt - endsAt <= _longestReset / 10;
         _limit = limit;
         _anchoredAt = sentAt;
+        _anchorEndsAt = pending ? _anchorEndsAt : endsAt;
         _longestReset = reset > _longestReset ? reset : _longestReset;
-        _available = reading.Remaining - Math.Max(0, _taken - takenAtSend);
+        // Requests reach the server in an order a little different from the one they left in: those of this step sent
+        // before this one but counted after it (less left) are still here in its figure.
+        if (!sameStep)
+        {
+            _stepReadings.Clear();
+        }
+
+        double countedLater = 0;
+        foreach (var earlier in _stepReadings)
+        {
+            countedLater += earlier.SentAt < sentAt && earlier.Remaining < reading.Remaining ? earlier.Cost : 0;
+        }
+
+        _available = reading.Remaining - Math.Max(0, _taken - takenAtSend) - countedLater;
+        _anchorRemaining = reading.Remaining;
         // Without the limit (Azure's remaining alone) the most ever seen left stands for it, and all of it comes back.
-        _comesBack = reading.Limit > 0 ? limit - reading.Remaining : limit;
-        _resetAt = sentAt + reset + Margin(reset);
+        _comesBack = (reading.Limit > 0 ? limit - reading.Remaining : limit) + countedLater;
+        Remember(sentAt, reading.Remaining, cost);
+        _resetAt = pending ? _anchorStepAt : endsAt + Margin(reset);
+        _anchorStepAt = _resetAt;
         PerSecond = _comesBack > 0 && reset > TimeSpan.Zero ? _comesBack / reset.TotalSeconds : PerSecond;
         StepIfDue(now);
+    }
+
+    /// <summary>What the step's readings said, to find those the server counted in another order than they left in.</summary>
+    private void Remember(DateTimeOffset sentAt, double remaining, double cost)
+    {
+        // A step rarely holds more readings than this; past it the oldest say the least.
+        if (_stepReadings.Count == 256)
+        {
+            _stepReadings.RemoveAt(0);
+        }
+
+        _stepReadings.Add((sentAt, remaining, cost));
     }
 
     /// <summary>After a 429: nothing is left until <paramref name="until"/> (the server's wait, or the reading's reset).</summary>
@@ -137,6 +195,9 @@ internal sealed class PacingBucket
     /// 1 or 10 seconds, so the shorter is assumed (a 429's retry-after corrects it).
     /// </summary>
     private static TimeSpan AssumedReset => TimeSpan.FromSeconds(1);
+
+    /// <summary>How far apart two readings of the same moment on the server may lie on our clock.</summary>
+    private TimeSpan Transit => MinimumMargin + _extraMargin;
 
     private TimeSpan Margin(TimeSpan reset)
     {

@@ -182,12 +182,12 @@ internal sealed class ProviderRateLimits : IDisposable
             {
                 if (requests is { } r)
                 {
-                    _requests.Observe(r, ticket.SentAt, ticket.RequestsTaken, now);
+                    _requests.Observe(r, ticket.SentAt, ticket.RequestsTaken, 1, now);
                 }
 
                 if (tokens is { } t)
                 {
-                    _tokens.Observe(t, ticket.SentAt, ticket.TokensTaken, now);
+                    _tokens.Observe(t, ticket.SentAt, ticket.TokensTaken, ticket.EstimatedTokens, now);
                 }
             }
 

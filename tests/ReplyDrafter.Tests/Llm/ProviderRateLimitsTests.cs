@@ -142,6 +142,90 @@ public sealed class ProviderRateLimitsTests
     }
 
     [Fact]
+    public async Task Observe_LatestRequestCountedBeforeEarlierOnes_TheyAreSubtractedFromItsFigure()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        // A window of 10 with its end 1 s away; three requests go, a millisecond apart.
+        using var fresh = Requests(10, 10, "1s");
+        limits.Observe(fresh, 1);
+        var sent = new List<PacingTicket>();
+        for (int i = 0; i < 3; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            sent.Add(await limits.PaceAsync(0, CancellationToken.None));
+        }
+
+        // The server counted the third first (9 left), then the first (8), then the second (7); the answers come in
+        // the order sent. The third's figure alone would let 9 more go, but only 7 are left.
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        using var first = Requests(10, 8, "797ms");
+        using var second = Requests(10, 7, "796ms");
+        using var third = Requests(10, 9, "795ms");
+        limits.Observe(first, 2, sent[0]);
+        limits.Observe(second, 3, sent[1]);
+        limits.Observe(third, 4, sent[2]);
+
+        for (int i = 0; i < 7; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
+        }
+
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task Observe_EarlierRequestAnsweredLaterWasCountedLater_OneLessLeft()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var fresh = Requests(10, 10, "1s");
+        limits.Observe(fresh, 1);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var earlier = await limits.PaceAsync(0, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var later = await limits.PaceAsync(0, CancellationToken.None);
+
+        // The later request's answer comes first (9 left after it); the earlier one was counted after it (8 left).
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        using var laterAnswer = Requests(10, 9, "998ms");
+        using var earlierAnswer = Requests(10, 8, "999ms");
+        limits.Observe(laterAnswer, 3, later);
+        limits.Observe(earlierAnswer, 2, earlier);
+
+        for (int i = 0; i < 8; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
+        }
+
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+    }
+
+    [Fact]
+    public async Task Observe_LaterReadingsEndLooksEarlierAfterALongerTrip_TheStepKeepsTheLatestEnd()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        var start = time.GetUtcNow();
+        using var fresh = Requests(10, 10, "1s");
+        limits.Observe(fresh, 1);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        var slow = await limits.PaceAsync(0, CancellationToken.None);
+
+        // The window ends 1 s after the start; this request took 30 ms to get there, so its reset (950 ms left when it
+        // arrived) reads as an end 30 ms early on our clock. The step waits for the end the first reading showed.
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        using var none = Requests(10, 0, "950ms");
+        limits.Observe(none, 2, slow);
+
+        var next = limits.PaceAsync(0, CancellationToken.None);
+        time.Advance(start + TimeSpan.FromMilliseconds(1000) - time.GetUtcNow());
+        Assert.False(next.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(20));
+        await next;
+    }
+
+    [Fact]
     public void Requests_AzureRemainingOnly_ReadsWithoutLimitOrReset()
     {
         using var answer = Answer(HttpStatusCode.OK, ("x-ratelimit-remaining-requests", "7"));
