@@ -27,6 +27,7 @@ internal sealed class ProviderRateLimits : IDisposable
     private readonly PacingBucket _requests = new();
     private readonly PacingBucket _tokens = new();
     private readonly TaskCompletionSource _firstAnswer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _readingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _nextScoutAt = DateTimeOffset.MinValue;
     private bool _headersIgnored;
@@ -119,7 +120,15 @@ internal sealed class ProviderRateLimits : IDisposable
                 }
             }
 
-            await Task.Delay(wait, _time, cancellationToken);
+            // An answer's reading may show room before the wait is over (a bucket refilled sooner than the step).
+            Task changed;
+            lock (_lock)
+            {
+                changed = _readingChanged.Task;
+            }
+
+            await Task.WhenAny(changed, Task.Delay(wait, _time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -188,6 +197,12 @@ internal sealed class ProviderRateLimits : IDisposable
                 if (tokens is { } t)
                 {
                     _tokens.Observe(t, ticket.SentAt, ticket.TokensTaken, ticket.EstimatedTokens, now);
+                }
+
+                if (requests is not null || tokens is not null)
+                {
+                    _readingChanged.TrySetResult();
+                    _readingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
             }
 

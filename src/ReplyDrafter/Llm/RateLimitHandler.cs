@@ -5,6 +5,13 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // The start-up probe lists models (GET /models): not a model call, not counted against the model's limits, and
+        // its answer carries no figures, so it neither waits for pacing nor stands in for the first batch's scout.
+        if (request.Method == HttpMethod.Get)
+        {
+            return await base.SendAsync(request, cancellationToken);
+        }
+
         // About four characters a token: the same rule of thumb providers use to estimate a request before counting it.
         double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
         var ticket = await limits.PaceAsync(estimatedTokens, cancellationToken);

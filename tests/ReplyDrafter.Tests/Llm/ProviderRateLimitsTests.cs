@@ -226,6 +226,47 @@ public sealed class ProviderRateLimitsTests
     }
 
     [Fact]
+    public async Task PaceAsync_WaitingForTheStepWhenAReadingShowsRoom_GoesAtOnce()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var none = Requests(10, 0, "1s");
+        limits.Observe(none, 1);
+        var waiting = limits.PaceAsync(0, CancellationToken.None);
+
+        // A bucket refilled before the step: the next answer says 3 are there, and the waiting request need not sleep on.
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.False(waiting.IsCompleted);
+        using var room = Requests(10, 3, "700ms");
+        limits.Observe(room, 2);
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task SendAsync_ProbeAnswered_StillOneScoutBeforeTheLimitsAreKnown()
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var invoker = new HttpMessageInvoker(new RateLimitHandler(limits, new NoFigures()));
+
+        // The start-up probe lists models: its answer says nothing about the model's limits.
+        using var probe = new HttpRequestMessage(HttpMethod.Get, "http://127.0.0.1:9/v1/models");
+        using var listed = await invoker.SendAsync(probe, CancellationToken.None);
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+    }
+
+    /// <summary>A server that answers everything with 200 and no rate-limit headers.</summary>
+    private sealed class NoFigures : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { RequestMessage = request });
+    }
+
+    [Fact]
     public void Requests_AzureRemainingOnly_ReadsWithoutLimitOrReset()
     {
         using var answer = Answer(HttpStatusCode.OK, ("x-ratelimit-remaining-requests", "7"));
