@@ -10,19 +10,32 @@ namespace ReplyDrafter.Auth;
 /// </summary>
 internal sealed class LoopbackRedirect : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
 
     public LoopbackRedirect()
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        // HttpListener takes no port 0: a free port is found first, and another program may take it in between.
+        for (int attempt = 1; ; attempt++)
         {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
 
-        RedirectUri = $"http://127.0.0.1:{Port}/";
-        _listener.Prefixes.Add(RedirectUri);
-        _listener.Start();
+            RedirectUri = $"http://127.0.0.1:{Port}/";
+            _listener = new HttpListener();
+            _listener.Prefixes.Add(RedirectUri);
+            try
+            {
+                _listener.Start();
+                return;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                ((IDisposable)_listener).Dispose();
+            }
+        }
     }
 
     public int Port { get; }
