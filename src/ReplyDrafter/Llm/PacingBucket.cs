@@ -15,8 +15,9 @@ namespace ReplyDrafter.Llm;
 /// A reading describes the server when it received the request, so it is anchored at the request's send time and our
 /// own count at that moment (<see cref="PacingTicket"/>), not at the answer's arrival (which may be much later).
 /// Requests sent together reach the server in a slightly different order, and their trips differ: within one step the
-/// readings are checked against each other (one counted after a later one is subtracted from that one's figure), and the
-/// step keeps the latest end its readings show (the shortest trip).
+/// readings are checked against each other (one counted after a later one is subtracted from that one's figure; one
+/// still on its way is held back until its answer says which it was), and the step keeps the latest end its readings
+/// show (the shortest trip).
 /// System.Threading.RateLimiting's limiters have a fixed size and period and cannot be told what the server says is left.
 /// </remarks>
 internal sealed class PacingBucket
@@ -33,11 +34,18 @@ internal sealed class PacingBucket
     private DateTimeOffset _anchorEndsAt;
     private DateTimeOffset _anchorStepAt;
     private double _anchorRemaining;
+    private double _heldBack;
     private readonly List<(DateTimeOffset SentAt, double Remaining, double Cost)> _stepReadings = [];
     private TimeSpan _longestReset;
     private TimeSpan _extraMargin;
 
     public bool Known => _limit > 0;
+
+    /// <summary>
+    /// A request as it left: when, <see cref="Taken"/> then (its own cost included), its cost, and the cost of those
+    /// sent before it still unanswered.
+    /// </summary>
+    public readonly record struct Sent(DateTimeOffset At, double TakenAtSend, double Cost, double EarlierInFlight);
 
     /// <summary>What has been counted out so far (estimates for tokens); a request keeps its value to anchor its answer.</summary>
     public double Taken => _taken;
@@ -75,31 +83,28 @@ internal sealed class PacingBucket
     }
 
     /// <summary>
-    /// Learns from the answer to a request sent at <paramref name="sentAt"/> when <see cref="Taken"/> was
-    /// <paramref name="takenAtSend"/> (its own cost included), of <paramref name="cost"/>. The reading of the latest
-    /// request sent is the one held; an answer to an older request says less, and only corrects it when the server
-    /// counted the two in the other order.
+    /// Learns from the answer to the request <paramref name="sent"/>. The reading of the latest request sent is the one
+    /// held; an answer to an older request says less, and only corrects it when the server counted the two in the other
+    /// order.
     /// </summary>
-    public void Observe(RateLimitReading reading, DateTimeOffset sentAt, double takenAtSend, double cost, DateTimeOffset now)
+    public void Observe(RateLimitReading reading, Sent sent, DateTimeOffset now)
     {
         var reset = reading.Reset ?? AssumedReset;
-        var endsAt = sentAt + reset;
+        var endsAt = sent.At + reset;
 
         // Readings for the step not yet taken: a window's end, as far as the trips to the server blur it (on a bucket
         // only readings the server counted within a trip's time of each other).
         bool sameStep = Known && now < _anchorStepAt && (endsAt - _anchorEndsAt).Duration() <= Transit;
-        if (Known && sentAt < _anchoredAt)
+        if (Known && sent.At < _anchoredAt)
         {
-            // Counted after the reading held although sent before it: that reading took it for counted already.
+            if (now < _anchorStepAt)
+            {
+                Settle(sent.Cost, countedAfter: sameStep && reading.Remaining < _anchorRemaining);
+            }
+
             if (sameStep)
             {
-                if (reading.Remaining < _anchorRemaining)
-                {
-                    _available -= cost;
-                    _comesBack += cost;
-                }
-
-                Remember(sentAt, reading.Remaining, cost);
+                Remember(sent.At, reading.Remaining, sent.Cost);
             }
 
             return;
@@ -116,31 +121,46 @@ internal sealed class PacingBucket
         // reading never brings the step forward. On a bucket a later reading's end is never earlier anyway.
         bool pending = Known && now < _anchorStepAt && endsAt < _anchorEndsAt && _anchorEndsAt - endsAt <= _longestReset / 10;
         _limit = limit;
-        _anchoredAt = sentAt;
+        _anchoredAt = sent.At;
         _anchorEndsAt = pending ? _anchorEndsAt : endsAt;
         _longestReset = reset > _longestReset ? reset : _longestReset;
-        // Requests reach the server in an order a little different from the one they left in: those of this step sent
-        // before this one but counted after it (less left) are still here in its figure.
         if (!sameStep)
         {
             _stepReadings.Clear();
         }
 
+        // Requests reach the server in an order a little different from the one they left in, so this figure may
+        // still count as left some sent before it: those of this step already answered and counted after it (less
+        // left), and any still on their way. The latter are held back until their answers say which they were.
         double countedLater = 0;
         foreach (var earlier in _stepReadings)
         {
-            countedLater += earlier.SentAt < sentAt && earlier.Remaining < reading.Remaining ? earlier.Cost : 0;
+            countedLater += earlier.SentAt < sent.At && earlier.Remaining < reading.Remaining ? earlier.Cost : 0;
         }
 
-        _available = reading.Remaining - Math.Max(0, _taken - takenAtSend) - countedLater;
+        _heldBack = sent.EarlierInFlight;
+        _available = reading.Remaining - Math.Max(0, _taken - sent.TakenAtSend) - countedLater - _heldBack;
         _anchorRemaining = reading.Remaining;
         // Without the limit (Azure's remaining alone) the most ever seen left stands for it, and all of it comes back.
-        _comesBack = (reading.Limit > 0 ? limit - reading.Remaining : limit) + countedLater;
-        Remember(sentAt, reading.Remaining, cost);
+        _comesBack = (reading.Limit > 0 ? limit - reading.Remaining : limit) + countedLater + _heldBack;
+        Remember(sent.At, reading.Remaining, sent.Cost);
         _resetAt = pending ? _anchorStepAt : endsAt + Margin(reset);
         _anchorStepAt = _resetAt;
         PerSecond = _comesBack > 0 && reset > TimeSpan.Zero ? _comesBack / reset.TotalSeconds : PerSecond;
         StepIfDue(now);
+    }
+
+    /// <summary>
+    /// The answer to a request sent before the reading held: counted after it, it stays gone (held back already, or
+    /// subtracted now); counted before it (or in another step), what was held back for it is there again.
+    /// </summary>
+    private void Settle(double cost, bool countedAfter)
+    {
+        double held = Math.Min(cost, _heldBack);
+        _heldBack -= held;
+        double change = countedAfter ? -(cost - held) : held;
+        _available += change;
+        _comesBack -= change;
     }
 
     /// <summary>What the step's readings said, to find those the server counted in another order than they left in.</summary>

@@ -32,6 +32,9 @@ internal sealed class ProviderRateLimits : IDisposable
     private DateTimeOffset _nextScoutAt = DateTimeOffset.MinValue;
     private bool _headersIgnored;
     private long _onTheWire;
+
+    /// <summary>Requests sent and not yet answered (at most <c>MaxConcurrency</c>).</summary>
+    private readonly List<PacingTicket> _travelling = [];
     private int _contradictions;
 
     public ProviderRateLimits(IOptions<LlmOptions> options, TimeProvider time, ILogger<ProviderRateLimits> logger)
@@ -189,14 +192,26 @@ internal sealed class ProviderRateLimits : IDisposable
 
             if (!_headersIgnored && !contradicted)
             {
+                // Requests sent before this one and still on their way may reach the server after it.
+                double earlierRequests = 0;
+                double earlierTokens = 0;
+                foreach (var other in _travelling)
+                {
+                    if (other.RequestsTaken < ticket.RequestsTaken)
+                    {
+                        earlierRequests += 1;
+                        earlierTokens += other.EstimatedTokens;
+                    }
+                }
+
                 if (requests is { } r)
                 {
-                    _requests.Observe(r, ticket.SentAt, ticket.RequestsTaken, 1, now);
+                    _requests.Observe(r, new PacingBucket.Sent(ticket.SentAt, ticket.RequestsTaken, 1, earlierRequests), now);
                 }
 
                 if (tokens is { } t)
                 {
-                    _tokens.Observe(t, ticket.SentAt, ticket.TokensTaken, ticket.EstimatedTokens, now);
+                    _tokens.Observe(t, new PacingBucket.Sent(ticket.SentAt, ticket.TokensTaken, ticket.EstimatedTokens, earlierTokens), now);
                 }
 
                 if (requests is not null || tokens is not null)
@@ -260,9 +275,24 @@ internal sealed class ProviderRateLimits : IDisposable
     /// </summary>
     public long OnTheWire => Interlocked.Read(ref _onTheWire);
 
-    public void Departed() => Interlocked.Increment(ref _onTheWire);
+    public void Departed(PacingTicket ticket)
+    {
+        Interlocked.Increment(ref _onTheWire);
+        lock (_lock)
+        {
+            _travelling.Add(ticket);
+        }
+    }
 
-    public void Settled() => Interlocked.Decrement(ref _onTheWire);
+    public void Settled(PacingTicket ticket)
+    {
+        lock (_lock)
+        {
+            _travelling.Remove(ticket);
+        }
+
+        Interlocked.Decrement(ref _onTheWire);
+    }
 
     /// <summary>A request got no answer at all: nothing learnt, but nobody should keep waiting for the first answer.</summary>
     public void NoAnswer() => _firstAnswer.TrySetResult();

@@ -16,7 +16,7 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
         double estimatedTokens = (request.Content?.Headers.ContentLength ?? 0) / 4.0;
         var ticket = await limits.PaceAsync(estimatedTokens, cancellationToken);
         long sequence = limits.Concurrency.Sending();
-        limits.Departed();
+        limits.Departed(ticket);
         try
         {
             HttpResponseMessage response;
@@ -35,7 +35,7 @@ internal sealed class RateLimitHandler(ProviderRateLimits limits, HttpMessageHan
         }
         finally
         {
-            limits.Settled();
+            limits.Settled(ticket);
         }
     }
 }

@@ -225,6 +225,45 @@ public sealed class ProviderRateLimitsTests
         await next;
     }
 
+    [Theory]
+    [InlineData(9, 8, 8, 8)] // the earlier one had not arrived yet: it comes after, and 8 are left
+    [InlineData(8, 9, 7, 8)] // it had been counted already: held back until its answer says so, then 8 are left
+    public async Task Observe_LaterAnsweredWhileAnEarlierIsOnItsWay_TheEarlierIsHeldBackUntilItsAnswer(
+        int laterRemaining, int earlierRemaining, int goAtOnce, int goInAll)
+    {
+        var time = new FakeTimeProvider();
+        using var limits = Limits(time);
+        using var fresh = Requests(10, 10, "1s");
+        limits.Observe(fresh, 1);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var earlier = await limits.PaceAsync(0, CancellationToken.None);
+        limits.Departed(earlier);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var later = await limits.PaceAsync(0, CancellationToken.None);
+        limits.Departed(later);
+
+        // The later request is answered first; whether the server has counted the earlier one yet, its figure cannot
+        // tell until the earlier one's own answer comes.
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        using var laterAnswer = Requests(10, laterRemaining, "998ms");
+        limits.Observe(laterAnswer, 3, later);
+        limits.Settled(later);
+        var next = Enumerable.Range(0, 9).Select(_ => limits.PaceAsync(0, CancellationToken.None)).ToList();
+        Assert.Equal(goAtOnce, next.Count(t => t.IsCompletedSuccessfully));
+
+        // Waiters wake in no set order: whichever checks first takes what the earlier answer gave back.
+        var waiting = next.Where(t => !t.IsCompleted).ToList();
+        using var earlierAnswer = Requests(10, earlierRemaining, "999ms");
+        limits.Observe(earlierAnswer, 2, earlier);
+        limits.Settled(earlier);
+        if (goInAll > goAtOnce)
+        {
+            await Task.WhenAny(waiting).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        Assert.Equal(goInAll, next.Count(t => t.IsCompletedSuccessfully));
+    }
+
     [Fact]
     public async Task PaceAsync_WaitingForTheStepWhenAReadingShowsRoom_GoesAtOnce()
     {
