@@ -28,6 +28,17 @@ public sealed class ProviderRateLimitsTests
         ("x-ratelimit-remaining-requests", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("x-ratelimit-reset-requests", reset));
 
+    /// <summary>Exactly <paramref name="count"/> requests may go now; the next one waits.</summary>
+    private static void AssertGoAtOnceThenWait(ProviderRateLimits limits, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
+        }
+
+        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+    }
+
     [Theory]
     [InlineData("20ms", 20)]
     [InlineData("1s", 1000)]
@@ -104,12 +115,7 @@ public sealed class ProviderRateLimitsTests
         using var second = Requests(10, 8, "200ms");
         limits.Observe(second, 2);
 
-        for (int i = 0; i < 8; i++)
-        {
-            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
-        }
-
-        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+        AssertGoAtOnceThenWait(limits, 8);
     }
 
     [Fact]
@@ -166,12 +172,7 @@ public sealed class ProviderRateLimitsTests
         limits.Observe(second, 3, sent[1]);
         limits.Observe(third, 4, sent[2]);
 
-        for (int i = 0; i < 7; i++)
-        {
-            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
-        }
-
-        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+        AssertGoAtOnceThenWait(limits, 7);
     }
 
     [Fact]
@@ -193,12 +194,7 @@ public sealed class ProviderRateLimitsTests
         limits.Observe(laterAnswer, 3, later);
         limits.Observe(earlierAnswer, 2, earlier);
 
-        for (int i = 0; i < 8; i++)
-        {
-            Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully, $"request {i + 1}");
-        }
-
-        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+        AssertGoAtOnceThenWait(limits, 8);
     }
 
     [Fact]
@@ -294,8 +290,7 @@ public sealed class ProviderRateLimitsTests
         using var listed = await invoker.SendAsync(probe, CancellationToken.None);
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
-        Assert.True(limits.PaceAsync(0, CancellationToken.None).IsCompletedSuccessfully);
-        Assert.False(limits.PaceAsync(0, CancellationToken.None).IsCompleted);
+        AssertGoAtOnceThenWait(limits, 1);
     }
 
     /// <summary>A server that answers everything with 200 and no rate-limit headers.</summary>
