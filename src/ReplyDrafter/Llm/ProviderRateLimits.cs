@@ -31,11 +31,10 @@ internal sealed class ProviderRateLimits : IDisposable
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _nextScoutAt = DateTimeOffset.MinValue;
     private bool _headersIgnored;
-    private long _onTheWire;
+    private int _contradictions;
 
     /// <summary>Requests sent and not yet answered (at most <c>MaxConcurrency</c>).</summary>
     private readonly List<PacingTicket> _travelling = [];
-    private int _contradictions;
 
     public ProviderRateLimits(IOptions<LlmOptions> options, TimeProvider time, ILogger<ProviderRateLimits> logger)
     {
@@ -100,13 +99,15 @@ internal sealed class ProviderRateLimits : IDisposable
 
             if (scouting > TimeSpan.Zero)
             {
-                await Task.WhenAny(_firstAnswer.Task, Task.Delay(scouting, _time, cancellationToken));
-                cancellationToken.ThrowIfCancellationRequested();
+                await WaitAsync(_firstAnswer.Task, scouting, cancellationToken);
                 continue;
             }
 
+            // An answer's reading may show room before the wait is over (a bucket refilled sooner than the step).
+            Task changed;
             lock (_lock)
             {
+                changed = _readingChanged.Task;
                 var now = _time.GetUtcNow();
                 wait = _pausedUntil - now;
                 if (wait <= TimeSpan.Zero)
@@ -123,16 +124,17 @@ internal sealed class ProviderRateLimits : IDisposable
                 }
             }
 
-            // An answer's reading may show room before the wait is over (a bucket refilled sooner than the step).
-            Task changed;
-            lock (_lock)
-            {
-                changed = _readingChanged.Task;
-            }
-
-            await Task.WhenAny(changed, Task.Delay(wait, _time, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
+            await WaitAsync(changed, wait, cancellationToken);
         }
+    }
+
+    /// <summary>Until <paramref name="signal"/> or <paramref name="wait"/>, whichever comes first; the timer does not outlive it.</summary>
+    private async Task WaitAsync(Task signal, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await Task.WhenAny(signal, Task.Delay(wait, _time, timer.Token));
+        await timer.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     /// <summary>Learns from a response whose request is not known (as if it was sent just now).</summary>
@@ -190,7 +192,7 @@ internal sealed class ProviderRateLimits : IDisposable
                 }
             }
 
-            if (!_headersIgnored && !contradicted)
+            if (!_headersIgnored && !contradicted && (requests is not null || tokens is not null))
             {
                 // Requests sent before this one and still on their way may reach the server after it.
                 double earlierRequests = 0;
@@ -214,11 +216,8 @@ internal sealed class ProviderRateLimits : IDisposable
                     _tokens.Observe(t, new PacingBucket.Sent(ticket.SentAt, ticket.TokensTaken, ticket.EstimatedTokens, earlierTokens), now);
                 }
 
-                if (requests is not null || tokens is not null)
-                {
-                    _readingChanged.TrySetResult();
-                    _readingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-                }
+                _readingChanged.TrySetResult();
+                _readingChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             if (rateLimited)
@@ -273,11 +272,19 @@ internal sealed class ProviderRateLimits : IDisposable
     /// Requests sent whose answer has not been learnt from yet. A simulation on a fake clock moves time only while this
     /// is zero, so a request's real trip over the network takes no simulated time.
     /// </summary>
-    public long OnTheWire => Interlocked.Read(ref _onTheWire);
+    public int OnTheWire
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _travelling.Count;
+            }
+        }
+    }
 
     public void Departed(PacingTicket ticket)
     {
-        Interlocked.Increment(ref _onTheWire);
         lock (_lock)
         {
             _travelling.Add(ticket);
@@ -290,8 +297,6 @@ internal sealed class ProviderRateLimits : IDisposable
         {
             _travelling.Remove(ticket);
         }
-
-        Interlocked.Decrement(ref _onTheWire);
     }
 
     /// <summary>A request got no answer at all: nothing learnt, but nobody should keep waiting for the first answer.</summary>
