@@ -28,6 +28,13 @@ public sealed class ProviderRateLimitsTests
         ("x-ratelimit-remaining-requests", remaining.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("x-ratelimit-reset-requests", reset));
 
+    /// <summary>An answer to a request not known to the limits (as if sent just now) reads these request figures.</summary>
+    private static void Read(ProviderRateLimits limits, int limit, int remaining, string reset, long sequence)
+    {
+        using var answer = Requests(limit, remaining, reset);
+        limits.Observe(answer, sequence);
+    }
+
     /// <summary>Exactly <paramref name="count"/> requests may go now; the next one waits.</summary>
     private static void AssertGoAtOnceThenWait(ProviderRateLimits limits, int count)
     {
@@ -65,8 +72,7 @@ public sealed class ProviderRateLimitsTests
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
         // 10 requests, none left, all back in 2 s: whether a bucket or a window, they are there at 2 s (plus 1 % margin).
-        using var answer = Requests(10, 0, "2s");
-        limits.Observe(answer, 1);
+        Read(limits, 10, 0, "2s", 1);
 
         var next = limits.PaceAsync(0, CancellationToken.None);
         time.Advance(TimeSpan.FromMilliseconds(2019));
@@ -88,8 +94,7 @@ public sealed class ProviderRateLimitsTests
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var answer = Requests(10, 3, "700ms");
-        limits.Observe(answer, 1);
+        Read(limits, 10, 3, "700ms", 1);
 
         for (int i = 0; i < 3; i++)
         {
@@ -109,11 +114,9 @@ public sealed class ProviderRateLimitsTests
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
         // One request used, nothing back for 10 s: a rate derived from this (0.1/s) must not be kept.
-        using var first = Requests(10, 0, "10s");
-        limits.Observe(first, 1);
+        Read(limits, 10, 0, "10s", 1);
         time.Advance(TimeSpan.FromSeconds(1));
-        using var second = Requests(10, 8, "200ms");
-        limits.Observe(second, 2);
+        Read(limits, 10, 8, "200ms", 2);
 
         AssertGoAtOnceThenWait(limits, 8);
     }
@@ -123,8 +126,7 @@ public sealed class ProviderRateLimitsTests
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var full = Requests(10, 10, "0ms");
-        limits.Observe(full, 1);
+        Read(limits, 10, 10, "0ms", 1);
         var early = await limits.PaceAsync(0, CancellationToken.None);
         for (int i = 0; i < 4; i++)
         {
@@ -153,8 +155,7 @@ public sealed class ProviderRateLimitsTests
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
         // A window of 10 with its end 1 s away; three requests go, a millisecond apart.
-        using var fresh = Requests(10, 10, "1s");
-        limits.Observe(fresh, 1);
+        Read(limits, 10, 10, "1s", 1);
         var sent = new List<PacingTicket>();
         for (int i = 0; i < 3; i++)
         {
@@ -180,8 +181,7 @@ public sealed class ProviderRateLimitsTests
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var fresh = Requests(10, 10, "1s");
-        limits.Observe(fresh, 1);
+        Read(limits, 10, 10, "1s", 1);
         time.Advance(TimeSpan.FromMilliseconds(1));
         var earlier = await limits.PaceAsync(0, CancellationToken.None);
         time.Advance(TimeSpan.FromMilliseconds(1));
@@ -203,8 +203,7 @@ public sealed class ProviderRateLimitsTests
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
         var start = time.GetUtcNow();
-        using var fresh = Requests(10, 10, "1s");
-        limits.Observe(fresh, 1);
+        Read(limits, 10, 10, "1s", 1);
         time.Advance(TimeSpan.FromMilliseconds(20));
         var slow = await limits.PaceAsync(0, CancellationToken.None);
 
@@ -229,8 +228,7 @@ public sealed class ProviderRateLimitsTests
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var fresh = Requests(10, 10, "1s");
-        limits.Observe(fresh, 1);
+        Read(limits, 10, 10, "1s", 1);
         time.Advance(TimeSpan.FromMilliseconds(1));
         var earlier = await limits.PaceAsync(0, CancellationToken.None);
         limits.Departed(earlier);
@@ -265,15 +263,13 @@ public sealed class ProviderRateLimitsTests
     {
         var time = new FakeTimeProvider();
         using var limits = Limits(time);
-        using var none = Requests(10, 0, "1s");
-        limits.Observe(none, 1);
+        Read(limits, 10, 0, "1s", 1);
         var waiting = limits.PaceAsync(0, CancellationToken.None);
 
         // A bucket refilled before the step: the next answer says 3 are there, and the waiting request need not sleep on.
         time.Advance(TimeSpan.FromMilliseconds(100));
         Assert.False(waiting.IsCompleted);
-        using var room = Requests(10, 3, "700ms");
-        limits.Observe(room, 2);
+        Read(limits, 10, 3, "700ms", 2);
 
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -580,8 +576,7 @@ public sealed class ProviderRateLimitsTests
         var next = await Task.WhenAny(second, third);
         Assert.False((next == second ? third : second).IsCompleted);
 
-        using var answer = Requests(10, 8, "1s");
-        limits.Observe(answer, 1);
+        Read(limits, 10, 8, "1s", 1);
         await (next == second ? third : second).WaitAsync(TimeSpan.FromSeconds(10));
     }
 
