@@ -237,6 +237,10 @@ internal sealed class ImapMailboxSource(
                 // The old position means nothing in a new folder of that name (even one given the same UIDVALIDITY).
                 ImapLog.WatchedFolderDeleted(logger, name);
                 store.Remove(_settings.Account, name);
+                foreach (var key in _settling.Keys.Where(k => k[(k.IndexOf('/', StringComparison.Ordinal) + 1)..] == name).ToList())
+                {
+                    _settling.Remove(key);
+                }
             }
 
             state.Set(ImapConnectionStatus.CatchingUp);
@@ -559,8 +563,11 @@ internal sealed class ImapMailboxSource(
 
         // Also after a crash halfway through the first window: older mail with a higher UID (an import, a copy) stays unread.
         summaries = summaries.Where(s => s.InternalDate is null || s.InternalDate >= windowStart).ToList();
+        // One account of what was handed over per folder (and UIDVALIDITY) for the life of the source: the state read
+        // above can be older than it when a held message settled during the fetch, and starting over from that would
+        // hand over again what is settled, then save a lower UID over the higher one.
         string key = FolderKey(name, validity);
-        if (!_settling.TryGetValue(key, out var settled) || !settled.HasOpen)
+        if (!_settling.TryGetValue(key, out var settled))
         {
             settled = new SettledUids(last);
             _settling[key] = settled;
