@@ -142,11 +142,13 @@ internal sealed class PacingBucket
         _available = reading.Remaining - Math.Max(0, _taken - sent.TakenAtSend) - countedLater - _heldBack;
         _anchorRemaining = reading.Remaining;
         // Without the limit (Azure's remaining alone) the most ever seen left stands for it, and all of it comes back.
-        _comesBack = (reading.Limit > 0 ? limit - reading.Remaining : limit) + countedLater + _heldBack;
+        double givenBack = reading.Limit > 0 ? limit - reading.Remaining : limit;
+        _comesBack = givenBack + countedLater + _heldBack;
         Remember(sent.At, reading.Remaining, sent.Cost);
         _resetAt = pending ? _anchorStepAt : endsAt + Margin(reset);
         _anchorStepAt = _resetAt;
-        PerSecond = _comesBack > 0 && reset > TimeSpan.Zero ? _comesBack / reset.TotalSeconds : PerSecond;
+        // The reading's own figure: what is held back for requests still on their way is not the server's rate.
+        PerSecond = givenBack > 0 && reset > TimeSpan.Zero ? givenBack / reset.TotalSeconds : PerSecond;
         StepIfDue(now);
     }
 
